@@ -1,0 +1,82 @@
+/* backend/wimg.h: the .wimg image: everything the simulator needs, nothing
+ * from the source. docs/wimg.md documents the byte layout written by
+ * wimg_write and validated by wimg_read.
+ *
+ * In memory the image is one WImage; all arrays are heap-allocated and freed
+ * by wimg_free(). */
+#ifndef WSEC_WIMG_H
+#define WSEC_WIMG_H
+#include <stdint.h>
+#include <stddef.h>
+#include "backend/isa.h"
+
+#define WIMG_VERSION 1
+
+/* The target parameters the simulator uses (copied from the target XML). */
+typedef struct WTarget {
+  char name[32];                /* NUL-terminated */
+  uint32_t grid_w, grid_h;      /* whole wafer, cores */
+  uint32_t sram_bytes;          /* per core */
+  uint32_t colors;              /* routable colors per link */
+  uint32_t dsrs;                /* DSRs per core */
+  uint32_t microthreads;
+  uint32_t simd_f32, simd_f16;  /* tensor lanes per cycle per dtype */
+  uint32_t queue_depth;         /* wavelets buffered per color per router / ramp queue */
+  uint32_t clock_mhz;
+} WTarget;
+
+enum { TASK_MAIN = 0, TASK_DATA = 1, TASK_LOCAL = 2 };
+/* Task table entry. Task ids are indices into the core's table.
+ * MAIN: activated at reset. DATA: armed at reset; activated when a wavelet is
+ * waiting in the core's input queue for `color`; firing disarms it (a data
+ * task fires once). LOCAL: activated by ACT or by an async tensor
+ * instruction's completion. */
+typedef struct WTask { uint8_t kind, color; uint32_t pc; } WTask;
+
+/* Routing entry: at this core's router, wavelets of `color` arrive on port
+ * in_port and are copied to every port in out_mask (bit p = port p). */
+typedef struct WRoute { uint8_t color, in_port, out_mask; } WRoute;
+
+/* SRAM initialisation: `len` bytes at `addr` come from data[off..off+len). */
+typedef struct WInit { uint32_t addr, len; uint64_t off; } WInit;
+
+typedef struct WCore {
+  uint16_t x, y;                /* absolute grid coordinates */
+  uint32_t prog;                /* index into progs, or WIMG_NO_PROG (router only) */
+  uint32_t ndsr;  Dsr *dsr;
+  uint32_t ntask; WTask *task;
+  uint32_t nroute; WRoute *route;
+  uint32_t ninit; WInit *init;
+} WCore;
+#define WIMG_NO_PROG 0xffffffffu
+
+typedef struct WProg { uint32_t ninsn; uint64_t *insn; } WProg;
+
+/* One piece of an interface tensor: the box [lo, lo+n) of the tensor lives
+ * densely (C order, the tensor's dtype) at SRAM address addr of core (x,y). */
+typedef struct WPiece { uint16_t x, y; uint32_t addr; uint32_t lo[4], n[4]; } WPiece;
+enum { WIO_IN = 0, WIO_OUT = 1 };
+typedef struct WIo {
+  char *name;
+  uint8_t dir, dtype, rank;
+  uint32_t dim[4];
+  uint32_t npiece; WPiece *piece;
+} WIo;
+
+typedef struct WImage {
+  WTarget tgt;
+  uint32_t rx, ry, rw, rh;      /* used region (absolute) */
+  uint32_t nprog;  WProg *progs;
+  uint32_t ncore;  WCore *cores;  /* sorted by (y, x), unique */
+  uint32_t nio;    WIo *io;       /* inputs first, then outputs, each in name order */
+  uint64_t ndata;  uint8_t *data;
+} WImage;
+
+/* Serialise (deterministic). Returns heap bytes in *out. */
+void wimg_write(const WImage *img, uint8_t **out, size_t *len);
+/* Parse and validate. Returns 0 or -1 with err like
+ * "offset 0x1c: field header.checksum: stored 0x..., computed 0x...". */
+int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t errlen);
+void wimg_free(WImage *img);
+
+#endif

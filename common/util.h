@@ -1,0 +1,72 @@
+/* common/util.h: small utilities shared by every wsecc module.
+ *
+ * Two kinds of error exist in wsecc:
+ *   - user diagnostics (bad source, bad image, bad .npy): reported with a
+ *     location and the program exits with status 1 (see frontend/diag.h and
+ *     each module's error path);
+ *   - internal bugs: die() prints "internal error: ..." and aborts.
+ */
+#ifndef WSEC_UTIL_H
+#define WSEC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *xmalloc(size_t n);           /* never returns NULL; dies on OOM */
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Arena: bump allocator; everything allocated from it is freed at once by
+ * arena_free(). Memory is zeroed. */
+typedef struct ArenaBlock ArenaBlock;
+typedef struct Arena { ArenaBlock *head; } Arena;
+void *arena_alloc(Arena *a, size_t n);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_printf(Arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(Arena *a);
+#define ARENA_NEW(a, T, n) ((T *)arena_alloc((a), sizeof(T) * (size_t)(n)))
+
+/* Buf: growable byte buffer (heap). */
+typedef struct Buf { uint8_t *data; size_t len, cap; } Buf;
+void buf_put(Buf *b, const void *p, size_t n);
+void buf_u8(Buf *b, uint8_t v);
+void buf_u16(Buf *b, uint16_t v);  /* little-endian */
+void buf_u32(Buf *b, uint32_t v);
+void buf_u64(Buf *b, uint64_t v);
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vprintf(Buf *b, const char *fmt, va_list ap);
+void buf_free(Buf *b);
+
+/* Vec: growable array of fixed-size elements (heap). */
+#define VEC(T) struct { T *v; int n, cap; }
+#define VEC_PUSH(vec, x) do { \
+    if ((vec).n == (vec).cap) { \
+      (vec).cap = (vec).cap ? 2 * (vec).cap : 8; \
+      (vec).v = xrealloc((vec).v, sizeof(*(vec).v) * (size_t)(vec).cap); \
+    } \
+    (vec).v[(vec).n++] = (x); \
+  } while (0)
+#define VEC_FREE(vec) do { free((vec).v); (vec).v = NULL; (vec).n = (vec).cap = 0; } while (0)
+
+/* Read a whole file; returns NULL (and sets errno) on failure. *len gets the
+ * size; the buffer is NUL-terminated. */
+char *read_file(const char *path, size_t *len);
+
+/* Write a file atomically: data goes to PATH.tmpXXXX then is renamed, so a
+ * failed run never leaves a half-written output. Returns 0 or -1 (errno). */
+int write_file_atomic(const char *path, const void *data, size_t len);
+
+uint64_t fnv1a64(const void *p, size_t n);
+uint32_t rd_u32(const uint8_t *p);
+uint16_t rd_u16(const uint8_t *p);
+uint64_t rd_u64(const uint8_t *p);
+
+#endif

@@ -1,0 +1,208 @@
+/* ir/ir.h: the wsecc dataflow IR.
+ *
+ * A module is an SSA dataflow graph: every op defines at most one value (the
+ * value *is* the op), ops are kept in a topological order, and an op's
+ * operands are earlier ops. The same structure carries the mapping state the
+ * passes add:
+ *
+ *   stage    what is filled in
+ *   parsed   ops with kinds, operands, declared types of inputs/params
+ *   infer    every op typed (dtype, shape); canonical op order
+ *   place    every computing op / input has a core rectangle (IrOp.place)
+ *   route    nets (IrNet): source core, destination cores, box, color, tree
+ *   lower    per-core programs (IrCore): buffers, DSRs, tasks, code
+ *   alloc    SRAM addresses of code and buffers; limits checked
+ *
+ * The textual form (ir/print.c, ir/parse.c; docs/ir.md) round-trips: print ->
+ * parse -> print is byte-identical at every stage, so any pass can be run
+ * from the middle of the pipeline on a .wir file.
+ */
+#ifndef WSEC_IR_H
+#define WSEC_IR_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "backend/isa.h"
+#include "common/util.h"
+
+#define IR_MAXRANK 4
+
+typedef enum { DT_F32 = 0, DT_F16 = 1 } DType;   /* same values as WDtype */
+const char *ir_dtype_name(DType t);               /* "f32", "f16" */
+int ir_dtype_size(DType t);                        /* 4, 2 */
+
+typedef struct Shape { int rank; int64_t d[IR_MAXRANK]; } Shape;
+int64_t shape_count(const Shape *s);
+bool shape_eq(const Shape *a, const Shape *b);
+/* "[16, 64]" into out; returns out. */
+char *shape_str(const Shape *s, char *out, size_t n);
+
+/* A box of indices: [lo[k], lo[k]+n[k]) along each of `rank` axes (rank is
+ * the owning value's rank). */
+typedef struct Box { int64_t lo[IR_MAXRANK], n[IR_MAXRANK]; } Box;
+int64_t box_count(const Box *b, int rank);
+bool box_intersect(const Box *a, const Box *b, int rank, Box *out); /* false if empty */
+bool box_eq(const Box *a, const Box *b, int rank);
+
+/* A source location; file == NULL means "no location". Columns are 1-based;
+ * [col, end_col) is the highlighted range on `line`. */
+typedef struct SrcLoc { const char *file; int line, col, end_col; } SrcLoc;
+
+/*  X(ENUM, "name", nargs, doc) */
+#define IR_OPS(X) \
+  X(INPUT,  "input",  0, "interface input; the host writes it into its cores") \
+  X(PARAM,  "param",  0, "parameter with an initialiser; never placed: its slices are preloaded where used") \
+  X(ADD,    "add",    2, "elementwise a + b with NumPy broadcasting") \
+  X(SUB,    "sub",    2, "elementwise a - b with NumPy broadcasting") \
+  X(MUL,    "mul",    2, "elementwise a * b with NumPy broadcasting") \
+  X(NEG,    "neg",    1, "elementwise -a") \
+  X(RELU,   "relu",   1, "elementwise max(a, 0)") \
+  X(MATMUL, "matmul", 2, "2-D matrix product a[M,K] @ b[K,N]") \
+  X(OUTPUT, "output", 1, "interface output: names its operand's value")
+
+typedef enum {
+#define X(e, s, n, d) IR_##e,
+  IR_OPS(X)
+#undef X
+  IR__COUNT
+} IrOpKind;
+typedef struct IrOpInfo { const char *name; int nargs; const char *doc; } IrOpInfo;
+extern const IrOpInfo ir_ops[IR__COUNT];
+
+typedef enum { INIT_NONE, INIT_LOAD, INIT_ZEROS, INIT_ONES, INIT_FULL, INIT_RANDN } InitKind;
+
+typedef struct Rect { int x, y, w, h; } Rect;
+
+typedef struct IrOp {
+  int idx;                 /* position in module->ops */
+  IrOpKind kind;
+  const char *name;        /* SSA name without '%' (unique); OUTPUT: the output's name */
+  bool typed;              /* dt/shape valid (always for INPUT/PARAM) */
+  DType dt;
+  Shape shape;
+  int nargs;
+  struct IrOp *arg[2];
+  SrcLoc loc;              /* the expression / declaration in the source */
+  /* PARAM initialiser */
+  InitKind init;
+  const char *path;        /* INIT_LOAD: path, absolute or relative to the cwd */
+  double fill;             /* INIT_FULL */
+  uint64_t seed;           /* INIT_RANDN */
+  double std;              /* INIT_RANDN */
+  /* placement (stage >= place); INPUT and computing ops only */
+  bool placed;
+  Rect place;
+} IrOp;
+
+typedef struct IrCoord { int x, y; } IrCoord;
+/* One router of a net's tree: wavelets arrive on in_port and leave on every
+ * port of out_mask (bit PORT_x). The source core's hop has in_port PORT_R;
+ * a destination core's hop has PORT_R in out_mask. */
+typedef struct IrHop { int x, y; uint8_t in_port, out_mask; } IrHop;
+
+typedef enum { NET_OPERAND = 0, NET_PSUM = 1 } IrNetKind;
+/* A net: one stream of wavelets from one source core to one or more
+ * destination cores over a static route on one color.
+ *  OPERAND: the box `box` of value `src` (held by the source core) goes to
+ *           every destination core of op `dst`, which needs it for operand
+ *           `argi`.
+ *  PSUM:    matmul `dst` partial sums (f32) for output box `box` from one
+ *           core of its rectangle to the next one down its column. */
+typedef struct IrNet {
+  int id;
+  IrNetKind kind;
+  IrOp *src, *dst;
+  int argi;
+  IrCoord from;
+  int ndst;
+  IrCoord *to;             /* sorted by (y, x) */
+  Box box;                 /* in src's index space (PSUM: dst's) */
+  DType dt;                /* wavelet payload type (PSUM: f32) */
+  int color;               /* -1 until routed */
+  int nhop;
+  IrHop *hop;              /* sorted by (y, x) */
+} IrNet;
+
+typedef enum { BUF_TILE = 0, BUF_OPERAND, BUF_PARAM, BUF_ACC } IrBufKind;
+/* A buffer in a core's SRAM, dense C order.
+ *  TILE:    the core's tile of its op's value (box `box` of `val` == core op)
+ *  OPERAND: box `box` of value `val` received over the fabric (or copied)
+ *  PARAM:   box `box` of param `val`, preloaded from the image
+ *  ACC:     f32 scratch (matmul partial sums); val/box describe the region */
+typedef struct IrBuf {
+  IrBufKind kind;
+  IrOp *val;
+  Box box;
+  DType dt;
+  int64_t elems;
+  int64_t addr;            /* byte address, -1 until alloc */
+} IrBuf;
+
+/* A DSR descriptor before encoding. MEM: buffer `buf` + element offset `off`,
+ * dims/strides in elements. FABIN/FABOUT: color + length dim[0]. */
+typedef struct IrDsr {
+  DsrKind kind;
+  DType dt;
+  int color;
+  int buf;
+  int64_t off;
+  int ndim;
+  int64_t dim[4], stride[4];
+} IrDsr;
+
+typedef struct IrTask { int kind; int color; int pc; } IrTask;  /* kind: TASK_* of wimg.h */
+
+typedef struct IrCore {
+  int x, y;                /* absolute */
+  IrOp *op;                /* the op (or input) this core computes/holds */
+  int nbuf;  IrBuf *buf;
+  int ndsr;  IrDsr *dsr;
+  int ntask; IrTask *task;
+  int ninsn; Insn *insn;
+  int64_t code_bytes;      /* alloc: 8 * ninsn rounded up to 16 */
+  int64_t data_end;        /* alloc: first free byte after the last buffer */
+} IrCore;
+
+typedef enum { STAGE_PARSED = 0, STAGE_INFER, STAGE_PLACE, STAGE_ROUTE, STAGE_LOWER, STAGE_ALLOC } IrStage;
+const char *ir_stage_name(IrStage s);     /* "parsed", "infer", ... */
+
+typedef struct IrModule {
+  Arena arena;             /* names, strings, hop/dst arrays, core arrays */
+  const char *name;
+  const char *target;      /* target name or .xml path ("wse2" by default) */
+  int grid_w, grid_h;      /* --grid limit; 0 = the whole target */
+  IrStage stage;
+  int nops;  IrOp **ops;   /* heap array; ops allocated in the arena */
+  int nnets; IrNet **nets;
+  int ncores; IrCore **cores; /* sorted by (y, x) */
+} IrModule;
+
+IrModule *ir_new(const char *name);
+void ir_free(IrModule *m);
+IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name); /* appended; name copied */
+IrNet *ir_add_net(IrModule *m);
+IrCore *ir_add_core(IrModule *m, int x, int y);  /* appended; caller keeps (y,x) order */
+IrOp *ir_find_op(IrModule *m, const char *name);
+void ir_renumber(IrModule *m);                   /* set op->idx from array order */
+
+/* Text form. ir_print appends the module to b. ir_parse parses text (file
+ * name used for diagnostics); on error it reports diagnostics (ir/diag.h)
+ * and returns NULL. */
+void ir_print(const IrModule *m, Buf *b);
+IrModule *ir_parse(const char *file, const char *text);
+
+/* Structural checks for the module's stage; on failure dies with
+ * "internal error: IR verifier: after PASS: ..." (a pass bug). */
+void ir_verify(const IrModule *m, const char *after_pass);
+
+/* The param's values, widened to float (f16 params rounded to f16), C order,
+ * heap-allocated. On a load error reports a diagnostic at the op and returns
+ * NULL. */
+float *ir_param_data(const IrOp *p);
+
+/* Reference evaluator (ir/eval.c): evaluate a typed module on the host with
+ * the documented arithmetic (docs/isa.md), independent of mapping.
+ * inputs[i]/outputs[i] are parallel to the module's INPUT/OUTPUT ops in
+ * module order; returns 0 or -1 after reporting a diagnostic. */
+int ir_eval(const IrModule *m, float **const inputs, float **outputs);
+
+#endif

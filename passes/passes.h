@@ -1,0 +1,32 @@
+/* passes/passes.h: the compiler passes, one file each, one verb-named entry
+ * point each. Every pass returns true on success; on failure it has reported
+ * user diagnostics (ir/diag.h) and the driver stops with exit status 1.
+ * The pipeline (tools/wsecc.c) runs them in this order, with the IR verifier
+ * after each:
+ *
+ *   infer   shape/type inference, broadcasting checks, canonical op order
+ *   place   tiling + placement of each op on a rectangle of the core grid
+ *   route   nets between producer and consumer cores; trees and colors
+ *   lower   per-core programs: buffers, DSRs, tasks, code
+ *   alloc   SRAM addresses (code from 0, then buffers); 48 KB / 44 DSRs checks
+ */
+#ifndef WSEC_PASSES_H
+#define WSEC_PASSES_H
+#include <stdbool.h>
+#include "ir/ir.h"
+#include "targets/target.h"
+
+bool pass_infer(IrModule *m, const Target *t);
+bool pass_place(IrModule *m, const Target *t);
+bool pass_route(IrModule *m, const Target *t);
+bool pass_lower(IrModule *m, const Target *t);
+bool pass_alloc(IrModule *m, const Target *t);
+
+typedef struct PassInfo {
+  const char *name;
+  IrStage stage;             /* the stage the module is in after the pass */
+  bool (*run)(IrModule *, const Target *);
+  const char *summary;
+} PassInfo;
+extern const PassInfo pass_list[];   /* in pipeline order, NULL-terminated by name */
+#endif
