@@ -90,7 +90,9 @@ typedef struct IrOp {
   double std;              /* INIT_RANDN */
   /* placement (stage >= place); INPUT and computing ops only */
   bool placed;
-  Rect place;
+  Rect place;              /* absolute core rectangle: x, y, w (cores along x), h */
+  int64_t tile[IR_MAXRANK];/* largest per-core tile of the value (rank = shape.rank) */
+  int64_t ktile;           /* MATMUL: largest K chunk per core row; 0 otherwise */
 } IrOp;
 
 typedef struct IrCoord { int x, y; } IrCoord;
