@@ -1,1 +1,400 @@
-/* stub */
+/* backend/emit.c: build the .wimg image from the allocated IR.
+ *
+ * What goes in (docs/wimg.md has the byte layout):
+ *  - the target parameters the simulator needs;
+ *  - the used region: the bounding box of every core that runs code or
+ *    routes a wavelet;
+ *  - programs, deduplicated: cores whose encoded instructions are identical
+ *    share one program (their DSR tables, which hold the addresses and
+ *    colors, stay per core);
+ *  - per core: program index, DSR table, task table, routing entries (from
+ *    the nets' trees) and SRAM init records for preloaded param slices
+ *    (all-zero slices are skipped: SRAM is zero at reset; identical byte
+ *    strings are stored once in the data blob);
+ *  - the I/O map: for each input and output, which box lives at which
+ *    address of which core.
+ * Everything is emitted in a fixed order, so the same IR gives the same
+ * bytes.
+ */
+#include "backend/emit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/f16.h"
+
+typedef struct Blob { uint64_t hash, off, len; } Blob;
+typedef VEC(WProg) ProgVec;
+typedef VEC(WPiece) PieceVec;
+
+typedef struct Emit {
+  const IrModule *m;
+  WImage *img;
+  Buf data;
+  VEC(Blob) blobs;
+  float **param;   /* per op idx: loaded param values (NULL until needed) */
+  bool ok;
+} Emit;
+
+static uint64_t add_blob(Emit *e, const uint8_t *p, size_t n) {
+  uint64_t h = fnv1a64(p, n);
+  for (int i = 0; i < e->blobs.n; i++)
+    if (e->blobs.v[i].hash == h && e->blobs.v[i].len == n && memcmp(e->data.data + e->blobs.v[i].off, p, n) == 0)
+      return e->blobs.v[i].off;
+  while (e->data.len % 8) buf_u8(&e->data, 0);
+  Blob b = {h, e->data.len, n};
+  buf_put(&e->data, p, n);
+  VEC_PUSH(e->blobs, b);
+  return b.off;
+}
+
+/* The bytes of box `box` of param p in dtype dt. Returns false if all zero. */
+static bool param_bytes(Emit *e, const IrOp *p, const Box *box, DType dt, Buf *out) {
+  if (!e->param[p->idx]) {
+    e->param[p->idx] = ir_param_data(p);
+    if (!e->param[p->idx]) {
+      e->ok = false;
+      return false;
+    }
+  }
+  const float *v = e->param[p->idx];
+  int r = p->shape.rank;
+  int64_t st[IR_MAXRANK], idx[IR_MAXRANK] = {0}, s = 1;
+  for (int k = r - 1; k >= 0; k--) {
+    st[k] = s;
+    s *= p->shape.d[k];
+  }
+  int64_t n = box_count(box, r);
+  bool nonzero = false;
+  out->len = 0;
+  for (int64_t i = 0; i < n; i++) {
+    int64_t off = 0;
+    for (int k = 0; k < r; k++) off += (box->lo[k] + idx[k]) * st[k];
+    float f = v[off];
+    if (f != 0.0f || signbit(f)) nonzero = true;
+    if (dt == DT_F16) buf_u16(out, f32_to_f16(f));
+    else {
+      uint32_t u;
+      memcpy(&u, &f, 4);
+      buf_u32(out, u);
+    }
+    for (int k = r - 1; k >= 0; k--) {
+      if (++idx[k] < box->n[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return nonzero;
+}
+
+static int cmp_coord(const void *a, const void *b) {
+  const IrCoord *p = a, *q = b;
+  if (p->y != q->y) return p->y < q->y ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+static int cmp_route(const void *a, const void *b) {
+  const WRoute *p = a, *q = b;
+  return (p->color > q->color) - (p->color < q->color);
+}
+
+static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *progs) {
+  const IrModule *m = e->m;
+  (void)m;
+  /* program (deduplicated) */
+  uint64_t *words = xmalloc(sizeof(uint64_t) * (size_t)(c->ninsn ? c->ninsn : 1));
+  for (int i = 0; i < c->ninsn; i++) words[i] = isa_encode(c->insn[i]);
+  uint32_t pi;
+  for (pi = 0; pi < (uint32_t)progs->n; pi++)
+    if (progs->v[pi].ninsn == (uint32_t)c->ninsn &&
+        memcmp(progs->v[pi].insn, words, sizeof(uint64_t) * (size_t)c->ninsn) == 0)
+      break;
+  if (pi == (uint32_t)progs->n) {
+    WProg p = {(uint32_t)c->ninsn, words};
+    VEC_PUSH(*progs, p);
+  } else {
+    free(words);
+  }
+  wc->prog = pi;
+  /* DSRs */
+  wc->ndsr = (uint32_t)c->ndsr;
+  wc->dsr = xcalloc((size_t)c->ndsr + 1, sizeof(Dsr));
+  for (int i = 0; i < c->ndsr; i++) {
+    const IrDsr *d = &c->dsr[i];
+    Dsr *o = &wc->dsr[i];
+    o->kind = (uint8_t)d->kind;
+    o->dtype = (uint8_t)d->dt;
+    o->ndim = (uint8_t)d->ndim;
+    if (d->kind == DSR_MEM) {
+      const IrBuf *b = &c->buf[d->buf];
+      o->addr = (uint32_t)(b->addr + d->off * ir_dtype_size(b->dt));
+    } else {
+      o->color = (uint8_t)d->color;
+    }
+    for (int k = 0; k < d->ndim; k++) {
+      o->dim[k] = (uint32_t)d->dim[k];
+      o->stride[k] = (int32_t)d->stride[k];
+    }
+  }
+  /* tasks */
+  wc->ntask = (uint32_t)c->ntask;
+  wc->task = xcalloc((size_t)c->ntask + 1, sizeof(WTask));
+  for (int i = 0; i < c->ntask; i++)
+    wc->task[i] = (WTask){(uint8_t)c->task[i].kind, (uint8_t)c->task[i].color, (uint32_t)c->task[i].pc};
+  /* SRAM init: preloaded param slices */
+  VEC(WInit) inits = {0};
+  Buf bytes = {0};
+  for (int i = 0; i < c->nbuf; i++) {
+    const IrBuf *b = &c->buf[i];
+    if (b->kind != BUF_PARAM) continue;
+    if (!param_bytes(e, b->val, &b->box, b->dt, &bytes)) continue;
+    WInit in = {(uint32_t)b->addr, (uint32_t)bytes.len, add_blob(e, bytes.data, bytes.len)};
+    VEC_PUSH(inits, in);
+  }
+  buf_free(&bytes);
+  wc->ninit = (uint32_t)inits.n;
+  wc->init = inits.v;
+}
+
+static void add_piece(PieceVec *pieces, const IrCore *c, const IrOp *v) {
+  for (int i = 0; i < c->nbuf; i++) {
+    const IrBuf *b = &c->buf[i];
+    if (b->kind != BUF_TILE || b->val != v) continue;
+    WPiece p;
+    memset(&p, 0, sizeof p);
+    p.x = (uint16_t)c->x;
+    p.y = (uint16_t)c->y;
+    p.addr = (uint32_t)b->addr;
+    for (int k = 0; k < 4; k++) {
+      p.lo[k] = k < v->shape.rank ? (uint32_t)b->box.lo[k] : 0;
+      p.n[k] = k < v->shape.rank ? (uint32_t)b->box.n[k] : 1;
+    }
+    VEC_PUSH(*pieces, p);
+  }
+}
+
+static int cmp_io(const void *a, const void *b) {
+  const WIo *p = a, *q = b;
+  if (p->dir != q->dir) return p->dir < q->dir ? -1 : 1;
+  return strcmp(p->name, q->name);
+}
+
+bool be_emit(const IrModule *m, const Target *t, WImage *img) {
+  memset(img, 0, sizeof *img);
+  Emit e = {m, img, {0}, {0}, xcalloc((size_t)m->nops + 1, sizeof(float *)), true};
+
+  WTarget *wt = &img->tgt;
+  snprintf(wt->name, sizeof wt->name, "%s", t->name);
+  wt->grid_w = t->grid_w;
+  wt->grid_h = t->grid_h;
+  wt->sram_bytes = t->sram_bytes;
+  wt->colors = t->colors;
+  wt->dsrs = t->dsrs;
+  wt->microthreads = t->microthreads;
+  wt->simd_f32 = t->simd_f32;
+  wt->simd_f16 = t->simd_f16;
+  wt->queue_depth = t->queue_depth;
+  wt->clock_mhz = t->clock_mhz;
+
+  /* Every core that computes or routes. */
+  VEC(IrCoord) at = {0};
+  for (int i = 0; i < m->ncores; i++) VEC_PUSH(at, ((IrCoord){m->cores[i]->x, m->cores[i]->y}));
+  for (int i = 0; i < m->nnets; i++)
+    for (int h = 0; h < m->nets[i]->nhop; h++) VEC_PUSH(at, ((IrCoord){m->nets[i]->hop[h].x, m->nets[i]->hop[h].y}));
+  qsort(at.v, (size_t)at.n, sizeof(IrCoord), cmp_coord);
+  int n = 0;
+  for (int i = 0; i < at.n; i++)
+    if (n == 0 || cmp_coord(&at.v[n - 1], &at.v[i]) != 0) at.v[n++] = at.v[i];
+  at.n = n;
+  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  for (int i = 0; i < n; i++) {
+    if (i == 0 || at.v[i].x < x0) x0 = at.v[i].x;
+    if (i == 0 || at.v[i].y < y0) y0 = at.v[i].y;
+    if (i == 0 || at.v[i].x > x1) x1 = at.v[i].x;
+    if (i == 0 || at.v[i].y > y1) y1 = at.v[i].y;
+  }
+  img->rx = (uint32_t)x0;
+  img->ry = (uint32_t)y0;
+  img->rw = n ? (uint32_t)(x1 - x0 + 1) : 0;
+  img->rh = n ? (uint32_t)(y1 - y0 + 1) : 0;
+
+  /* Dense index of the region -> core slot. */
+  size_t rw = img->rw, rh = img->rh;
+  int *slot = xmalloc(sizeof(int) * (rw * rh + 1));
+  for (size_t i = 0; i < rw * rh; i++) slot[i] = -1;
+  img->ncore = (uint32_t)n;
+  img->cores = xcalloc((size_t)n + 1, sizeof(WCore));
+  for (int i = 0; i < n; i++) {
+    img->cores[i].x = (uint16_t)at.v[i].x;
+    img->cores[i].y = (uint16_t)at.v[i].y;
+    img->cores[i].prog = WIMG_NO_PROG;
+    slot[(size_t)(at.v[i].y - y0) * rw + (size_t)(at.v[i].x - x0)] = i;
+  }
+  VEC_FREE(at);
+
+  ProgVec progs = {0};
+  for (int i = 0; i < m->ncores; i++) {
+    const IrCore *c = m->cores[i];
+    emit_core_program(&e, c, &img->cores[slot[(size_t)(c->y - y0) * rw + (size_t)(c->x - x0)]], &progs);
+  }
+  img->nprog = (uint32_t)progs.n;
+  img->progs = progs.v;
+
+  /* Routes. */
+  for (int i = 0; i < m->nnets; i++) {
+    const IrNet *net = m->nets[i];
+    for (int h = 0; h < net->nhop; h++) {
+      const IrHop *hp = &net->hop[h];
+      WCore *wc = &img->cores[slot[(size_t)(hp->y - y0) * rw + (size_t)(hp->x - x0)]];
+      wc->route = xrealloc(wc->route, sizeof(WRoute) * (wc->nroute + 1));
+      wc->route[wc->nroute++] = (WRoute){(uint8_t)net->color, hp->in_port, hp->out_mask};
+    }
+  }
+  for (uint32_t i = 0; i < img->ncore; i++)
+    if (img->cores[i].nroute > 1) qsort(img->cores[i].route, img->cores[i].nroute, sizeof(WRoute), cmp_route);
+
+  /* I/O map. */
+  VEC(WIo) ios = {0};
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->kind != IR_INPUT && op->kind != IR_OUTPUT) continue;
+    const IrOp *v = op->kind == IR_INPUT ? op : op->arg[0];
+    WIo io;
+    memset(&io, 0, sizeof io);
+    io.name = xstrdup(op->name);
+    io.dir = op->kind == IR_INPUT ? WIO_IN : WIO_OUT;
+    io.dtype = (uint8_t)v->dt;
+    io.rank = (uint8_t)v->shape.rank;
+    for (int k = 0; k < 4; k++) io.dim[k] = k < v->shape.rank ? (uint32_t)v->shape.d[k] : 1;
+    PieceVec pieces = {0};
+    for (int c = 0; c < m->ncores; c++)
+      if (m->cores[c]->op == v) add_piece(&pieces, m->cores[c], v);
+    io.npiece = (uint32_t)pieces.n;
+    io.piece = pieces.v;
+    VEC_PUSH(ios, io);
+  }
+  qsort(ios.v, (size_t)ios.n, sizeof(WIo), cmp_io);
+  img->nio = (uint32_t)ios.n;
+  img->io = ios.v;
+
+  img->ndata = e.data.len;
+  img->data = e.data.data;
+  for (int i = 0; i < m->nops; i++) free(e.param[i]);
+  free(e.param);
+  VEC_FREE(e.blobs);
+  free(slot);
+  return e.ok;
+}
+
+/* ---- listings ---- */
+
+void be_print_asm(const WImage *img, Buf *out) {
+  for (uint32_t p = 0; p < img->nprog; p++) {
+    const WCore *first = NULL;
+    uint32_t users = 0;
+    for (uint32_t c = 0; c < img->ncore; c++)
+      if (img->cores[c].prog == p) {
+        if (!first) first = &img->cores[c];
+        users++;
+      }
+    buf_printf(out, "; program %u: %u instructions, run by %u core%s:", p, img->progs[p].ninsn, users,
+               users == 1 ? "" : "s");
+    uint32_t shown = 0;
+    for (uint32_t c = 0; c < img->ncore; c++)
+      if (img->cores[c].prog == p) {
+        if (shown++ == 16) {
+          buf_printf(out, " ... (%u more)", users - 16);
+          break;
+        }
+        buf_printf(out, " (%u,%u)", img->cores[c].x, img->cores[c].y);
+      }
+    buf_printf(out, "\n");
+    if (!first) continue;
+    buf_printf(out, "; tasks (core (%u,%u)):", first->x, first->y);
+    for (uint32_t t = 0; t < first->ntask; t++) {
+      const WTask *tk = &first->task[t];
+      if (tk->kind == TASK_DATA) buf_printf(out, " t%u data color %u @%u;", t, tk->color, tk->pc);
+      else buf_printf(out, " t%u %s @%u;", t, tk->kind == TASK_MAIN ? "main" : "local", tk->pc);
+    }
+    buf_printf(out, "\n; addr  op     a    b    c    imm         comment (DSRs of core (%u,%u))\n", first->x, first->y);
+    for (uint32_t i = 0; i < img->progs[p].ninsn; i++) {
+      Insn in = isa_decode(img->progs[p].insn[i]);
+      const OpInfo *oi = &isa_ops[in.op];
+      char f[4][24];
+      uint8_t fv[3] = {in.a, in.b, in.c};
+      for (int k = 0; k < 3; k++) {
+        char kind = oi->fmt[k];
+        if (kind == 'r') snprintf(f[k], sizeof f[k], "r%u", fv[k]);
+        else if (kind == 'd') snprintf(f[k], sizeof f[k], "d%u", fv[k]);
+        else snprintf(f[k], sizeof f[k], "-");
+      }
+      char imm[24];
+      char kind = oi->fmt[3];
+      if (kind == '-') snprintf(imm, sizeof imm, "-");
+      else if (kind == 'l') snprintf(imm, sizeof imm, "@%d", in.imm);
+      else if (kind == 't') snprintf(imm, sizeof imm, "t%d", in.imm);
+      else if (kind == 'f') {
+        float fl;
+        uint32_t u = (uint32_t)in.imm;
+        memcpy(&fl, &u, 4);
+        snprintf(imm, sizeof imm, "%g", fl);
+      } else if (oi->cls == ICLASS_T) {
+        int o = 0;
+        imm[0] = 0;
+        if (in.imm & ISA_ASYNC) o += snprintf(imm + o, sizeof imm - (size_t)o, "async");
+        if (in.imm & ISA_ACTIVATE) snprintf(imm + o, sizeof imm - (size_t)o, "%sact:t%d", o ? "," : "", ISA_TASK(in.imm));
+        if (!imm[0]) snprintf(imm, sizeof imm, "-");
+      } else snprintf(imm, sizeof imm, "%d", in.imm);
+      buf_printf(out, "%6u  %-6s %-4s %-4s %-4s %-11s", i, oi->name, f[0], f[1], f[2], imm);
+      /* comment: the DSR operands */
+      bool any = false;
+      for (int k = 0; k < 3; k++)
+        if (oi->fmt[k] == 'd' && fv[k] < first->ndsr) {
+          char d[128];
+          dsr_format(d, sizeof d, &first->dsr[fv[k]]);
+          buf_printf(out, "%s d%u = %s", any ? ";" : " ;", fv[k], d);
+          any = true;
+        }
+      buf_printf(out, "\n");
+    }
+    buf_printf(out, "\n");
+  }
+}
+
+typedef struct RouteLine { int x, y, color, in, out; const IrNet *net; } RouteLine;
+static int cmp_rl(const void *a, const void *b) {
+  const RouteLine *p = a, *q = b;
+  if (p->y != q->y) return p->y < q->y ? -1 : 1;
+  if (p->x != q->x) return p->x < q->x ? -1 : 1;
+  return (p->color > q->color) - (p->color < q->color);
+}
+
+void be_print_routes(const IrModule *m, Buf *out) {
+  VEC(RouteLine) rl = {0};
+  for (int i = 0; i < m->nnets; i++)
+    for (int h = 0; h < m->nets[i]->nhop; h++) {
+      const IrHop *hp = &m->nets[i]->hop[h];
+      RouteLine l = {hp->x, hp->y, m->nets[i]->color, hp->in_port, hp->out_mask, m->nets[i]};
+      VEC_PUSH(rl, l);
+    }
+  qsort(rl.v, (size_t)rl.n, sizeof(RouteLine), cmp_rl);
+  buf_printf(out, "; routing table: %d nets, %d router entries\n", m->nnets, rl.n);
+  buf_printf(out, "; core     color  in -> out    net\n");
+  for (int i = 0; i < rl.n; i++) {
+    const RouteLine *l = &rl.v[i];
+    char outs[8];
+    int o = 0;
+    for (int p = 0; p < PORT__COUNT; p++)
+      if (l->out & (1 << p)) outs[o++] = isa_port_names[p];
+    outs[o] = 0;
+    char core[24];
+    snprintf(core, sizeof core, "(%d,%d)", l->x, l->y);
+    const IrNet *n = l->net;
+    if (n->kind == NET_PSUM)
+      buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: partial sums of %%%s\n", core, l->color,
+                 isa_port_names[l->in], outs, n->id, n->dst->name);
+    else
+      buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: %%%s -> %%%s operand %d\n", core, l->color,
+                 isa_port_names[l->in], outs, n->id, n->src->name, n->dst->name, n->argi);
+  }
+  VEC_FREE(rl);
+}

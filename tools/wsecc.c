@@ -1,1 +1,352 @@
-int main(void){return 0;}
+/* tools/wsecc.c: the compiler driver.
+ *
+ *   wsecc MODEL.wdl|MODEL.wir [-o OUT] [--emit=wimg|wir|asm|routes] ...
+ *
+ * The pipeline is the flat list passes/pipeline.c: pass_list. A .wir input
+ * resumes after the stage named in its header. After every pass the IR
+ * verifier runs; --print-before/--print-after/--print-after-all print the IR
+ * to stderr, --dump-dir writes one numbered file per pass (01-infer.wir ...).
+ * Output files are written atomically and only when the run succeeded.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "backend/emit.h"
+#include "backend/wimg.h"
+#include "common/f16.h"
+#include "common/npy.h"
+#include "frontend/wdl.h"
+#include "ir/diag.h"
+#include "ir/ir.h"
+#include "passes/passes.h"
+#include "targets/target.h"
+
+typedef struct NamedFile { const char *name, *file; } NamedFile;
+
+typedef struct Opts {
+  const char *input, *output, *emit, *target, *grid;
+  const char *print_after, *print_before, *stop_after, *dump_dir;
+  bool print_after_all, list_passes, reference;
+  VEC(NamedFile) inputs, outputs;
+} Opts;
+
+static void usage(FILE *f) {
+  fputs("usage: wsecc MODEL.wdl|MODEL.wir [options]\n"
+        "  -o FILE                output file (default: MODEL.wimg for --emit=wimg, stdout otherwise)\n"
+        "  --emit=KIND            wimg (default), wir (the IR text), asm (per-core programs),\n"
+        "                         routes (the routing table)\n"
+        "  --target NAME|FILE.xml target machine (default: wse2; built-in: wse2 wse3 small tiny)\n"
+        "  --grid WxH             use at most W x H cores\n"
+        "  --print-after-all      print the IR after every pass (to stderr)\n"
+        "  --print-after=PASS     print the IR after PASS\n"
+        "  --print-before=PASS    print the IR before PASS\n"
+        "  --stop-after=PASS      stop after PASS (default output: the IR text)\n"
+        "  --dump-dir=DIR         write the IR after every pass to DIR/NN-PASS.wir\n"
+        "  --list-passes          list the passes in pipeline order\n"
+        "  --reference            evaluate the model on the host from the IR (no mapping)\n"
+        "  --input NAME=FILE.npy  an input for --reference\n"
+        "  --output NAME=FILE.npy write an output of --reference\n",
+        f);
+}
+
+static _Noreturn void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("wsecc: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(1);
+}
+
+static const char *opt_value(int argc, char **argv, int *i, const char *name) {
+  size_t n = strlen(name);
+  const char *a = argv[*i];
+  if (strncmp(a, name, n) != 0) return NULL;
+  if (a[n] == '=') return a + n + 1;
+  if (a[n] == 0) {
+    if (*i + 1 >= argc) fail("option '%s' needs a value", name);
+    return argv[++*i];
+  }
+  return NULL;
+}
+
+static void named_file(const char *opt, const char *v, NamedFile *nf) {
+  const char *eq = strchr(v, '=');
+  if (!eq || eq == v || !eq[1]) fail("%s expects NAME=FILE.npy, got '%s'", opt, v);
+  nf->name = strndup(v, (size_t)(eq - v));
+  nf->file = eq + 1;
+}
+
+static void parse_args(int argc, char **argv, Opts *o) {
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage(stdout);
+      exit(0);
+    } else if (!strcmp(a, "-o")) {
+      if (i + 1 >= argc) fail("option '-o' needs a file name");
+      o->output = argv[++i];
+    } else if ((v = opt_value(argc, argv, &i, "--emit"))) {
+      if (strcmp(v, "wimg") && strcmp(v, "wir") && strcmp(v, "asm") && strcmp(v, "routes"))
+        fail("unknown --emit kind '%s' (expected wimg, wir, asm or routes)", v);
+      o->emit = v;
+    } else if ((v = opt_value(argc, argv, &i, "--target"))) {
+      o->target = v;
+    } else if ((v = opt_value(argc, argv, &i, "--grid"))) {
+      o->grid = v;
+    } else if (!strcmp(a, "--print-after-all")) {
+      o->print_after_all = true;
+    } else if ((v = opt_value(argc, argv, &i, "--print-after"))) {
+      o->print_after = v;
+    } else if ((v = opt_value(argc, argv, &i, "--print-before"))) {
+      o->print_before = v;
+    } else if ((v = opt_value(argc, argv, &i, "--stop-after"))) {
+      o->stop_after = v;
+    } else if ((v = opt_value(argc, argv, &i, "--dump-dir"))) {
+      o->dump_dir = v;
+    } else if (!strcmp(a, "--list-passes")) {
+      o->list_passes = true;
+    } else if (!strcmp(a, "--reference")) {
+      o->reference = true;
+    } else if ((v = opt_value(argc, argv, &i, "--input"))) {
+      NamedFile nf;
+      named_file("--input", v, &nf);
+      VEC_PUSH(o->inputs, nf);
+    } else if ((v = opt_value(argc, argv, &i, "--output"))) {
+      NamedFile nf;
+      named_file("--output", v, &nf);
+      VEC_PUSH(o->outputs, nf);
+    } else if (a[0] == '-' && a[1]) {
+      fail("unknown option '%s' (see wsecc --help)", a);
+    } else {
+      if (o->input) fail("more than one input file ('%s' and '%s')", o->input, a);
+      o->input = a;
+    }
+  }
+}
+
+static const PassInfo *find_pass(const char *name, const char *opt) {
+  for (const PassInfo *p = pass_list; p->name; p++)
+    if (!strcmp(p->name, name)) return p;
+  fprintf(stderr, "wsecc: error: %s: unknown pass '%s' (passes:", opt, name);
+  for (const PassInfo *p = pass_list; p->name; p++) fprintf(stderr, " %s", p->name);
+  fprintf(stderr, ")\n");
+  exit(1);
+}
+
+static bool ends_with(const char *s, const char *suf) {
+  size_t n = strlen(s), m = strlen(suf);
+  return n >= m && !strcmp(s + n - m, suf);
+}
+
+static void print_ir(const IrModule *m, const char *when, const char *pass) {
+  Buf b = {0};
+  buf_printf(&b, "// *** IR %s %s ***\n", when, pass);
+  ir_print(m, &b);
+  fwrite(b.data, 1, b.len, stderr);
+  buf_free(&b);
+}
+
+static void write_out(const char *path, const void *data, size_t len) {
+  if (!path || !strcmp(path, "-")) {
+    fwrite(data, 1, len, stdout);
+    return;
+  }
+  if (write_file_atomic(path, data, len) != 0) fail("cannot write '%s': %s", path, strerror(errno));
+}
+
+/* --reference: evaluate on the host straight from the typed IR. */
+static int run_reference(IrModule *m, Opts *o) {
+  int nin = 0, nout = 0;
+  for (int i = 0; i < m->nops; i++) {
+    if (m->ops[i]->kind == IR_INPUT) nin++;
+    if (m->ops[i]->kind == IR_OUTPUT) nout++;
+  }
+  float **in = xcalloc((size_t)nin + 1, sizeof(float *));
+  float **out = xcalloc((size_t)nout + 1, sizeof(float *));
+  for (int j = 0; j < o->inputs.n; j++) {
+    IrOp *op = ir_find_op(m, o->inputs.v[j].name);
+    if (!op || op->kind != IR_INPUT) fail("--input %s: the model has no input named '%s'", o->inputs.v[j].name, o->inputs.v[j].name);
+  }
+  int k = 0;
+  char err[256], sa[64], sb[64];
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (op->kind != IR_INPUT) continue;
+    const char *file = NULL;
+    for (int j = 0; j < o->inputs.n; j++)
+      if (!strcmp(o->inputs.v[j].name, op->name)) file = o->inputs.v[j].file;
+    if (!file)
+      fail("input '%s' (%s%s) was not given: pass --input %s=FILE.npy", op->name, ir_dtype_name(op->dt),
+           shape_str(&op->shape, sa, sizeof sa), op->name);
+    NpyArray a;
+    if (npy_read(file, &a, err, sizeof err) != 0) fail("%s: %s", file, err);
+    Shape s = {a.rank > IR_MAXRANK ? IR_MAXRANK : a.rank, {0}};
+    for (int d = 0; d < s.rank; d++) s.d[d] = a.dim[d];
+    if (a.rank != op->shape.rank || !shape_eq(&s, &op->shape))
+      fail("%s: has shape %s but input '%s' is %s%s", file, shape_str(&s, sa, sizeof sa), op->name,
+           ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb));
+    if (op->dt == DT_F16)
+      for (int64_t e = 0; e < a.count; e++) a.data[e] = round_f16(a.data[e]);
+    in[k++] = a.data;
+  }
+  for (int j = 0; j < o->outputs.n; j++) {
+    IrOp *op = NULL;
+    for (int i = 0; i < m->nops; i++)
+      if (m->ops[i]->kind == IR_OUTPUT && !strcmp(m->ops[i]->name, o->outputs.v[j].name)) op = m->ops[i];
+    if (!op) fail("--output %s: the model has no output named '%s'", o->outputs.v[j].name, o->outputs.v[j].name);
+  }
+  int rc = ir_eval(m, in, out);
+  if (rc == 0) {
+    k = 0;
+    for (int i = 0; i < m->nops; i++) {
+      IrOp *op = m->ops[i];
+      if (op->kind != IR_OUTPUT) continue;
+      for (int j = 0; j < o->outputs.n; j++)
+        if (!strcmp(o->outputs.v[j].name, op->name) &&
+            npy_write(o->outputs.v[j].file, op->dt == DT_F16, op->shape.rank, op->shape.d, out[k], err, sizeof err) != 0)
+          fail("%s: %s", o->outputs.v[j].file, err);
+      k++;
+    }
+  }
+  for (int i = 0; i < nin; i++) free(in[i]);
+  for (int i = 0; i < nout; i++) free(out[i]);
+  free(in);
+  free(out);
+  return rc == 0 ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
+  Opts o;
+  memset(&o, 0, sizeof o);
+  parse_args(argc, argv, &o);
+  if (o.list_passes) {
+    for (const PassInfo *p = pass_list; p->name; p++) printf("%-6s  %s\n", p->name, p->summary);
+    return 0;
+  }
+  if (!o.input) {
+    usage(stderr);
+    fail("no input file");
+  }
+  const PassInfo *pa = o.print_after ? find_pass(o.print_after, "--print-after") : NULL;
+  const PassInfo *pb = o.print_before ? find_pass(o.print_before, "--print-before") : NULL;
+  const PassInfo *stop = o.stop_after ? find_pass(o.stop_after, "--stop-after") : NULL;
+  const char *emit = o.emit ? o.emit : (stop ? "wir" : "wimg");
+  if (o.reference && o.emit) fail("--reference writes its outputs with --output; it does not take --emit");
+  if (!o.reference && (o.inputs.n || o.outputs.n)) fail("--input/--output go with --reference (to simulate an image, use wsesim)");
+
+  IrModule *m;
+  if (ends_with(o.input, ".wir")) {
+    size_t len;
+    char *text = read_file(o.input, &len);
+    if (!text) fail("cannot read '%s': %s", o.input, strerror(errno));
+    diag_set_source(o.input, text);
+    m = ir_parse(o.input, text);
+    free(text);
+  } else {
+    m = wdl_parse_file(o.input);
+  }
+  if (!m || diag_errors()) {
+    if (m) ir_free(m);
+    diag_free_sources();
+    return 1;
+  }
+  if (o.target) m->target = arena_strdup(&m->arena, o.target);
+  if (o.grid) {
+    int w, h;
+    char extra;
+    if (sscanf(o.grid, "%dx%d%c", &w, &h, &extra) != 2 || w < 1 || h < 1)
+      fail("--grid expects WxH with positive numbers (e.g. --grid 32x16), got '%s'", o.grid);
+    m->grid_w = w;
+    m->grid_h = h;
+  }
+  Target t;
+  char err[512];
+  if (target_load(m->target, &t, err, sizeof err) != 0) {
+    fprintf(stderr, "%s\n", err);
+    return 1;
+  }
+  if (m->grid_w > (int)t.grid_w || m->grid_h > (int)t.grid_h)
+    fail("--grid %dx%d is larger than target '%s' (%ux%u cores)", m->grid_w, m->grid_h, t.name, t.grid_w, t.grid_h);
+
+  if (o.dump_dir && mkdir(o.dump_dir, 0777) != 0 && errno != EEXIST)
+    fail("cannot create --dump-dir '%s': %s", o.dump_dir, strerror(errno));
+
+  int status = 0;
+  int index = 0;
+  for (const PassInfo *p = pass_list; p->name; p++) {
+    index++;
+    if (o.reference && p->stage > STAGE_INFER) break;
+    if (p->stage <= m->stage) continue;
+    if (pb == p) print_ir(m, "before", p->name);
+    if (!p->run(m, &t) || diag_errors()) {
+      status = 1;
+      break;
+    }
+    m->stage = p->stage;
+    ir_verify(m, p->name);
+    if (o.print_after_all || pa == p) print_ir(m, "after", p->name);
+    if (o.dump_dir) {
+      Buf b = {0};
+      ir_print(m, &b);
+      char path[4096];
+      snprintf(path, sizeof path, "%s/%02d-%s.wir", o.dump_dir, index, p->name);
+      if (write_file_atomic(path, b.data, b.len) != 0) fail("cannot write '%s': %s", path, strerror(errno));
+      buf_free(&b);
+    }
+    if (stop == p) break;
+  }
+
+  if (status == 0 && o.reference) {
+    status = run_reference(m, &o);
+  } else if (status == 0) {
+    Buf b = {0};
+    if (!strcmp(emit, "wir")) {
+      ir_print(m, &b);
+      write_out(o.output, b.data, b.len);
+    } else if (!strcmp(emit, "routes")) {
+      if (m->stage < STAGE_ROUTE) fail("--emit=routes needs the route pass (drop --stop-after=%s)", o.stop_after);
+      be_print_routes(m, &b);
+      write_out(o.output, b.data, b.len);
+    } else {
+      if (m->stage < STAGE_ALLOC)
+        fail("--emit=%s needs the whole pipeline (drop --stop-after=%s or use --emit=wir)", emit, o.stop_after);
+      WImage img;
+      if (!be_emit(m, &t, &img)) {
+        status = 1;
+      } else if (!strcmp(emit, "asm")) {
+        be_print_asm(&img, &b);
+        write_out(o.output, b.data, b.len);
+      } else {
+        uint8_t *bytes;
+        size_t len;
+        wimg_write(&img, &bytes, &len);
+        const char *out = o.output;
+        char def[4096];
+        if (!out) {
+          const char *base = strrchr(o.input, '/');
+          base = base ? base + 1 : o.input;
+          snprintf(def, sizeof def, "%.*s.wimg", (int)(strrchr(base, '.') ? strrchr(base, '.') - base : (long)strlen(base)), base);
+          out = def;
+        }
+        if (!strcmp(out, "-")) fail("refusing to write a binary image to stdout; give -o FILE.wimg");
+        write_out(out, bytes, len);
+        free(bytes);
+      }
+      wimg_free(&img);
+    }
+    buf_free(&b);
+  }
+  ir_free(m);
+  diag_free_sources();
+  for (int i = 0; i < o.inputs.n; i++) free((char *)o.inputs.v[i].name);
+  for (int i = 0; i < o.outputs.n; i++) free((char *)o.outputs.v[i].name);
+  VEC_FREE(o.inputs);
+  VEC_FREE(o.outputs);
+  return status;
+}

@@ -1,0 +1,78 @@
+/* passes/alloc.c: SRAM and DSR allocation per core.
+ *
+ * Algorithm: a core's SRAM holds its code from address 0 (8 bytes per
+ * instruction, rounded up to 16), then its buffers in program order, each
+ * aligned to 16 bytes. All buffers live for the whole run (every core runs
+ * its op once), so there is nothing to reuse yet; lower already shares
+ * identical DSR descriptors. The pass checks the target's limits: SRAM bytes
+ * (code included), DSRs, tasks (a task id is 8 bits). A core over a limit is
+ * an error that prints the core's memory map, so the user sees what takes
+ * the space.
+ */
+#include <stdio.h>
+#include "ir/diag.h"
+#include "passes/passes.h"
+
+static const char *buf_kind_name(IrBufKind k) {
+  static const char *const n[] = {"tile", "operand", "param", "acc"};
+  return n[k];
+}
+
+static void print_map(const IrCore *c, int64_t sram) {
+  fprintf(stderr, "  memory map of core (%d,%d) (%%%s):\n", c->x, c->y, c->op->name);
+  fprintf(stderr, "    0x%05llx-0x%05llx  code: %d instructions\n", 0ULL,
+          (unsigned long long)(c->code_bytes - 1), c->ninsn);
+  for (int i = 0; i < c->nbuf; i++) {
+    const IrBuf *b = &c->buf[i];
+    int64_t bytes = b->elems * ir_dtype_size(b->dt);
+    char sb[96] = "";
+    int rank = b->val->shape.rank, o = 0;
+    o += snprintf(sb + o, sizeof sb - (size_t)o, "[");
+    for (int k = 0; k < rank && o < (int)sizeof sb - 24; k++)
+      o += snprintf(sb + o, sizeof sb - (size_t)o, "%s%lld:%lld", k ? ", " : "", (long long)b->box.lo[k],
+                    (long long)(b->box.lo[k] + b->box.n[k]));
+    snprintf(sb + o, sizeof sb - (size_t)o, "]");
+    fprintf(stderr, "    0x%05llx-0x%05llx  %-7s %%%s%s %s, %lld bytes\n", (unsigned long long)b->addr,
+            (unsigned long long)(b->addr + bytes - 1), buf_kind_name(b->kind), b->val->name, sb,
+            ir_dtype_name(b->dt), (long long)bytes);
+  }
+  fprintf(stderr, "    total %lld of %lld bytes\n", (long long)c->data_end, (long long)sram);
+}
+
+bool pass_alloc(IrModule *m, const Target *t) {
+  bool ok = true;
+  int reported = 0;
+  for (int i = 0; i < m->ncores; i++) {
+    IrCore *c = m->cores[i];
+    c->code_bytes = ((int64_t)c->ninsn * 8 + 15) & ~(int64_t)15;
+    int64_t addr = c->code_bytes;
+    for (int b = 0; b < c->nbuf; b++) {
+      c->buf[b].addr = addr;
+      addr += c->buf[b].elems * ir_dtype_size(c->buf[b].dt);
+      addr = (addr + 15) & ~(int64_t)15;
+    }
+    c->data_end = addr;
+    if (reported >= 3) continue;
+    if (addr > (int64_t)t->sram_bytes) {
+      diag_error(&c->op->loc,
+                 "core (%d,%d) of '%s' needs %lld bytes of SRAM (code included) but a core of target "
+                 "'%s' has %u; give the op more cores (a larger --grid) or use f16",
+                 c->x, c->y, c->op->name, (long long)addr, t->name, t->sram_bytes);
+      print_map(c, t->sram_bytes);
+      ok = false;
+      reported++;
+    } else if (c->ndsr > (int)t->dsrs) {
+      diag_error(&c->op->loc, "core (%d,%d) of '%s' needs %d DSRs but a core of target '%s' has %u",
+                 c->x, c->y, c->op->name, c->ndsr, t->name, t->dsrs);
+      print_map(c, t->sram_bytes);
+      ok = false;
+      reported++;
+    } else if (c->ntask > 256) {
+      diag_error(&c->op->loc, "core (%d,%d) of '%s' needs %d tasks; at most 256 fit the task id field",
+                 c->x, c->y, c->op->name, c->ntask);
+      ok = false;
+      reported++;
+    }
+  }
+  return ok;
+}

@@ -1,0 +1,337 @@
+/* passes/lower.c: lowering to per-core code.
+ *
+ * Every core of a placed op gets a program (an IrCore): buffers in its SRAM,
+ * DSR descriptors over them, a task table and instructions. The programs are
+ * dataflow-triggered, as on the wafer:
+ *
+ *   task 0 (MAIN, runs at reset)
+ *       if the op has no incoming nets: fall into the body
+ *       else TERM
+ *   one DATA task per incoming net, bound to the net's color; it fires when
+ *   the first wavelet arrives and starts an async receive:
+ *       FMOV  d<slice of operand buffer>, d<fabin color>, async, act t<done>
+ *       TERM
+ *   the LOCAL task <done> runs once per finished receive and counts them:
+ *       ADDI r1, r1, 1 ; MOVI r2, <incoming nets> ; SEQ r3, r1, r2
+ *       BNEZ r3, @body ; TERM
+ *   body:
+ *       the op's tensor instructions (FADD/FSUB/FMUL/FNEG/FRELU, or for a
+ *       matmul core: FMAC over a 3-D walk, then the partial sum from the core
+ *       above is added straight from the fabric (FADD acc, acc, fabin) and
+ *       sent to the core below, or - on the bottom row - kept as the result)
+ *       one async FMOV to a fabout DSR per outgoing net
+ *       TERM
+ *
+ * Receives are asynchronous (microthreads) so that a core never blocks the
+ * fabric while it waits for another stream: multicast streams to several
+ * cores can then never wait on each other in a cycle.
+ *
+ * Buffer kinds: TILE (the core's part of its op's value; for the I/O map and
+ * for sending), OPERAND (received slices), PARAM (preloaded from the image),
+ * ACC (matmul f32 partial sums). Identical DSR descriptors are shared.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "backend/wimg.h"
+#include "ir/diag.h"
+#include "passes/mapping.h"
+#include "passes/passes.h"
+
+typedef struct Prog {
+  IrModule *m;
+  IrCore *core;
+  VEC(IrBuf) buf;
+  VEC(IrDsr) dsr;
+  VEC(IrTask) task;
+  VEC(Insn) code;
+} Prog;
+
+static int add_buf(Prog *p, IrBufKind kind, IrOp *val, const Box *box, DType dt) {
+  IrBuf b = {kind, val, *box, dt, box_count(box, val->shape.rank), -1};
+  VEC_PUSH(p->buf, b);
+  return p->buf.n - 1;
+}
+
+static int add_dsr(Prog *p, IrDsr d) {
+  for (int i = 0; i < p->dsr.n; i++)
+    if (memcmp(&p->dsr.v[i], &d, sizeof d) == 0) return i;
+  VEC_PUSH(p->dsr, d);
+  return p->dsr.n - 1;
+}
+
+static int fab_dsr(Prog *p, DsrKind kind, DType dt, int color, int64_t len) {
+  IrDsr d;
+  memset(&d, 0, sizeof d);
+  d.kind = kind;
+  d.dt = dt;
+  d.color = color;
+  d.buf = -1;
+  d.ndim = 1;
+  d.dim[0] = len;
+  d.stride[0] = 1;
+  return add_dsr(p, d);
+}
+
+/* A memory DSR over buffer `bi`: dims `dim` with strides `stride`, starting
+ * at element offset `off`. */
+static int mem_dsr(Prog *p, int bi, int64_t off, int ndim, const int64_t *dim, const int64_t *stride) {
+  IrDsr d;
+  memset(&d, 0, sizeof d);
+  d.kind = DSR_MEM;
+  d.dt = p->buf.v[bi].dt;
+  d.color = 0;
+  d.buf = bi;
+  d.off = off;
+  d.ndim = ndim;
+  for (int k = 0; k < ndim; k++) {
+    d.dim[k] = dim[k];
+    d.stride[k] = stride[k];
+  }
+  return add_dsr(p, d);
+}
+
+/* Dense C-order strides of a box. */
+static void dense_strides(const Box *b, int rank, int64_t *st) {
+  int64_t s = 1;
+  for (int k = rank - 1; k >= 0; k--) {
+    st[k] = s;
+    s *= b->n[k];
+  }
+}
+
+/* DSR over the sub-box `sub` of buffer bi (which holds box buf.box densely). */
+static int sub_dsr(Prog *p, int bi, const Box *sub) {
+  const IrBuf *b = &p->buf.v[bi];
+  int rank = b->val->shape.rank;
+  int64_t st[IR_MAXRANK], off = 0;
+  dense_strides(&b->box, rank, st);
+  for (int k = 0; k < rank; k++) off += (sub->lo[k] - b->box.lo[k]) * st[k];
+  if (rank == 0) {
+    int64_t one = 1;
+    return mem_dsr(p, bi, 0, 1, &one, &one);
+  }
+  return mem_dsr(p, bi, off, rank, sub->n, st);
+}
+
+static int emit(Prog *p, int op, int a, int b, int c, int32_t imm) {
+  Insn in = {(uint8_t)op, (uint8_t)a, (uint8_t)b, (uint8_t)c, imm};
+  VEC_PUSH(p->code, in);
+  return p->code.n - 1;
+}
+
+static int add_task(Prog *p, int kind, int color) {
+  IrTask t = {kind, color, -1};
+  VEC_PUSH(p->task, t);
+  return p->task.n - 1;
+}
+
+/* Per-core index of nets: incoming and outgoing lists. */
+typedef struct CoreNets { VEC(IrNet *) in, out; } CoreNets;
+
+/* Body of an elementwise op: dst tile = f(operands). */
+static void lower_elementwise(Prog *p, IrOp *op, int tile, const int *opbuf) {
+  const IrBuf *tb = &p->buf.v[tile];
+  int rank = op->shape.rank, ndim = rank ? rank : 1;
+  int64_t dim[IR_MAXRANK], st[IR_MAXRANK];
+  dense_strides(&tb->box, rank, st);
+  for (int k = 0; k < rank; k++) dim[k] = tb->box.n[k];
+  if (rank == 0) dim[0] = st[0] = 1;
+  int dd = mem_dsr(p, tile, 0, ndim, dim, st);
+  int src[2] = {0, 0};
+  for (int a = 0; a < op->nargs; a++) {
+    const IrOp *arg = op->arg[a];
+    const IrBuf *ab = &p->buf.v[opbuf[a]];
+    int64_t ast[IR_MAXRANK], bst[IR_MAXRANK] = {0};
+    dense_strides(&ab->box, arg->shape.rank, ast);
+    int off = rank - arg->shape.rank;
+    for (int k = 0; k < rank; k++) {
+      int j = k - off;
+      bst[k] = (j < 0 || arg->shape.d[j] == 1) ? 0 : ast[j];
+    }
+    if (rank == 0) bst[0] = 0;
+    src[a] = mem_dsr(p, opbuf[a], 0, ndim, dim, bst);
+  }
+  static const int opc[IR__COUNT] = {[IR_ADD] = OP_FADD, [IR_SUB] = OP_FSUB, [IR_MUL] = OP_FMUL,
+                                     [IR_NEG] = OP_FNEG, [IR_RELU] = OP_FRELU};
+  emit(p, opc[op->kind], dd, src[0], op->nargs > 1 ? src[1] : 0, 0);
+}
+
+static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
+  int x = op->place.x + cx, y = op->place.y + cy;
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}};
+  Box held = {0};
+  bool holds = map_held(op, cx, cy, &held);
+
+  /* Operand buffers (received or preloaded). */
+  int opbuf[2] = {-1, -1};
+  if (op->kind != IR_INPUT)
+    for (int a = 0; a < op->nargs; a++) {
+      Box nb;
+      if (!map_need(op, a, cx, cy, &nb)) die("lower: core (%d,%d) of %%%s needs nothing", x, y, op->name);
+      opbuf[a] = add_buf(&p, op->arg[a]->kind == IR_PARAM ? BUF_PARAM : BUF_OPERAND, op->arg[a], &nb,
+                         op->arg[a]->dt);
+    }
+
+  /* Incoming nets of this op at this core (operands, not partial sums). */
+  VEC(IrNet *) in = {0};
+  IrNet *psum_in = NULL, *psum_out = NULL;
+  for (int i = 0; i < cn->in.n; i++) {
+    IrNet *n = cn->in.v[i];
+    if (n->kind == NET_PSUM) psum_in = n;
+    else if (n->dst == op) VEC_PUSH(in, n);
+  }
+  VEC(IrNet *) out = {0};
+  for (int i = 0; i < cn->out.n; i++) {
+    IrNet *n = cn->out.v[i];
+    if (n->kind == NET_PSUM) psum_out = n;
+    else VEC_PUSH(out, n);
+  }
+
+  int t_main = add_task(&p, TASK_MAIN, 0);
+  int t_done = -1;
+  VEC(int) data_tasks = {0};
+  for (int i = 0; i < in.n; i++) VEC_PUSH(data_tasks, add_task(&p, TASK_DATA, in.v[i]->color));
+  if (in.n) t_done = add_task(&p, TASK_LOCAL, 0);
+
+  /* MAIN */
+  p.task.v[t_main].pc = p.code.n;
+  int jmp_body = -1;
+  if (in.n) emit(&p, OP_TERM, 0, 0, 0, 0);
+  /* DATA tasks */
+  for (int i = 0; i < in.n; i++) {
+    IrNet *n = in.v[i];
+    p.task.v[data_tasks.v[i]].pc = p.code.n;
+    int dst = sub_dsr(&p, opbuf[n->argi], &n->box);
+    int src = fab_dsr(&p, DSR_FABIN, n->dt, n->color, box_count(&n->box, n->src->shape.rank));
+    emit(&p, OP_FMOV, dst, src, 0, ISA_ASYNC | ISA_ACTIVATE | (t_done << 8));
+    emit(&p, OP_TERM, 0, 0, 0, 0);
+  }
+  /* LOCAL done-counter task */
+  if (in.n) {
+    p.task.v[t_done].pc = p.code.n;
+    emit(&p, OP_ADDI, 1, 1, 0, 1);
+    emit(&p, OP_MOVI, 2, 0, 0, in.n);
+    emit(&p, OP_SEQ, 3, 1, 2, 0);
+    jmp_body = emit(&p, OP_BNEZ, 3, 0, 0, 0);
+    emit(&p, OP_TERM, 0, 0, 0, 0);
+  }
+  int body = p.code.n;
+  if (jmp_body >= 0) p.code.v[jmp_body].imm = body;
+
+  int tile = -1;
+  if (op->kind == IR_INPUT) {
+    tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
+  } else if (op->kind == IR_MATMUL) {
+    int64_t k0, kn, n0, nn, M = op->shape.d[0];
+    map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);
+    Box accb = {0};
+    accb.lo[0] = 0;
+    accb.n[0] = M;
+    accb.lo[1] = n0;
+    accb.n[1] = nn;
+    bool bottom = cy == op->place.h - 1;
+    int acc = add_buf(&p, bottom && op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &accb, DT_F32);
+    /* acc[m, n] += A[m, k] * B[k, n], walked as [M, nn, kn] */
+    int64_t d3[3] = {M, nn, kn};
+    int64_t sacc[3] = {nn, 1, 0}, sa[3] = {kn, 0, 1}, sb[3] = {0, 1, nn};
+    int da = mem_dsr(&p, acc, 0, 3, d3, sacc);
+    int dA = mem_dsr(&p, opbuf[0], 0, 3, d3, sa);
+    int dB = mem_dsr(&p, opbuf[1], 0, 3, d3, sb);
+    emit(&p, OP_FMAC, da, dA, dB, 0);
+    int64_t d2[2] = {M, nn}, s2[2] = {nn, 1};
+    int acc2 = mem_dsr(&p, acc, 0, 2, d2, s2);
+    if (psum_in) {
+      int fin = fab_dsr(&p, DSR_FABIN, DT_F32, psum_in->color, M * nn);
+      emit(&p, OP_FADD, acc2, acc2, fin, 0);
+    }
+    if (psum_out) {
+      int fout = fab_dsr(&p, DSR_FABOUT, DT_F32, psum_out->color, M * nn);
+      emit(&p, OP_FMOV, fout, acc2, 0, 0);
+    }
+    if (bottom) {
+      if (op->dt == DT_F32) {
+        tile = acc;
+      } else {
+        tile = add_buf(&p, BUF_TILE, op, &accb, op->dt);
+        int t2 = mem_dsr(&p, tile, 0, 2, d2, s2);
+        emit(&p, OP_FMOV, t2, acc2, 0, 0);
+      }
+    }
+  } else {
+    tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
+    lower_elementwise(&p, op, tile, opbuf);
+  }
+  /* Sends of this core's tile. */
+  for (int i = 0; i < out.n; i++) {
+    IrNet *n = out.v[i];
+    if (tile < 0 || !holds) die("lower: core (%d,%d) sends net %d but holds no tile", x, y, n->id);
+    int src = sub_dsr(&p, tile, &n->box);
+    int dst = fab_dsr(&p, DSR_FABOUT, n->dt, n->color, box_count(&n->box, op->shape.rank));
+    emit(&p, OP_FMOV, dst, src, 0, ISA_ASYNC);
+  }
+  emit(&p, OP_TERM, 0, 0, 0, 0);
+
+  IrCore *c = ir_add_core(m, x, y);
+  c->op = op;
+  c->nbuf = p.buf.n;
+  c->buf = ARENA_NEW(&m->arena, IrBuf, p.buf.n);
+  if (p.buf.n) memcpy(c->buf, p.buf.v, sizeof(IrBuf) * (size_t)p.buf.n);
+  c->ndsr = p.dsr.n;
+  c->dsr = ARENA_NEW(&m->arena, IrDsr, p.dsr.n);
+  if (p.dsr.n) memcpy(c->dsr, p.dsr.v, sizeof(IrDsr) * (size_t)p.dsr.n);
+  c->ntask = p.task.n;
+  c->task = ARENA_NEW(&m->arena, IrTask, p.task.n);
+  memcpy(c->task, p.task.v, sizeof(IrTask) * (size_t)p.task.n);
+  c->ninsn = p.code.n;
+  c->insn = ARENA_NEW(&m->arena, Insn, p.code.n);
+  memcpy(c->insn, p.code.v, sizeof(Insn) * (size_t)p.code.n);
+  c->code_bytes = 0;
+  c->data_end = 0;
+  VEC_FREE(p.buf);
+  VEC_FREE(p.dsr);
+  VEC_FREE(p.task);
+  VEC_FREE(p.code);
+  VEC_FREE(in);
+  VEC_FREE(out);
+  VEC_FREE(data_tasks);
+}
+
+static int cmp_core(const void *a, const void *b) {
+  const IrCore *p = *(IrCore *const *)a, *q = *(IrCore *const *)b;
+  if (p->y != q->y) return p->y < q->y ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+bool pass_lower(IrModule *m, const Target *t) {
+  (void)t;
+  m->ncores = 0;
+  /* Index nets by core: a dense array over the bounding box of all rects. */
+  int W = 0, H = 0;
+  for (int i = 0; i < m->nops; i++)
+    if (m->ops[i]->placed) {
+      const Rect *r = &m->ops[i]->place;
+      if (r->x + r->w > W) W = r->x + r->w;
+      if (r->y + r->h > H) H = r->y + r->h;
+    }
+  CoreNets *idx = xcalloc((size_t)W * (size_t)H + 1, sizeof(CoreNets));
+  for (int i = 0; i < m->nnets; i++) {
+    IrNet *n = m->nets[i];
+    VEC_PUSH(idx[(size_t)n->from.y * (size_t)W + (size_t)n->from.x].out, n);
+    for (int d = 0; d < n->ndst; d++) VEC_PUSH(idx[(size_t)n->to[d].y * (size_t)W + (size_t)n->to[d].x].in, n);
+  }
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (!op->placed) continue;
+    for (int cy = 0; cy < op->place.h; cy++)
+      for (int cx = 0; cx < op->place.w; cx++)
+        lower_core(m, op, cx, cy,
+                   &idx[(size_t)(op->place.y + cy) * (size_t)W + (size_t)(op->place.x + cx)]);
+  }
+  for (size_t i = 0; i < (size_t)W * (size_t)H; i++) {
+    VEC_FREE(idx[i].in);
+    VEC_FREE(idx[i].out);
+  }
+  free(idx);
+  qsort(m->cores, (size_t)m->ncores, sizeof(IrCore *), cmp_core);
+  return true;
+}

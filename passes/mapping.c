@@ -1,0 +1,112 @@
+/* passes/mapping.c: the tiling scheme (see mapping.h and docs/mapping.md).
+ *
+ * A box is always expressed in the value's own index space (its real rank);
+ * the matrix view is only how rows and columns are chosen:
+ *   rank 2: rows = axis 0, cols = axis 1
+ *   rank 1: rows = (none, one row), cols = axis 0
+ *   rank 0: a single element.
+ */
+#include "passes/mapping.h"
+
+void map_chunk(int64_t n, int parts, int i, int64_t *lo, int64_t *len) {
+  int64_t base = n / parts, rem = n % parts;
+  *len = base + (i < rem ? 1 : 0);
+  *lo = i * base + (i < rem ? i : rem);
+}
+
+void map_matrix(const Shape *s, int64_t *rows, int64_t *cols) {
+  if (s->rank >= 2) {
+    *rows = s->d[0];
+    *cols = s->d[1];
+  } else if (s->rank == 1) {
+    *rows = 1;
+    *cols = s->d[0];
+  } else {
+    *rows = 1;
+    *cols = 1;
+  }
+}
+
+/* Build a box of a value from matrix rows/cols ranges. */
+static Box box_from_matrix(const Shape *s, int64_t r0, int64_t rn, int64_t c0, int64_t cn) {
+  Box b = {0};
+  if (s->rank >= 2) {
+    b.lo[0] = r0; b.n[0] = rn;
+    b.lo[1] = c0; b.n[1] = cn;
+  } else if (s->rank == 1) {
+    b.lo[0] = c0; b.n[0] = cn;
+  }
+  return b;
+}
+
+void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn) {
+  if (v->shape.rank >= 2) {
+    *r0 = b->lo[0]; *rn = b->n[0];
+    *c0 = b->lo[1]; *cn = b->n[1];
+  } else if (v->shape.rank == 1) {
+    *r0 = 0; *rn = 1;
+    *c0 = b->lo[0]; *cn = b->n[0];
+  } else {
+    *r0 = 0; *rn = 1; *c0 = 0; *cn = 1;
+  }
+}
+
+void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
+                       int64_t *n0, int64_t *nn) {
+  int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+  map_chunk(K, op->place.h, cy, k0, kn);
+  map_chunk(N, op->place.w, cx, n0, nn);
+}
+
+bool map_held(const IrOp *op, int cx, int cy, Box *out) {
+  if (!op->placed) return false;
+  if (op->kind == IR_MATMUL) {
+    if (cy != op->place.h - 1) return false;
+    int64_t k0, kn, n0, nn;
+    map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);
+    *out = box_from_matrix(&op->shape, 0, op->shape.d[0], n0, nn);
+    return nn > 0;
+  }
+  int64_t R, C, r0, rn, c0, cn;
+  map_matrix(&op->shape, &R, &C);
+  map_chunk(R, op->place.h, cy, &r0, &rn);
+  map_chunk(C, op->place.w, cx, &c0, &cn);
+  if (rn <= 0 || cn <= 0) return false;
+  *out = box_from_matrix(&op->shape, r0, rn, c0, cn);
+  return true;
+}
+
+bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
+  const IrOp *a = op->arg[argi];
+  Box b = {0};
+  if (op->kind == IR_MATMUL) {
+    int64_t k0, kn, n0, nn;
+    map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);
+    if (kn <= 0 || nn <= 0) return false;
+    if (argi == 0) {
+      b.lo[0] = 0; b.n[0] = a->shape.d[0];
+      b.lo[1] = k0; b.n[1] = kn;
+    } else {
+      b.lo[0] = k0; b.n[0] = kn;
+      b.lo[1] = n0; b.n[1] = nn;
+    }
+    *out = b;
+    return true;
+  }
+  /* Elementwise: the output tile, mapped through NumPy broadcasting
+   * (operand axes right-aligned; an operand axis of size 1 is broadcast). */
+  Box o;
+  if (!map_held(op, cx, cy, &o)) return false;
+  int off = op->shape.rank - a->shape.rank;
+  for (int k = 0; k < a->shape.rank; k++) {
+    if (a->shape.d[k] == 1) {
+      b.lo[k] = 0;
+      b.n[k] = 1;
+    } else {
+      b.lo[k] = o.lo[k + off];
+      b.n[k] = o.n[k + off];
+    }
+  }
+  *out = b;
+  return true;
+}

@@ -1,0 +1,38 @@
+/* passes/mapping.h: how a placed op's tensors are laid out over its core
+ * rectangle. This is the one place the tiling scheme is defined; place,
+ * route, lower and the IR verifier all ask it. docs/mapping.md explains the
+ * scheme with pictures.
+ *
+ * Every value is viewed as a matrix [R, C]: rank 2 as is, rank 1 [N] as
+ * [1, N], rank 0 as [1, 1]. (Higher ranks are rejected by place.)
+ *
+ *  - INPUT and elementwise ops on a w x h rectangle: rows split over the h
+ *    core rows, columns over the w core columns, in balanced chunks (sizes
+ *    differ by at most one, larger chunks first).
+ *  - MATMUL C[M,N] = A[M,K] @ B[K,N] on w x h: N is split over the columns,
+ *    K over the rows. Core (cx, cy) needs A[:, Kc(cy)] and B[Kc(cy), Nc(cx)],
+ *    computes a partial C[:, Nc(cx)] and the partials are summed down each
+ *    column over the fabric; the bottom row (cy = h-1) holds the result.
+ */
+#ifndef WSEC_MAPPING_H
+#define WSEC_MAPPING_H
+#include <stdbool.h>
+#include "ir/ir.h"
+
+/* Balanced split of n into parts: chunk i is [*lo, *lo + *len). */
+void map_chunk(int64_t n, int parts, int i, int64_t *lo, int64_t *len);
+/* Matrix view [R, C] of a shape. */
+void map_matrix(const Shape *s, int64_t *rows, int64_t *cols);
+/* The box of op's value held by core (cx, cy) of its rectangle (relative
+ * coordinates). Returns false if that core holds none of it. */
+bool map_held(const IrOp *op, int cx, int cy, Box *out);
+/* The box of operand `argi` (in the operand's index space) that core (cx,cy)
+ * of op's rectangle needs. Returns false if it needs none. */
+bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out);
+/* MATMUL: K chunk and N chunk of core (cx, cy). */
+void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
+                       int64_t *n0, int64_t *nn);
+/* Per-core tile shape of the value held by (cx,cy) as a matrix box:
+ * rows/cols of the box in matrix view. */
+void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn);
+#endif

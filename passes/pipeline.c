@@ -1,0 +1,12 @@
+/* passes/pipeline.c: the pass list, in pipeline order. The driver
+ * (tools/wsecc.c) runs it as a flat list with the verifier between passes. */
+#include "passes/passes.h"
+
+const PassInfo pass_list[] = {
+    {"infer", STAGE_INFER, pass_infer, "shape/type inference, broadcasting checks, canonical op order"},
+    {"place", STAGE_PLACE, pass_place, "tile each op's tensors and place it on a rectangle of cores"},
+    {"route", STAGE_ROUTE, pass_route, "nets between cores: multicast trees and colors"},
+    {"lower", STAGE_LOWER, pass_lower, "per-core programs: buffers, DSRs, tasks, instructions"},
+    {"alloc", STAGE_ALLOC, pass_alloc, "SRAM addresses and DSR/SRAM limits per core"},
+    {NULL, STAGE_PARSED, NULL, NULL},
+};

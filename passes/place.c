@@ -1,0 +1,129 @@
+/* passes/place.c: tiling + placement - give every op a rectangle of cores.
+ *
+ * Algorithm
+ *  1. Size. Each INPUT and computing op gets a rectangle of w x h cores
+ *     (see passes/mapping.h for how its tensors are split over it):
+ *       MATMUL [M,K]@[K,N]:  w = min(N, max(4, ceil(N/32)))   (N over x)
+ *                            h = min(K, max(4, ceil(K/32)))   (K over y)
+ *       others, as a matrix [R, C]:
+ *                            w = min(C, max(4, ceil(C/64)))
+ *                            h = min(R, max(4, ceil(R/64)))
+ *     so every matmul whose dimensions allow it spans at least 4x4 cores.
+ *     Then the per-core SRAM need is estimated (tiles, operand slices,
+ *     accumulators and a code allowance); while it exceeds 3/4 of the core's
+ *     SRAM, the side whose split shrinks the biggest buffer is doubled.
+ *  2. Position. Rectangles are packed on shelves in op order: left to
+ *     right from (0,0); when the next one does not fit in the grid width, a
+ *     new shelf starts below the tallest rectangle of the current one. The
+ *     producer -> consumer order of the canonical op list keeps data flowing
+ *     east, to the next rectangle, which keeps routes short.
+ *  3. The grid is the target's, or the --grid WxH limit; an op that cannot
+ *     be given a rectangle inside it is an error naming the op and the need.
+ * PARAM ops are never placed: their slices are preloaded into the SRAM of
+ * the cores that use them. OUTPUT ops name a value; they are not placed.
+ */
+#include "ir/diag.h"
+#include "passes/mapping.h"
+#include "passes/passes.h"
+
+static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+/* Estimated SRAM bytes on the busiest core for a w x h rectangle. */
+static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
+  int64_t es = ir_dtype_size(op->dt);
+  const int64_t code = 1024;
+  if (op->kind == IR_MATMUL) {
+    int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+    int64_t kc = cdiv(K, h), nc = cdiv(N, w);
+    return code + es * (M * kc + kc * nc) + 4 * M * nc + (es == 4 ? 0 : es * M * nc);
+  }
+  int64_t R, C;
+  map_matrix(&op->shape, &R, &C);
+  int64_t tile = cdiv(R, h) * cdiv(C, w) * es;
+  return code + tile * (1 + op->nargs);
+}
+
+bool pass_place(IrModule *m, const Target *t) {
+  int gw = (int)t->grid_w, gh = (int)t->grid_h;
+  if (m->grid_w > 0) gw = m->grid_w < gw ? m->grid_w : gw;
+  if (m->grid_h > 0) gh = m->grid_h < gh ? m->grid_h : gh;
+  int64_t budget = (int64_t)t->sram_bytes * 3 / 4;
+  int cur_x = 0, cur_y = 0, shelf_h = 0;
+  bool ok = true;
+
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    op->placed = false;
+    op->ktile = 0;
+    if (op->kind == IR_PARAM || op->kind == IR_OUTPUT) continue;
+    char sb[64];
+    if (op->shape.rank > 2) {
+      diag_error(&op->loc, "'%s' has shape %s%s: tensors of rank %d cannot be mapped yet (rank 2 at most)",
+                 op->name, ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb), op->shape.rank);
+      ok = false;
+      continue;
+    }
+    int64_t w, h, wmax, hmax;
+    if (op->kind == IR_MATMUL) {
+      int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+      wmax = N;
+      hmax = K;
+      w = min64(N, max64(4, cdiv(N, 32)));
+      h = min64(K, max64(4, cdiv(K, 32)));
+    } else {
+      int64_t R, C;
+      map_matrix(&op->shape, &R, &C);
+      wmax = C;
+      hmax = R;
+      w = min64(C, max64(4, cdiv(C, 64)));
+      h = min64(R, max64(4, cdiv(R, 64)));
+    }
+    wmax = min64(wmax, gw);
+    hmax = min64(hmax, gh);
+    w = min64(w, wmax);
+    h = min64(h, hmax);
+    /* Grow until the busiest core fits in the SRAM budget. */
+    while (need_bytes(op, w, h) > budget) {
+      int64_t gain_w = w < wmax ? need_bytes(op, w, h) - need_bytes(op, min64(2 * w, wmax), h) : 0;
+      int64_t gain_h = h < hmax ? need_bytes(op, w, h) - need_bytes(op, w, min64(2 * h, hmax)) : 0;
+      if (gain_w <= 0 && gain_h <= 0) break;
+      if (gain_w >= gain_h) w = min64(2 * w, wmax);
+      else h = min64(2 * h, hmax);
+    }
+    if (need_bytes(op, w, h) > (int64_t)t->sram_bytes) {
+      diag_error(&op->loc,
+                 "'%s' (%s %s%s) needs about %lld bytes per core even on %lldx%lld cores; "
+                 "a core has %u bytes (a larger --grid or f16 would help)",
+                 op->name, ir_ops[op->kind].name, ir_dtype_name(op->dt),
+                 shape_str(&op->shape, sb, sizeof sb), (long long)need_bytes(op, w, h),
+                 (long long)w, (long long)h, t->sram_bytes);
+      ok = false;
+      continue;
+    }
+    if (cur_x + w > gw) {
+      cur_y += shelf_h;
+      cur_x = 0;
+      shelf_h = 0;
+    }
+    if (cur_y + h > gh) {
+      diag_error(&op->loc,
+                 "the model does not fit in the %dx%d grid: '%s' needs %lldx%lld cores and "
+                 "only rows %d..%d are left; give a larger --grid or a larger target",
+                 gw, gh, op->name, (long long)w, (long long)h, cur_y, gh - 1);
+      ok = false;
+      continue;
+    }
+    op->placed = true;
+    op->place = (Rect){cur_x, cur_y, (int)w, (int)h};
+    cur_x += (int)w;
+    if (h > shelf_h) shelf_h = (int)h;
+    /* Record the largest tile for the reader of the IR. */
+    Box b;
+    map_held(op, 0, op->kind == IR_MATMUL ? (int)h - 1 : 0, &b);
+    for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
+    if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[1], h);
+  }
+  return ok;
+}

@@ -1,0 +1,312 @@
+/* passes/route.c: static routing - nets, multicast trees and colors.
+ *
+ * Algorithm
+ *  1. Nets. For every placed op and every operand that is not a PARAM, each
+ *     consumer core asks mapping.h which box of the operand it needs; each
+ *     producer core knows which box it holds. Every non-empty intersection
+ *     is a transfer (producer core, box) -> consumer core. Transfers with
+ *     the same producer core and box for the same operand become one
+ *     multicast net. Each MATMUL also gets one PSUM net per vertically
+ *     adjacent core pair of its rectangle: the partial sums flow down each
+ *     column to the bottom row.
+ *  2. Trees. A net's tree is the union of dimension-ordered paths from its
+ *     source to each destination: first along x (XY), then along y. Paths
+ *     from one source in one order share prefixes, so the union is a tree
+ *     and every router on it has exactly one input port.
+ *  3. Colors. A router holds one entry per color (input port -> output
+ *     ports), so two nets may share a color only if their trees share no
+ *     router. Nets are colored greedily in creation order with the lowest
+ *     color free on every router of the tree; if the XY tree has no free
+ *     color, the YX tree (y first) is tried. If neither has one, the error
+ *     names the router and link that ran out of colors and the nets that
+ *     hold them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ir/diag.h"
+#include "passes/mapping.h"
+#include "passes/passes.h"
+
+/* ---- a small open-addressing map (x,y) -> per-router color use ---- */
+typedef struct Router { int x, y; uint32_t used; int *net_of_color; } Router;
+typedef struct RMap { Router *slot; int cap, n; } RMap;
+
+static uint64_t key_hash(int x, int y) {
+  uint64_t k = ((uint64_t)(uint32_t)x << 32) | (uint32_t)y;
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdULL;
+  k ^= k >> 33;
+  return k;
+}
+static Router *rmap_get(RMap *m, int x, int y, int ncolors) {
+  if (2 * (m->n + 1) > m->cap) {
+    RMap big = {xcalloc((size_t)(m->cap ? 2 * m->cap : 256), sizeof(Router)), m->cap ? 2 * m->cap : 256, 0};
+    for (int i = 0; i < m->cap; i++)
+      if (m->slot[i].net_of_color) {
+        uint64_t h = key_hash(m->slot[i].x, m->slot[i].y) & (uint64_t)(big.cap - 1);
+        while (big.slot[h].net_of_color) h = (h + 1) & (uint64_t)(big.cap - 1);
+        big.slot[h] = m->slot[i];
+        big.n++;
+      }
+    free(m->slot);
+    *m = big;
+  }
+  uint64_t h = key_hash(x, y) & (uint64_t)(m->cap - 1);
+  while (m->slot[h].net_of_color) {
+    if (m->slot[h].x == x && m->slot[h].y == y) return &m->slot[h];
+    h = (h + 1) & (uint64_t)(m->cap - 1);
+  }
+  Router *r = &m->slot[h];
+  r->x = x;
+  r->y = y;
+  r->used = 0;
+  r->net_of_color = xmalloc(sizeof(int) * (size_t)ncolors);
+  for (int i = 0; i < ncolors; i++) r->net_of_color[i] = -1;
+  m->n++;
+  return r;
+}
+static void rmap_free(RMap *m) {
+  for (int i = 0; i < m->cap; i++) free(m->slot[i].net_of_color);
+  free(m->slot);
+}
+
+/* ---- net construction ---- */
+typedef VEC(IrCoord) CoordVec;
+
+static int cmp_coord(const void *a, const void *b) {
+  const IrCoord *p = a, *q = b;
+  if (p->y != q->y) return p->y < q->y ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrOp *dst, int argi, IrCoord from,
+                      Box box, DType dt, const IrCoord *to, int nto) {
+  IrNet *n = ir_add_net(m);
+  n->kind = kind;
+  n->src = src;
+  n->dst = dst;
+  n->argi = argi;
+  n->from = from;
+  n->box = box;
+  n->dt = dt;
+  n->ndst = nto;
+  n->to = ARENA_NEW(&m->arena, IrCoord, nto);
+  memcpy(n->to, to, sizeof(IrCoord) * (size_t)nto);
+  qsort(n->to, (size_t)nto, sizeof(IrCoord), cmp_coord);
+  n->color = -1;
+  return n;
+}
+
+/* Nets carrying operand `argi` of `op` from the cores of its producer. */
+static void build_operand_nets(IrModule *m, IrOp *op, int argi) {
+  IrOp *a = op->arg[argi];
+  const Rect *pr = &a->place, *cr = &op->place;
+  /* For each producer core, in (y,x) order, the distinct boxes it sends and
+   * the consumer cores that need each. */
+  for (int py = 0; py < pr->h; py++)
+    for (int px = 0; px < pr->w; px++) {
+      Box hb;
+      if (!map_held(a, px, py, &hb)) continue;
+      VEC(Box) boxes = {0};
+      VEC(CoordVec) dsts = {0};
+      for (int cy = 0; cy < cr->h; cy++)
+        for (int cx = 0; cx < cr->w; cx++) {
+          Box nb, ov;
+          if (!map_need(op, argi, cx, cy, &nb)) continue;
+          if (!box_intersect(&hb, &nb, a->shape.rank, &ov)) continue;
+          int j;
+          for (j = 0; j < boxes.n; j++)
+            if (box_eq(&boxes.v[j], &ov, a->shape.rank)) break;
+          if (j == boxes.n) {
+            VEC_PUSH(boxes, ov);
+            CoordVec empty = {0};
+            VEC_PUSH(dsts, empty);
+          }
+          IrCoord c = {cr->x + cx, cr->y + cy};
+          VEC_PUSH(dsts.v[j], c);
+        }
+      for (int j = 0; j < boxes.n; j++) {
+        new_net(m, NET_OPERAND, a, op, argi, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], a->dt,
+                dsts.v[j].v, dsts.v[j].n);
+        VEC_FREE(dsts.v[j]);
+      }
+      VEC_FREE(boxes);
+      VEC_FREE(dsts);
+    }
+}
+
+static void build_psum_nets(IrModule *m, IrOp *op) {
+  const Rect *r = &op->place;
+  for (int cx = 0; cx < r->w; cx++) {
+    int64_t k0, kn, n0, nn;
+    map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
+    Box b = {0};
+    b.lo[0] = 0;
+    b.n[0] = op->shape.d[0];
+    b.lo[1] = n0;
+    b.n[1] = nn;
+    for (int cy = 0; cy + 1 < r->h; cy++) {
+      IrCoord to = {r->x + cx, r->y + cy + 1};
+      new_net(m, NET_PSUM, op, op, 0, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
+    }
+  }
+}
+
+/* ---- trees ---- */
+typedef VEC(IrHop) HopVec;
+
+static int opposite(int port) {
+  switch (port) {
+  case PORT_N: return PORT_S;
+  case PORT_S: return PORT_N;
+  case PORT_E: return PORT_W;
+  case PORT_W: return PORT_E;
+  }
+  return PORT_R;
+}
+
+static IrHop *hop_at(HopVec *hv, int x, int y, int in_port) {
+  for (int i = 0; i < hv->n; i++)
+    if (hv->v[i].x == x && hv->v[i].y == y) {
+      if (hv->v[i].in_port != in_port) die("route: tree is not a tree at (%d,%d)", x, y);
+      return &hv->v[i];
+    }
+  IrHop h = {x, y, (uint8_t)in_port, 0};
+  VEC_PUSH(*hv, h);
+  return &hv->v[hv->n - 1];
+}
+
+static int cmp_hop(const void *a, const void *b) {
+  const IrHop *p = a, *q = b;
+  if (p->y != q->y) return p->y < q->y ? -1 : 1;
+  return (p->x > q->x) - (p->x < q->x);
+}
+
+static int find_hop(const HopVec *hv, int x, int y) {
+  for (int i = 0; i < hv->n; i++)
+    if (hv->v[i].x == x && hv->v[i].y == y) return i;
+  return -1;
+}
+
+/* Union of dimension-ordered paths; xfirst selects XY or YX. */
+static void build_tree(const IrNet *n, bool xfirst, HopVec *hv) {
+  hv->n = 0;
+  hop_at(hv, n->from.x, n->from.y, PORT_R);
+  for (int d = 0; d < n->ndst; d++) {
+    int x = n->from.x, y = n->from.y;
+    IrCoord t = n->to[d];
+    for (int leg = 0; leg < 2; leg++) {
+      bool horiz = (leg == 0) == xfirst;
+      while (horiz ? x != t.x : y != t.y) {
+        int port = horiz ? (t.x > x ? PORT_E : PORT_W) : (t.y > y ? PORT_S : PORT_N);
+        hv->v[find_hop(hv, x, y)].out_mask |= (uint8_t)(1u << port);
+        if (port == PORT_E) x++;
+        else if (port == PORT_W) x--;
+        else if (port == PORT_S) y++;
+        else y--;
+        hop_at(hv, x, y, opposite(port));
+      }
+    }
+    hv->v[find_hop(hv, x, y)].out_mask |= 1u << PORT_R;
+  }
+}
+
+static const char *net_desc(const IrNet *n, char *buf, size_t len) {
+  if (n->kind == NET_PSUM)
+    snprintf(buf, len, "net %d (partial sums of %%%s, core (%d,%d) -> (%d,%d))", n->id, n->dst->name,
+             n->from.x, n->from.y, n->to[0].x, n->to[0].y);
+  else
+    snprintf(buf, len, "net %d (%%%s -> operand %d of %%%s, core (%d,%d) -> %d core%s)", n->id,
+             n->src->name, n->argi, n->dst->name, n->from.x, n->from.y, n->ndst, n->ndst == 1 ? "" : "s");
+  return buf;
+}
+
+static const char *port_word(int p) {
+  static const char *const w[] = {"ramp", "north", "east", "south", "west"};
+  return w[p];
+}
+
+/* Lowest color free on every router of the tree, or -1. */
+static int free_color(RMap *rm, const HopVec *hv, int ncolors) {
+  uint32_t used = 0;
+  for (int i = 0; i < hv->n; i++) used |= rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors)->used;
+  for (int c = 0; c < ncolors; c++)
+    if (!(used & (1u << c))) return c;
+  return -1;
+}
+
+static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *hv, int ncolors) {
+  char d[256];
+  /* The first full router along the tree, and the link into it. */
+  for (int i = 0; i < hv->n; i++) {
+    Router *r = rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors);
+    if (__builtin_popcount(r->used) < ncolors) continue;
+    const IrHop *h = &hv->v[i];
+    SrcLoc loc = n->dst->loc;
+    if (h->in_port == PORT_R)
+      diag_error(&loc, "cannot route %s: all %d colors are taken at router (%d,%d), the source's own router",
+                 net_desc(n, d, sizeof d), ncolors, h->x, h->y);
+    else
+      diag_error(&loc, "cannot route %s: all %d colors are taken on the link into router (%d,%d) from the %s",
+                 net_desc(n, d, sizeof d), ncolors, h->x, h->y, port_word(h->in_port));
+    fprintf(stderr, "  the nets holding router (%d,%d):\n", h->x, h->y);
+    for (int c = 0; c < ncolors; c++) {
+      int id = r->net_of_color[c];
+      if (id >= 0) fprintf(stderr, "    color %2d: %s\n", c, net_desc(m->nets[id], d, sizeof d));
+    }
+    fprintf(stderr, "  hint: a larger rectangle per op spreads the traffic; try a larger --grid\n");
+    return;
+  }
+  diag_error(&n->dst->loc, "cannot route %s: no color is free on every router of its tree",
+             net_desc(n, d, sizeof d));
+}
+
+bool pass_route(IrModule *m, const Target *t) {
+  /* Nets are rebuilt from scratch: the pass is a function of the placement. */
+  m->nnets = 0;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (!op->placed || op->kind == IR_INPUT) continue;
+    for (int a = 0; a < op->nargs; a++)
+      if (op->arg[a]->kind != IR_PARAM) build_operand_nets(m, op, a);
+    if (op->kind == IR_MATMUL) build_psum_nets(m, op);
+  }
+  int ncolors = (int)(t->colors < 32 ? t->colors : 32);
+  RMap rm = {0};
+  HopVec hv = {0}, alt = {0};
+  bool ok = true;
+  for (int i = 0; i < m->nnets && ok; i++) {
+    IrNet *n = m->nets[i];
+    build_tree(n, true, &hv);
+    int c = free_color(&rm, &hv, ncolors);
+    if (c < 0) {
+      build_tree(n, false, &alt);
+      c = free_color(&rm, &alt, ncolors);
+      if (c >= 0) {
+        HopVec tmp = hv;
+        hv = alt;
+        alt = tmp;
+      }
+    }
+    if (c < 0) {
+      report_full(m, &rm, n, &hv, ncolors);
+      ok = false;
+      break;
+    }
+    for (int h = 0; h < hv.n; h++) {
+      Router *r = rmap_get(&rm, hv.v[h].x, hv.v[h].y, ncolors);
+      r->used |= 1u << c;
+      r->net_of_color[c] = n->id;
+    }
+    qsort(hv.v, (size_t)hv.n, sizeof(IrHop), cmp_hop);
+    n->color = c;
+    n->nhop = hv.n;
+    n->hop = ARENA_NEW(&m->arena, IrHop, hv.n);
+    memcpy(n->hop, hv.v, sizeof(IrHop) * (size_t)hv.n);
+  }
+  VEC_FREE(hv);
+  VEC_FREE(alt);
+  rmap_free(&rm);
+  return ok;
+}
