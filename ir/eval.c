@@ -1,0 +1,85 @@
+/* ir/eval.c: the reference evaluator. Evaluates a typed module on the host
+ * with the documented machine arithmetic (docs/isa.md): elementwise ops in
+ * f32 rounded to the result dtype, matmul accumulating in f32 in k order.
+ * It never looks at the mapping, so it is an independent check of place,
+ * route, lower, the backend and the simulator. */
+#include <stdlib.h>
+#include <string.h>
+#include "common/f16.h"
+#include "ir/diag.h"
+
+static float rnd(DType t, float f) { return t == DT_F16 ? round_f16(f) : f; }
+
+/* Flat index into operand `a` for output multi-index idx (broadcasting). */
+static int64_t bidx(const Shape *out, const Shape *a, const int64_t *idx) {
+  int off = out->rank - a->rank;
+  int64_t r = 0;
+  for (int k = 0; k < a->rank; k++) r = r * a->d[k] + (a->d[k] == 1 ? 0 : idx[k + off]);
+  return r;
+}
+
+int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
+  float **val = xcalloc((size_t)m->nops + 1, sizeof(float *));
+  int ni = 0, no = 0, rc = 0;
+  for (int i = 0; i < m->nops && rc == 0; i++) {
+    const IrOp *op = m->ops[i];
+    int64_t n = shape_count(&op->shape);
+    float *r = NULL;
+    switch (op->kind) {
+    case IR_INPUT:
+      r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+      memcpy(r, inputs[ni++], sizeof(float) * (size_t)n);
+      break;
+    case IR_PARAM:
+      r = ir_param_data(op);
+      if (!r) rc = -1;
+      break;
+    case IR_OUTPUT:
+      outputs[no] = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+      memcpy(outputs[no++], val[op->arg[0]->idx], sizeof(float) * (size_t)n);
+      break;
+    case IR_MATMUL: {
+      const float *a = val[op->arg[0]->idx], *b = val[op->arg[1]->idx];
+      int64_t M = op->shape.d[0], N = op->shape.d[1], K = op->arg[0]->shape.d[1];
+      r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+      for (int64_t i2 = 0; i2 < M; i2++)
+        for (int64_t j = 0; j < N; j++) {
+          float acc = 0.0f;
+          for (int64_t k = 0; k < K; k++) {
+            float p = a[i2 * K + k] * b[k * N + j];
+            acc = acc + p;
+          }
+          r[i2 * N + j] = rnd(op->dt, acc);
+        }
+      break;
+    }
+    default: {
+      r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+      int64_t idx[IR_MAXRANK] = {0};
+      const IrOp *a = op->arg[0], *b = op->nargs > 1 ? op->arg[1] : NULL;
+      for (int64_t e = 0; e < n; e++) {
+        float x = val[a->idx][bidx(&op->shape, &a->shape, idx)];
+        float y = b ? val[b->idx][bidx(&op->shape, &b->shape, idx)] : 0.0f;
+        float z;
+        switch (op->kind) {
+        case IR_ADD: z = x + y; break;
+        case IR_SUB: z = x - y; break;
+        case IR_MUL: z = x * y; break;
+        case IR_NEG: z = -x; break;
+        case IR_RELU: z = x > 0.0f ? x : (x != x ? x : 0.0f); break;
+        default: die("ir_eval: unhandled op %s", ir_ops[op->kind].name);
+        }
+        r[e] = rnd(op->dt, z);
+        for (int k = op->shape.rank - 1; k >= 0; k--) {
+          if (++idx[k] < op->shape.d[k]) break;
+          idx[k] = 0;
+        }
+      }
+    }
+    }
+    val[i] = r;
+  }
+  for (int i = 0; i < m->nops; i++) free(val[i]);
+  free(val);
+  return rc;
+}

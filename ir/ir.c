@@ -1,0 +1,119 @@
+/* ir/ir.c: IR construction and the small value types (shapes, boxes). */
+#include "ir/ir.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const IrOpInfo ir_ops[IR__COUNT] = {
+#define X(e, s, n, d) {s, n, d},
+    IR_OPS(X)
+#undef X
+};
+
+const char *ir_dtype_name(DType t) { return t == DT_F16 ? "f16" : "f32"; }
+int ir_dtype_size(DType t) { return t == DT_F16 ? 2 : 4; }
+
+int64_t shape_count(const Shape *s) {
+  int64_t n = 1;
+  for (int i = 0; i < s->rank; i++) n *= s->d[i];
+  return n;
+}
+bool shape_eq(const Shape *a, const Shape *b) {
+  if (a->rank != b->rank) return false;
+  for (int i = 0; i < a->rank; i++)
+    if (a->d[i] != b->d[i]) return false;
+  return true;
+}
+char *shape_str(const Shape *s, char *out, size_t n) {
+  int o = snprintf(out, n, "[");
+  for (int i = 0; i < s->rank && o < (int)n; i++)
+    o += snprintf(out + o, n - (size_t)o, "%s%lld", i ? ", " : "", (long long)s->d[i]);
+  if (o < (int)n) snprintf(out + o, n - (size_t)o, "]");
+  return out;
+}
+
+int64_t box_count(const Box *b, int rank) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; i++) n *= b->n[i];
+  return n;
+}
+bool box_intersect(const Box *a, const Box *b, int rank, Box *out) {
+  Box r = {0};
+  for (int i = 0; i < rank; i++) {
+    int64_t lo = a->lo[i] > b->lo[i] ? a->lo[i] : b->lo[i];
+    int64_t ha = a->lo[i] + a->n[i], hb = b->lo[i] + b->n[i];
+    int64_t hi = ha < hb ? ha : hb;
+    if (hi <= lo) return false;
+    r.lo[i] = lo;
+    r.n[i] = hi - lo;
+  }
+  *out = r;
+  return true;
+}
+bool box_eq(const Box *a, const Box *b, int rank) {
+  for (int i = 0; i < rank; i++)
+    if (a->lo[i] != b->lo[i] || a->n[i] != b->n[i]) return false;
+  return true;
+}
+
+const char *ir_stage_name(IrStage s) {
+  static const char *const n[] = {"parsed", "infer", "place", "route", "lower", "alloc"};
+  return (unsigned)s < ARRAY_LEN(n) ? n[s] : "?";
+}
+
+IrModule *ir_new(const char *name) {
+  IrModule *m = xcalloc(1, sizeof *m);
+  m->name = arena_strdup(&m->arena, name);
+  m->target = "wse2";
+  m->stage = STAGE_PARSED;
+  return m;
+}
+
+void ir_free(IrModule *m) {
+  if (!m) return;
+  free(m->ops);
+  free(m->nets);
+  free(m->cores);
+  arena_free(&m->arena);
+  free(m);
+}
+
+IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name) {
+  IrOp *op = ARENA_NEW(&m->arena, IrOp, 1);
+  op->kind = k;
+  op->name = arena_strdup(&m->arena, name);
+  op->nargs = ir_ops[k].nargs;
+  op->idx = m->nops;
+  m->ops = xrealloc(m->ops, sizeof(IrOp *) * (size_t)(m->nops + 1));
+  m->ops[m->nops++] = op;
+  return op;
+}
+
+IrNet *ir_add_net(IrModule *m) {
+  IrNet *n = ARENA_NEW(&m->arena, IrNet, 1);
+  n->id = m->nnets;
+  n->color = -1;
+  m->nets = xrealloc(m->nets, sizeof(IrNet *) * (size_t)(m->nnets + 1));
+  m->nets[m->nnets++] = n;
+  return n;
+}
+
+IrCore *ir_add_core(IrModule *m, int x, int y) {
+  IrCore *c = ARENA_NEW(&m->arena, IrCore, 1);
+  c->x = x;
+  c->y = y;
+  m->cores = xrealloc(m->cores, sizeof(IrCore *) * (size_t)(m->ncores + 1));
+  m->cores[m->ncores++] = c;
+  return c;
+}
+
+IrOp *ir_find_op(IrModule *m, const char *name) {
+  for (int i = 0; i < m->nops; i++)
+    if (m->ops[i]->kind != IR_OUTPUT && !strcmp(m->ops[i]->name, name)) return m->ops[i];
+  return NULL;
+}
+
+void ir_renumber(IrModule *m) {
+  for (int i = 0; i < m->nops; i++) m->ops[i]->idx = i;
+}
