@@ -1,4 +1,199 @@
+/* frontend/wdl.y: the WDL grammar (reentrant bison, %locations, custom
+ * syntax errors with hints, error recovery at statement level so one run
+ * reports several errors). The actions only build the syntax tree
+ * (frontend/ast.h); frontend/build.c checks it and makes IR. */
 %define api.pure full
+%define parse.error custom
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {Ctx *ctx}
+
+%code requires {
+#include "frontend/ast.h"
+typedef void *yyscan_t;
+}
+
+%code provides {
+int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+}
+
+%code {
+#include <stdio.h>
+#include <string.h>
+#include "ir/diag.h"
+
+static SrcLoc L(Ctx *c, YYLTYPE a) {
+  SrcLoc s = {c->file, a.first_line, a.first_column, a.last_line == a.first_line ? a.last_column : a.first_column + 1};
+  return s;
+}
+static SrcLoc span(Ctx *c, YYLTYPE a, YYLTYPE b) {
+  SrcLoc s = {c->file, a.first_line, a.first_column, b.last_line == a.first_line ? b.last_column : a.first_column + 1};
+  return s;
+}
+static Expr *mk(Ctx *c, ExprKind k) { return ARENA_NEW(c->arena, Expr, 1); }
+static Expr *bin(Ctx *c, int op, Expr *l, Expr *r, YYLTYPE all, YYLTYPE opl) {
+  Expr *e = mk(c, E_BIN);
+  e->kind = E_BIN;
+  e->op = op;
+  e->l = l;
+  e->r = r;
+  e->loc = L(c, all);
+  e->oploc = L(c, opl);
+  return e;
+}
+static void yyerror(YYLTYPE *l, yyscan_t scanner, Ctx *c, const char *msg) {
+  (void)scanner;
+  SrcLoc s = L(c, *l);
+  diag_error(&s, "%s", msg);
+}
+static void add_stmt(Ctx *c, Stmt *s) {
+  if (c->tail) c->tail->next = s; else c->head = s;
+  c->tail = s;
+}
+static Stmt *stmt(Ctx *c, StmtKind k, const char *name, YYLTYPE nl) {
+  Stmt *s = ARENA_NEW(c->arena, Stmt, 1);
+  s->kind = k;
+  s->name = name;
+  s->nloc = L(c, nl);
+  return s;
+}
+}
+
+%union {
+  const char *str;
+  struct { double v; int isint; } num;
+  Expr *e;
+  ExprList *el;
+  IArg *ia;
+  TypeSpec ty;
+}
+
+%token MODEL "'model'" INPUT "'input'" PARAM "'param'" LET "'let'" OUTPUT "'output'"
+%token <str> IDENT "name" STRING "string"
+%token <num> NUMBER "number"
+%token BADSTRING "unterminated string" BADCHAR "invalid character"
+
+%type <e> expr
+%type <el> args
+%type <ia> iargs iarg
+%type <ty> type dims
+%type <num> signed
+
+%left '+' '-'
+%left '*' '@'
+%right UMINUS
+
 %%
-start: %empty ;
+
+/* file: 'model' NAME '{' stmt* '}' */
+file
+  : MODEL IDENT '{' stmts '}'   { ctx->model = $2; ctx->model_loc = L(ctx, @2); }
+  ;
+
+stmts
+  : %empty
+  | stmts stmt
+  ;
+
+/* stmt: input NAME ':' type ';' | param NAME ':' type '=' init ';'
+ *     | let NAME '=' expr ';' | output NAME '=' expr ';' */
+stmt
+  : INPUT IDENT ':' type ';'  { Stmt *s = stmt(ctx, S_INPUT, $2, @2); s->type = $4; add_stmt(ctx, s); }
+  | PARAM IDENT ':' type '=' IDENT '(' iargs ')' ';'
+      { Stmt *s = stmt(ctx, S_PARAM, $2, @2); s->type = $4; s->init = $6; s->iloc = span(ctx, @6, @9);
+        s->iargs = $8; add_stmt(ctx, s); }
+  | LET IDENT '=' expr ';'    { Stmt *s = stmt(ctx, S_LET, $2, @2); s->e = $4; add_stmt(ctx, s); }
+  | OUTPUT IDENT '=' expr ';' { Stmt *s = stmt(ctx, S_OUTPUT, $2, @2); s->e = $4; add_stmt(ctx, s); }
+  | error ';'                 { yyerrok; }
+  ;
+
+/* type: DTYPE '[' dims ']' | DTYPE '[' ']' */
+type
+  : IDENT '[' dims ']'  { $$ = $3; $$.dtype = $1; $$.dloc = L(ctx, @1); $$.loc = span(ctx, @1, @4); }
+  | IDENT '[' ']'       { memset(&$$, 0, sizeof $$); $$.dtype = $1; $$.dloc = L(ctx, @1); $$.loc = span(ctx, @1, @3); }
+  ;
+
+dims
+  : signed              { memset(&$$, 0, sizeof $$); $$.rank = 1; $$.d[0] = (int64_t)$1.v; $$.dimloc[0] = L(ctx, @1);
+                          if (!$1.isint || $1.v < 1 || $1.v > 1e9) $$.bad = true; }
+  | dims ',' signed     { $$ = $1; if ($$.rank < 8) { $$.d[$$.rank] = (int64_t)$3.v; $$.dimloc[$$.rank] = L(ctx, @3); }
+                          $$.rank++; if (!$3.isint || $3.v < 1 || $3.v > 1e9) $$.bad = true; }
+  ;
+
+signed
+  : NUMBER              { $$ = $1; }
+  | '-' NUMBER          { $$ = $2; $$.v = -$2.v; }
+  ;
+
+/* init arguments: "string" | number | name '=' number */
+iargs
+  : %empty              { $$ = NULL; }
+  | iarg                { $$ = $1; }
+  | iarg ',' iargs      { $1->next = $3; $$ = $1; }
+  ;
+
+iarg
+  : STRING              { $$ = ARENA_NEW(ctx->arena, IArg, 1); $$->kind = A_STRING; $$->str = $1; $$->loc = L(ctx, @1); }
+  | signed              { $$ = ARENA_NEW(ctx->arena, IArg, 1); $$->kind = A_NUMBER; $$->num = $1.v; $$->loc = L(ctx, @1); }
+  | IDENT '=' signed    { $$ = ARENA_NEW(ctx->arena, IArg, 1); $$->kind = A_NUMBER; $$->name = $1; $$->num = $3.v; $$->loc = span(ctx, @1, @3); }
+  | IDENT '=' STRING    { $$ = ARENA_NEW(ctx->arena, IArg, 1); $$->kind = A_STRING; $$->name = $1; $$->str = $3; $$->loc = span(ctx, @1, @3); }
+  ;
+
+/* expr: expr ('+'|'-'|'*'|'@') expr | '-' expr | '(' expr ')' | NAME
+ *     | NAME '(' args ')' | NUMBER */
+expr
+  : expr '+' expr       { $$ = bin(ctx, '+', $1, $3, @$, @2); }
+  | expr '-' expr       { $$ = bin(ctx, '-', $1, $3, @$, @2); }
+  | expr '*' expr       { $$ = bin(ctx, '*', $1, $3, @$, @2); }
+  | expr '@' expr       { $$ = bin(ctx, '@', $1, $3, @$, @2); }
+  | '-' expr %prec UMINUS { $$ = mk(ctx, E_NEG); $$->kind = E_NEG; $$->l = $2; $$->loc = L(ctx, @$); $$->oploc = L(ctx, @1); }
+  | '(' expr ')'        { $$ = $2; }
+  | IDENT               { $$ = mk(ctx, E_NAME); $$->kind = E_NAME; $$->name = $1; $$->loc = L(ctx, @1); }
+  | IDENT '(' args ')'  { $$ = mk(ctx, E_CALL); $$->kind = E_CALL; $$->name = $1; $$->args = $3; $$->loc = L(ctx, @$); $$->oploc = L(ctx, @1); }
+  | NUMBER              { $$ = mk(ctx, E_NUM); $$->kind = E_NUM; $$->num = $1.v; $$->loc = L(ctx, @1); }
+  ;
+
+args
+  : %empty              { $$ = NULL; }
+  | expr                { $$ = ARENA_NEW(ctx->arena, ExprList, 1); $$->e = $1; }
+  | expr ',' args       { $$ = ARENA_NEW(ctx->arena, ExprList, 1); $$->e = $1; $$->next = $3; }
+  ;
+
 %%
+
+/* Syntax errors: "unexpected X; expected Y or Z", with a hint for the most
+ * common slip, a missing ';' (reported after the previous token). */
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner, Ctx *ctx) {
+  (void)scanner;
+  yysymbol_kind_t exp[6];
+  int n = yypcontext_expected_tokens(yyctx, exp, 6);
+  yysymbol_kind_t got = yypcontext_token(yyctx);
+  SrcLoc loc = L(ctx, *yypcontext_location(yyctx));
+  ctx->nsyntax++;
+  bool semi = false;
+  for (int i = 0; i < n; i++)
+    if (!strcmp(yysymbol_name(exp[i]), "';'")) semi = true;
+  if (got == YYSYMBOL_BADSTRING) {
+    diag_error(&loc, "missing closing '\"' of a string");
+    return 0;
+  }
+  if (got == YYSYMBOL_BADCHAR) {
+    diag_error(&loc, "invalid character in WDL source");
+    return 0;
+  }
+  if (semi && loc.line > ctx->prev.line && ctx->prev.line > 0) {
+    SrcLoc after = ctx->prev;
+    diag_error(&after, "expected ';' after statement");
+    return 0;
+  }
+  char msg[512];
+  int o = snprintf(msg, sizeof msg, "unexpected %s", got == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(got));
+  if (n > 0 && n < 6) {
+    o += snprintf(msg + o, sizeof msg - (size_t)o, "; expected ");
+    for (int i = 0; i < n && o < (int)sizeof msg; i++)
+      o += snprintf(msg + o, sizeof msg - (size_t)o, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", yysymbol_name(exp[i]));
+  }
+  diag_error(&loc, "%s", msg);
+  return 0;
+}

@@ -1,5 +1,6 @@
 # Embed the built-in target XML files and the schema into a C source file.
 # Called as: cmake -DOUT=file.c -DDIR=targets "-DNAMES=a;b" -P embed.cmake
+string(REPLACE "," ";" NAMES "${NAMES}")
 function(hexify var file)
   file(READ ${file} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")

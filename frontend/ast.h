@@ -1,0 +1,54 @@
+/* frontend/ast.h: the syntax tree the WDL parser builds; frontend/build.c
+ * checks names and turns it into IR. Everything lives in the parse arena. */
+#ifndef WSEC_AST_H
+#define WSEC_AST_H
+#include "ir/ir.h"
+
+typedef enum { E_NAME, E_NUM, E_BIN, E_NEG, E_CALL } ExprKind;
+typedef struct Expr {
+  ExprKind kind;
+  int op;              /* E_BIN: '+', '-', '*', '@' */
+  const char *name;    /* E_NAME, E_CALL */
+  double num;
+  struct Expr *l, *r;  /* E_BIN operands; E_NEG: l */
+  struct ExprList *args;
+  SrcLoc loc;          /* whole expression */
+  SrcLoc oploc;        /* operator token */
+} Expr;
+typedef struct ExprList { Expr *e; struct ExprList *next; } ExprList;
+
+typedef enum { A_STRING, A_NUMBER } IArgKind;
+typedef struct IArg {
+  const char *name;    /* NULL if positional */
+  IArgKind kind;
+  const char *str;
+  double num;
+  SrcLoc loc;
+  struct IArg *next;
+} IArg;
+
+typedef enum { S_INPUT, S_PARAM, S_LET, S_OUTPUT } StmtKind;
+typedef struct TypeSpec { const char *dtype; SrcLoc dloc; int rank; int64_t d[8]; SrcLoc dimloc[8]; SrcLoc loc; bool bad; } TypeSpec;
+typedef struct Stmt {
+  StmtKind kind;
+  const char *name;
+  SrcLoc nloc;
+  TypeSpec type;
+  const char *init;    /* initialiser function name */
+  SrcLoc iloc;
+  IArg *iargs;
+  Expr *e;
+  struct Stmt *next;
+} Stmt;
+
+typedef struct Ctx {
+  Arena *arena;
+  const char *file;
+  const char *model;
+  SrcLoc model_loc;
+  Stmt *head, *tail;
+  int nsyntax;
+  SrcLoc prev, cur;    /* the last two tokens (for "expected ';' after") */
+} Ctx;
+
+#endif

@@ -1,0 +1,347 @@
+/* frontend/build.c: from the WDL syntax tree to an untyped IR module.
+ *
+ * The parser (wdl.y) only builds a tree. Here every statement is checked in
+ * order and turned into ops:
+ *   input / param  -> INPUT / PARAM ops carrying their declared type
+ *   expressions    -> ADD SUB MUL NEG RELU MATMUL ops, untyped (pass_infer
+ *                     types them); a let or output of a bare name aliases
+ *   output         -> an OUTPUT op named after the output
+ * Name errors (unknown names with a "did you mean", use before definition,
+ * redefinitions, bad dtypes/dims/initialisers) are all reported, not just
+ * the first; any error makes the result NULL.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "frontend/ast.h"
+#include "frontend/wdl.h"
+#include "ir/diag.h"
+#include "wdl.tab.h"
+#include "wdl.lex.h"
+
+typedef struct Sym { const char *name; SrcLoc loc; IrOp *op; const Stmt *st; } Sym;
+
+typedef struct Build {
+  IrModule *m;
+  Ctx *ctx;
+  VEC(Sym) syms;
+  int ntemp;
+  int errors;
+  const char *wdl_path;
+} Build;
+
+static Sym *lookup(Build *b, const char *name) {
+  for (int i = 0; i < b->syms.n; i++)
+    if (!strcmp(b->syms.v[i].name, name)) return &b->syms.v[i];
+  return NULL;
+}
+
+static int edit_distance(const char *a, const char *b) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 64 || lb > 64) return 99;
+  int d[65][65];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++)
+    for (int j = 1; j <= lb; j++) {
+      int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+      if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+      d[i][j] = c;
+    }
+  return d[la][lb];
+}
+
+static void err(Build *b, const SrcLoc *loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void err(Build *b, const SrcLoc *loc, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  diag_error(loc, "%s", msg);
+  b->errors++;
+}
+
+static const char *temp_name(Build *b) {
+  char t[32];
+  snprintf(t, sizeof t, "%d", b->ntemp++);
+  return arena_strdup(&b->m->arena, t);
+}
+
+static IrOp *lower_expr(Build *b, const Expr *e);
+
+static IrOp *name_ref(Build *b, const Expr *e) {
+  Sym *s = lookup(b, e->name);
+  if (s) return s->op;
+  /* defined later? */
+  for (const Stmt *st = b->ctx->head; st; st = st->next)
+    if (st->name && !strcmp(st->name, e->name)) {
+      err(b, &e->loc, "'%s' is used before its definition", e->name);
+      diag_note(&st->nloc, "'%s' is defined here", e->name);
+      return NULL;
+    }
+  const char *best = NULL;
+  int bd = 3;
+  for (const Stmt *st = b->ctx->head; st; st = st->next) {
+    if (!st->name) continue;
+    int d = edit_distance(e->name, st->name);
+    if (d < bd) {
+      bd = d;
+      best = st->name;
+    }
+  }
+  if (best) err(b, &e->loc, "unknown name '%s'; did you mean '%s'?", e->name, best);
+  else err(b, &e->loc, "unknown name '%s'", e->name);
+  return NULL;
+}
+
+static IrOp *lower_expr(Build *b, const Expr *e) {
+  switch (e->kind) {
+  case E_NAME: return name_ref(b, e);
+  case E_NUM:
+    err(b, &e->loc, "scalar literals in expressions are not supported yet");
+    return NULL;
+  case E_NEG: {
+    IrOp *a = lower_expr(b, e->l);
+    if (!a) return NULL;
+    IrOp *op = ir_add_op(b->m, IR_NEG, temp_name(b));
+    op->arg[0] = a;
+    op->loc = e->loc;
+    return op;
+  }
+  case E_BIN: {
+    IrOp *l = lower_expr(b, e->l), *r = lower_expr(b, e->r);
+    if (!l || !r) return NULL;
+    IrOpKind k = e->op == '+' ? IR_ADD : e->op == '-' ? IR_SUB : e->op == '*' ? IR_MUL : IR_MATMUL;
+    IrOp *op = ir_add_op(b->m, k, temp_name(b));
+    op->arg[0] = l;
+    op->arg[1] = r;
+    op->loc = e->loc;
+    return op;
+  }
+  case E_CALL: {
+    int n = 0;
+    for (const ExprList *a = e->args; a; a = a->next) n++;
+    if (strcmp(e->name, "relu") != 0) {
+      err(b, &e->oploc, "unknown function '%s' (WDL has relu(e))", e->name);
+      for (const ExprList *a = e->args; a; a = a->next) lower_expr(b, a->e);
+      return NULL;
+    }
+    if (n != 1) {
+      err(b, &e->loc, "relu() takes 1 argument, got %d", n);
+      return NULL;
+    }
+    IrOp *a = lower_expr(b, e->args->e);
+    if (!a) return NULL;
+    IrOp *op = ir_add_op(b->m, IR_RELU, temp_name(b));
+    op->arg[0] = a;
+    op->loc = e->loc;
+    return op;
+  }
+  }
+  return NULL;
+}
+
+/* Declared types: dtype and dims. */
+static bool check_type(Build *b, const TypeSpec *t, DType *dt, Shape *s) {
+  bool ok = true;
+  if (!strcmp(t->dtype, "f32")) *dt = DT_F32;
+  else if (!strcmp(t->dtype, "f16")) *dt = DT_F16;
+  else {
+    err(b, &t->dloc, "unknown dtype '%s' (WDL has f32 and f16)", t->dtype);
+    ok = false;
+  }
+  if (t->rank > IR_MAXRANK) {
+    err(b, &t->loc, "a tensor of rank %d is not supported (at most %d dimensions)", t->rank, IR_MAXRANK);
+    return false;
+  }
+  s->rank = t->rank;
+  for (int i = 0; i < t->rank; i++) {
+    s->d[i] = t->d[i];
+    if (t->d[i] < 1 || t->d[i] > 1000000000) {
+      err(b, &t->dimloc[i], "dimensions must be positive whole numbers");
+      ok = false;
+    }
+  }
+  if (t->bad && ok) {
+    err(b, &t->loc, "dimensions must be positive whole numbers");
+    ok = false;
+  }
+  return ok;
+}
+
+static const IArg *named_arg(const IArg *args, const char *name) {
+  for (const IArg *a = args; a; a = a->next)
+    if (a->name && !strcmp(a->name, name)) return a;
+  return NULL;
+}
+
+static char *join_path(Build *b, const char *rel) {
+  if (rel[0] == '/') return arena_strdup(&b->m->arena, rel);
+  const char *slash = strrchr(b->wdl_path, '/');
+  if (!slash) return arena_strdup(&b->m->arena, rel);
+  return arena_printf(&b->m->arena, "%.*s/%s", (int)(slash - b->wdl_path), b->wdl_path, rel);
+}
+
+static bool check_init(Build *b, const Stmt *st, IrOp *op) {
+  const char *f = st->init;
+  int n = 0;
+  for (const IArg *a = st->iargs; a; a = a->next) n++;
+  if (!strcmp(f, "zeros") || !strcmp(f, "ones")) {
+    if (n) {
+      err(b, &st->iloc, "%s() takes no arguments", f);
+      return false;
+    }
+    op->init = f[0] == 'z' ? INIT_ZEROS : INIT_ONES;
+    return true;
+  }
+  if (!strcmp(f, "full")) {
+    const IArg *a = st->iargs;
+    if (n != 1 || a->kind != A_NUMBER || (a->name && strcmp(a->name, "value"))) {
+      err(b, &st->iloc, "full() takes one number: full(0.5) or full(value=0.5)");
+      return false;
+    }
+    op->init = INIT_FULL;
+    op->fill = a->num;
+    return true;
+  }
+  if (!strcmp(f, "load")) {
+    const IArg *a = st->iargs;
+    if (n != 1 || a->kind != A_STRING || (a->name && strcmp(a->name, "path"))) {
+      err(b, &st->iloc, "load() takes one file name: load(\"weights.npy\")");
+      return false;
+    }
+    op->init = INIT_LOAD;
+    op->path = join_path(b, a->str);
+    return true;
+  }
+  if (!strcmp(f, "randn")) {
+    const IArg *seed = named_arg(st->iargs, "seed"), *std = named_arg(st->iargs, "std");
+    bool ok = seed && std && n == 2 && seed->kind == A_NUMBER && std->kind == A_NUMBER;
+    if (!ok) {
+      err(b, &st->iloc, "randn() takes seed= and std=, e.g. randn(seed=7, std=0.1)");
+      return false;
+    }
+    if (seed->num < 0 || seed->num != (double)(uint64_t)seed->num || seed->num > 9007199254740992.0) {
+      err(b, &seed->loc, "randn(): seed must be a non-negative whole number");
+      return false;
+    }
+    if (!(std->num >= 0)) {
+      err(b, &std->loc, "randn(): std must not be negative");
+      return false;
+    }
+    op->init = INIT_RANDN;
+    op->seed = (uint64_t)seed->num;
+    op->std = std->num;
+    return true;
+  }
+  err(b, &st->iloc, "unknown initialiser '%s' (expected load, zeros, ones, full or randn)", f);
+  return false;
+}
+
+static void define(Build *b, const Stmt *st, IrOp *op) {
+  Sym s = {st->name, st->nloc, op, st};
+  VEC_PUSH(b->syms, s);
+}
+
+static bool redefined(Build *b, const Stmt *st) {
+  Sym *s = lookup(b, st->name);
+  if (!s) return false;
+  err(b, &st->nloc, "redefinition of '%s'", st->name);
+  diag_note(&s->loc, "previous definition is here");
+  return true;
+}
+
+static IrModule *build(Ctx *ctx, const char *path) {
+  Build b = {0};
+  b.ctx = ctx;
+  b.wdl_path = path;
+  b.m = ir_new(ctx->model ? ctx->model : "model");
+  int noutputs = 0;
+  for (const Stmt *st = ctx->head; st; st = st->next) {
+    bool dup = redefined(&b, st);
+    switch (st->kind) {
+    case S_INPUT:
+    case S_PARAM: {
+      DType dt = DT_F32;
+      Shape s = {0};
+      bool ok = check_type(&b, &st->type, &dt, &s);
+      IrOp *op = ir_add_op(b.m, st->kind == S_INPUT ? IR_INPUT : IR_PARAM, st->name);
+      op->typed = true;
+      op->dt = dt;
+      op->shape = s;
+      op->loc = st->nloc;
+      if (st->kind == S_PARAM) ok = check_init(&b, st, op) && ok;
+      if (!dup) define(&b, st, op);
+      break;
+    }
+    case S_LET:
+    case S_OUTPUT: {
+      int before = b.m->nops;
+      IrOp *v = lower_expr(&b, st->e);
+      if (v && st->kind == S_LET && b.m->nops > before) v->name = arena_strdup(&b.m->arena, st->name);
+      if (st->kind == S_OUTPUT) {
+        noutputs++;
+        if (v) {
+          IrOp *o = ir_add_op(b.m, IR_OUTPUT, st->name);
+          o->arg[0] = v;
+          o->loc = st->nloc;
+        }
+      }
+      if (!dup) define(&b, st, v);
+      break;
+    }
+    }
+  }
+  if (ctx->model && noutputs == 0 && b.errors == 0)
+    err(&b, &ctx->model_loc, "model '%s' has no output (add: output NAME = EXPR;)", ctx->model);
+  VEC_FREE(b.syms);
+  if (b.errors || diag_errors()) {
+    ir_free(b.m);
+    return NULL;
+  }
+  return b.m;
+}
+
+IrModule *wdl_parse_string(const char *file, const char *text) {
+  Arena arena = {0};
+  Ctx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.arena = &arena;
+  ctx.file = file;
+  diag_set_source(file, text);
+  yyscan_t sc;
+  if (yylex_init_extra(&ctx, &sc) != 0) die("cannot create the WDL scanner");
+  YY_BUFFER_STATE buf = yy_scan_bytes(text, (int)strlen(text), sc);
+  yyset_lineno(1, sc);
+  yyset_column(1, sc);
+  int rc = yyparse(sc, &ctx);
+  yy_delete_buffer(buf, sc);
+  yylex_destroy(sc);
+  IrModule *m = NULL;
+  if (rc == 0 && ctx.nsyntax == 0 && diag_errors() == 0) m = build(&ctx, file);
+  else if (ctx.model || ctx.head) build(&ctx, file); /* report name errors too */
+  arena_free(&arena);
+  return m;
+}
+
+IrModule *wdl_parse_file(const char *path) {
+  size_t len;
+  char *text = read_file(path, &len);
+  if (!text) {
+    SrcLoc none = {0};
+    diag_error(&none, "cannot read '%s': %s", path, strerror(errno));
+    return NULL;
+  }
+  if (strlen(text) != len) {
+    SrcLoc none = {0};
+    diag_error(&none, "'%s' contains a NUL byte; is it a WDL source file?", path);
+    free(text);
+    return NULL;
+  }
+  IrModule *m = wdl_parse_string(path, text);
+  free(text);
+  return m;
+}

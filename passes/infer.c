@@ -1,0 +1,159 @@
+/* passes/infer.c: shape/type inference and canonical op order.
+ *
+ * 1. Types. Ops are visited in order (operands first). Elementwise binary
+ *    ops need equal dtypes and NumPy-broadcastable shapes: shapes are
+ *    right-aligned, and along each axis the sizes must be equal or one of
+ *    them 1; the result takes the larger. A matmul needs two rank-2
+ *    operands [M,K] and [K,N] and gives [M,N]. Every error names both
+ *    shapes and the axis; all errors are reported, an op whose operand
+ *    failed is skipped silently.
+ * 2. Canonical order. So that the image does not depend on the order of
+ *    declarations, ops are re-listed as a post-order walk from the outputs
+ *    (sorted by name), operands in operand order; inputs nobody uses come
+ *    last, sorted by name; unused params and dead lets are dropped.
+ *    Temporaries (all-digit names) are renamed by their new position.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ir/diag.h"
+#include "passes/passes.h"
+
+static const char *op_symbol(IrOpKind k) {
+  switch (k) {
+  case IR_ADD: return "+";
+  case IR_SUB: return "-";
+  case IR_MUL: return "*";
+  case IR_MATMUL: return "@";
+  default: return ir_ops[k].name;
+  }
+}
+
+static char *type_str(const IrOp *v, char *buf, size_t n) {
+  char s[96];
+  snprintf(buf, n, "%s%s", ir_dtype_name(v->dt), shape_str(&v->shape, s, sizeof s));
+  return buf;
+}
+
+static bool type_op(IrOp *op) {
+  for (int i = 0; i < op->nargs; i++)
+    if (!op->arg[i]->typed) return false; /* already reported */
+  IrOp *a = op->arg[0], *b = op->nargs > 1 ? op->arg[1] : NULL;
+  char ta[128], tb[128];
+  if (b && a->dt != b->dt) {
+    diag_error(&op->loc, "operands of '%s' have different dtypes: %s and %s", op_symbol(op->kind),
+               ir_dtype_name(a->dt), ir_dtype_name(b->dt));
+    diag_note(&a->loc, "the left operand is %s", type_str(a, ta, sizeof ta));
+    diag_note(&b->loc, "the right operand is %s", type_str(b, tb, sizeof tb));
+    return false;
+  }
+  op->dt = a->dt;
+  switch (op->kind) {
+  case IR_NEG:
+  case IR_RELU:
+  case IR_OUTPUT:
+    op->shape = a->shape;
+    break;
+  case IR_MATMUL:
+    if (a->shape.rank != 2 || b->shape.rank != 2) {
+      diag_error(&op->loc, "'@' needs two 2-D operands, got %s @ %s", type_str(a, ta, sizeof ta), type_str(b, tb, sizeof tb));
+      return false;
+    }
+    if (a->shape.d[1] != b->shape.d[0]) {
+      diag_error(&op->loc, "matmul shapes %s @ %s: inner dimensions %lld and %lld differ", type_str(a, ta, sizeof ta),
+                 type_str(b, tb, sizeof tb), (long long)a->shape.d[1], (long long)b->shape.d[0]);
+      diag_note(&a->loc, "the left operand is %s", ta);
+      diag_note(&b->loc, "the right operand is %s", tb);
+      return false;
+    }
+    op->shape.rank = 2;
+    op->shape.d[0] = a->shape.d[0];
+    op->shape.d[1] = b->shape.d[1];
+    break;
+  default: { /* broadcasting */
+    int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank;
+    op->shape.rank = r;
+    for (int k = 0; k < r; k++) {
+      int ia = k - (r - a->shape.rank), ib = k - (r - b->shape.rank);
+      int64_t da = ia >= 0 ? a->shape.d[ia] : 1, db = ib >= 0 ? b->shape.d[ib] : 1;
+      if (da != db && da != 1 && db != 1) {
+        diag_error(&op->loc, "cannot broadcast %s with %s: axis %d has %lld vs %lld", type_str(a, ta, sizeof ta),
+                   type_str(b, tb, sizeof tb), k - r, (long long)da, (long long)db);
+        diag_note(&a->loc, "the left operand is %s", ta);
+        diag_note(&b->loc, "the right operand is %s", tb);
+        return false;
+      }
+      op->shape.d[k] = da > db ? da : db;
+    }
+  }
+  }
+  op->typed = true;
+  return true;
+}
+
+static int cmp_name(const void *x, const void *y) {
+  return strcmp((*(IrOp *const *)x)->name, (*(IrOp *const *)y)->name);
+}
+
+static void visit(IrOp *op, bool *seen, IrOp **out, int *n) {
+  if (seen[op->idx]) return;
+  seen[op->idx] = true;
+  for (int i = 0; i < op->nargs; i++) visit(op->arg[i], seen, out, n);
+  out[(*n)++] = op;
+}
+
+static bool all_digits(const char *s) {
+  if (!*s) return false;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9') return false;
+  return true;
+}
+
+bool pass_infer(IrModule *m, const Target *t) {
+  (void)t;
+  bool ok = true;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (op->kind == IR_INPUT || op->kind == IR_PARAM) continue;
+    if (!type_op(op)) ok = false;
+    if (op->kind == IR_OUTPUT && op->typed && op->arg[0]->kind == IR_PARAM) {
+      diag_error(&op->loc, "output '%s' is the parameter '%s'; outputs must be computed values or inputs", op->name,
+                 op->arg[0]->name);
+      ok = false;
+    }
+  }
+  for (int i = 0; i < m->nops; i++)
+    for (int j = i + 1; j < m->nops; j++)
+      if (m->ops[i]->kind == IR_OUTPUT && m->ops[j]->kind == IR_OUTPUT && !strcmp(m->ops[i]->name, m->ops[j]->name)) {
+        diag_error(&m->ops[j]->loc, "output '%s' is defined twice", m->ops[j]->name);
+        ok = false;
+      }
+  if (!ok) return false;
+
+  /* Canonical order. */
+  ir_renumber(m);
+  int n = 0, nout = 0, nin = 0;
+  bool *seen = xcalloc((size_t)m->nops + 1, 1);
+  IrOp **order = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
+  IrOp **outs = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
+  IrOp **ins = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
+  for (int i = 0; i < m->nops; i++) {
+    if (m->ops[i]->kind == IR_OUTPUT) outs[nout++] = m->ops[i];
+    if (m->ops[i]->kind == IR_INPUT) ins[nin++] = m->ops[i];
+  }
+  qsort(outs, (size_t)nout, sizeof(IrOp *), cmp_name);
+  qsort(ins, (size_t)nin, sizeof(IrOp *), cmp_name);
+  for (int i = 0; i < nout; i++) visit(outs[i], seen, order, &n);
+  for (int i = 0; i < nin; i++)
+    if (!seen[ins[i]->idx]) visit(ins[i], seen, order, &n);
+  memcpy(m->ops, order, sizeof(IrOp *) * (size_t)n);
+  m->nops = n;
+  ir_renumber(m);
+  for (int i = 0; i < n; i++)
+    if (all_digits(m->ops[i]->name)) m->ops[i]->name = arena_printf(&m->arena, "%d", i);
+  free(seen);
+  free(order);
+  free(outs);
+  free(ins);
+  return true;
+}
