@@ -1,1 +1,489 @@
-/* stub: to be written */
+/* backend/wimg.c: .wimg serialisation and validation (docs/wimg.md).
+ *
+ * The writer emits fixed-size little-endian records in one fixed order. The
+ * reader walks the same records with a cursor that checks every read
+ * against the file end and every value against its range, and stops at the
+ * first problem with "offset 0x..: field <path>: <what is wrong>". The
+ * checksum is verified before anything after the header is trusted.
+ */
+#include "backend/wimg.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/util.h"
+
+static const uint8_t MAGIC[8] = {0x89, 'W', 'S', 'E', 'I', 'M', 'G', '\n'};
+#define HEADER_SIZE 64
+#define DSR_SIZE 40
+#define TASK_SIZE 8
+#define ROUTE_SIZE 4
+#define INIT_SIZE 16
+#define PIECE_SIZE 40
+
+/* ---- writer ---- */
+
+void wimg_write(const WImage *img, uint8_t **out, size_t *len) {
+  Buf b = {0};
+  buf_put(&b, MAGIC, 8);
+  buf_u32(&b, WIMG_VERSION);
+  buf_u32(&b, HEADER_SIZE);
+  buf_u64(&b, 0); /* file size, patched */
+  buf_u64(&b, 0); /* checksum, patched */
+  while (b.len < HEADER_SIZE) buf_u8(&b, 0);
+  /* target */
+  char name[32] = {0};
+  snprintf(name, sizeof name, "%s", img->tgt.name);
+  buf_put(&b, name, 32);
+  const WTarget *t = &img->tgt;
+  uint32_t tv[10] = {t->grid_w, t->grid_h, t->sram_bytes, t->colors, t->dsrs, t->microthreads,
+                     t->simd_f32, t->simd_f16, t->queue_depth, t->clock_mhz};
+  for (int i = 0; i < 10; i++) buf_u32(&b, tv[i]);
+  buf_u32(&b, img->rx);
+  buf_u32(&b, img->ry);
+  buf_u32(&b, img->rw);
+  buf_u32(&b, img->rh);
+  buf_u32(&b, img->nprog);
+  buf_u32(&b, img->ncore);
+  buf_u32(&b, img->nio);
+  buf_u64(&b, img->ndata);
+  for (uint32_t p = 0; p < img->nprog; p++) {
+    buf_u32(&b, img->progs[p].ninsn);
+    for (uint32_t i = 0; i < img->progs[p].ninsn; i++) buf_u64(&b, img->progs[p].insn[i]);
+  }
+  for (uint32_t c = 0; c < img->ncore; c++) {
+    const WCore *k = &img->cores[c];
+    buf_u16(&b, k->x);
+    buf_u16(&b, k->y);
+    buf_u32(&b, k->prog);
+    buf_u32(&b, k->ndsr);
+    buf_u32(&b, k->ntask);
+    buf_u32(&b, k->nroute);
+    buf_u32(&b, k->ninit);
+    for (uint32_t i = 0; i < k->ndsr; i++) {
+      const Dsr *d = &k->dsr[i];
+      buf_u8(&b, d->kind);
+      buf_u8(&b, d->dtype);
+      buf_u8(&b, d->color);
+      buf_u8(&b, d->ndim);
+      buf_u32(&b, d->addr);
+      for (int j = 0; j < 4; j++) buf_u32(&b, d->dim[j]);
+      for (int j = 0; j < 4; j++) buf_u32(&b, (uint32_t)d->stride[j]);
+    }
+    for (uint32_t i = 0; i < k->ntask; i++) {
+      buf_u8(&b, k->task[i].kind);
+      buf_u8(&b, k->task[i].color);
+      buf_u16(&b, 0);
+      buf_u32(&b, k->task[i].pc);
+    }
+    for (uint32_t i = 0; i < k->nroute; i++) {
+      buf_u8(&b, k->route[i].color);
+      buf_u8(&b, k->route[i].in_port);
+      buf_u8(&b, k->route[i].out_mask);
+      buf_u8(&b, 0);
+    }
+    for (uint32_t i = 0; i < k->ninit; i++) {
+      buf_u32(&b, k->init[i].addr);
+      buf_u32(&b, k->init[i].len);
+      buf_u64(&b, k->init[i].off);
+    }
+  }
+  for (uint32_t i = 0; i < img->nio; i++) {
+    const WIo *io = &img->io[i];
+    uint32_t n = (uint32_t)strlen(io->name);
+    buf_u32(&b, n);
+    buf_put(&b, io->name, n);
+    buf_u8(&b, io->dir);
+    buf_u8(&b, io->dtype);
+    buf_u8(&b, io->rank);
+    buf_u8(&b, 0);
+    for (int j = 0; j < 4; j++) buf_u32(&b, io->dim[j]);
+    buf_u32(&b, io->npiece);
+    for (uint32_t p = 0; p < io->npiece; p++) {
+      const WPiece *pc = &io->piece[p];
+      buf_u16(&b, pc->x);
+      buf_u16(&b, pc->y);
+      buf_u32(&b, pc->addr);
+      for (int j = 0; j < 4; j++) buf_u32(&b, pc->lo[j]);
+      for (int j = 0; j < 4; j++) buf_u32(&b, pc->n[j]);
+    }
+  }
+  buf_put(&b, img->data, img->ndata);
+  uint64_t size = b.len;
+  for (int i = 0; i < 8; i++) b.data[16 + i] = (uint8_t)(size >> (8 * i));
+  uint64_t sum = fnv1a64(b.data + 32, b.len - 32);
+  for (int i = 0; i < 8; i++) b.data[24 + i] = (uint8_t)(sum >> (8 * i));
+  *out = b.data;
+  *len = b.len;
+}
+
+/* ---- reader ---- */
+
+typedef struct Rd {
+  const uint8_t *p;
+  size_t len, pos;
+  char *err;
+  size_t errlen;
+  bool failed;
+} Rd;
+
+static int fail(Rd *r, size_t off, const char *field, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(Rd *r, size_t off, const char *field, const char *fmt, ...) {
+  if (r->failed) return -1;
+  r->failed = true;
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(r->err, r->errlen, "offset 0x%zx: field %s: %s", off, field, msg);
+  return -1;
+}
+
+static bool need(Rd *r, size_t n, const char *field) {
+  if (r->failed) return false;
+  if (r->len - r->pos < n) {
+    fail(r, r->pos, field, "file ends at 0x%zx", r->len);
+    return false;
+  }
+  return true;
+}
+static uint8_t g8(Rd *r, const char *f) {
+  if (!need(r, 1, f)) return 0;
+  return r->p[r->pos++];
+}
+static uint16_t g16(Rd *r, const char *f) {
+  if (!need(r, 2, f)) return 0;
+  uint16_t v = rd_u16(r->p + r->pos);
+  r->pos += 2;
+  return v;
+}
+static uint32_t g32(Rd *r, const char *f) {
+  if (!need(r, 4, f)) return 0;
+  uint32_t v = rd_u32(r->p + r->pos);
+  r->pos += 4;
+  return v;
+}
+static uint64_t g64(Rd *r, const char *f) {
+  if (!need(r, 8, f)) return 0;
+  uint64_t v = rd_u64(r->p + r->pos);
+  r->pos += 8;
+  return v;
+}
+
+/* A count that must leave room for `each` bytes per element. */
+static uint32_t gcount(Rd *r, const char *f, size_t each) {
+  size_t at = r->pos;
+  uint32_t n = g32(r, f);
+  if (!r->failed && each && (uint64_t)n * each > r->len - r->pos) {
+    fail(r, at, f, "%u entries do not fit in the rest of the file", n);
+    return 0;
+  }
+  return n;
+}
+
+#define F(...) (snprintf(fb, sizeof fb, __VA_ARGS__), fb)
+
+/* Byte range [lo, hi) a memory DSR touches. */
+static bool dsr_extent(const Dsr *d, int esize, int64_t *lo, int64_t *hi) {
+  int64_t mn = 0, mx = 0;
+  for (int k = 0; k < d->ndim; k++) {
+    if (d->dim[k] == 0) return false;
+    int64_t span = (int64_t)(d->dim[k] - 1) * d->stride[k];
+    if (span < 0) mn += span;
+    else mx += span;
+  }
+  *lo = (int64_t)d->addr + mn * esize;
+  *hi = (int64_t)d->addr + (mx + 1) * esize;
+  return true;
+}
+
+int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t errlen) {
+  memset(img, 0, sizeof *img);
+  Rd r = {bytes, len, 0, err, errlen, false};
+  Rd *R = &r;
+  char fb[160];
+  if (len < 8 || memcmp(bytes, MAGIC, 8) != 0)
+    return fail(R, 0, "header.magic", "not a .wimg file (expected the bytes 89 57 53 45 49 4d 47 0a, \"\\x89WSEIMG\\n\")");
+  r.pos = 8;
+  uint32_t version = g32(R, "header.version");
+  if (!r.failed && version != WIMG_VERSION)
+    return fail(R, 8, "header.version", "unsupported version %u (this wsesim reads version %d)", version, WIMG_VERSION);
+  uint32_t hsize = g32(R, "header.header_size");
+  if (!r.failed && hsize != HEADER_SIZE) return fail(R, 12, "header.header_size", "%u, expected %d", hsize, HEADER_SIZE);
+  uint64_t fsize = g64(R, "header.file_size");
+  if (!r.failed && fsize != len)
+    return fail(R, 16, "header.file_size", "says %llu bytes but the file has %zu (truncated or padded)",
+                (unsigned long long)fsize, len);
+  uint64_t sum = g64(R, "header.checksum");
+  if (r.failed) goto bad;
+  if (len < HEADER_SIZE) return fail(R, len, "header", "file ends at 0x%zx", len);
+  uint64_t calc = fnv1a64(bytes + 32, len - 32);
+  if (sum != calc)
+    return fail(R, 24, "header.checksum", "stored 0x%016llx, computed 0x%016llx (the file is corrupted)",
+                (unsigned long long)sum, (unsigned long long)calc);
+  for (size_t i = 32; i < HEADER_SIZE; i++)
+    if (bytes[i]) return fail(R, i, "header.reserved", "must be zero");
+  r.pos = HEADER_SIZE;
+
+  WTarget *t = &img->tgt;
+  if (!need(R, 32, "target.name")) goto bad;
+  memcpy(t->name, bytes + r.pos, 32);
+  if (t->name[31] || !t->name[0]) return fail(R, r.pos, "target.name", "not a NUL-terminated name");
+  r.pos += 32;
+  static const char *const tn[10] = {"target.grid_w", "target.grid_h", "target.sram_bytes", "target.colors",
+                                     "target.dsrs", "target.microthreads", "target.simd_f32", "target.simd_f16",
+                                     "target.queue_depth", "target.clock_mhz"};
+  static const uint32_t tmax[10] = {4096, 4096, 1u << 30, 32, 255, 64, 64, 64, 64, 100000};
+  uint32_t *tf[10] = {&t->grid_w, &t->grid_h, &t->sram_bytes, &t->colors, &t->dsrs, &t->microthreads,
+                      &t->simd_f32, &t->simd_f16, &t->queue_depth, &t->clock_mhz};
+  for (int i = 0; i < 10; i++) {
+    size_t at = r.pos;
+    *tf[i] = g32(R, tn[i]);
+    if (!r.failed && (*tf[i] == 0 || *tf[i] > tmax[i])) return fail(R, at, tn[i], "%u is out of range [1, %u]", *tf[i], tmax[i]);
+  }
+  size_t at = r.pos;
+  img->rx = g32(R, "region.x");
+  img->ry = g32(R, "region.y");
+  img->rw = g32(R, "region.w");
+  img->rh = g32(R, "region.h");
+  if (!r.failed && ((uint64_t)img->rx + img->rw > t->grid_w || (uint64_t)img->ry + img->rh > t->grid_h))
+    return fail(R, at, "region", "%ux%u at (%u,%u) is outside the %ux%u grid", img->rw, img->rh, img->rx, img->ry,
+                t->grid_w, t->grid_h);
+  img->nprog = gcount(R, "nprog", 4);
+  img->ncore = gcount(R, "ncore", 24);
+  img->nio = gcount(R, "nio", 24);
+  at = r.pos;
+  img->ndata = g64(R, "ndata");
+  if (!r.failed && img->ndata > len) return fail(R, at, "ndata", "%llu bytes is more than the file", (unsigned long long)img->ndata);
+  if (r.failed) goto bad;
+
+  img->progs = xcalloc(img->nprog + 1, sizeof(WProg));
+  for (uint32_t p = 0; p < img->nprog && !r.failed; p++) {
+    at = r.pos;
+    uint32_t n = gcount(R, F("prog[%u].ninsn", p), 8);
+    if (!r.failed && ((uint64_t)n * 8 > t->sram_bytes || n == 0))
+      return fail(R, at, F("prog[%u].ninsn", p), "%u instructions do not fit a core's SRAM", n), wimg_free(img), -1;
+    img->progs[p].ninsn = n;
+    img->progs[p].insn = xmalloc(sizeof(uint64_t) * (n + 1));
+    for (uint32_t i = 0; i < n && !r.failed; i++) img->progs[p].insn[i] = g64(R, "prog.insn");
+  }
+  img->cores = xcalloc(img->ncore + 1, sizeof(WCore));
+  for (uint32_t c = 0; c < img->ncore && !r.failed; c++) {
+    WCore *k = &img->cores[c];
+    at = r.pos;
+    k->x = g16(R, F("core[%u].x", c));
+    k->y = g16(R, F("core[%u].y", c));
+    if (r.failed) break;
+    if (k->x < img->rx || k->x >= img->rx + img->rw || k->y < img->ry || k->y >= img->ry + img->rh) {
+      fail(R, at, F("core[%u].x", c), "core (%u,%u) is outside the region", k->x, k->y);
+      break;
+    }
+    if (c && (k->y < img->cores[c - 1].y || (k->y == img->cores[c - 1].y && k->x <= img->cores[c - 1].x))) {
+      fail(R, at, F("core[%u].x", c), "cores are not sorted by (y, x) or repeat (%u,%u)", k->x, k->y);
+      break;
+    }
+    at = r.pos;
+    k->prog = g32(R, F("core[%u].prog", c));
+    if (!r.failed && k->prog != WIMG_NO_PROG && k->prog >= img->nprog) {
+      fail(R, at, F("core[%u].prog", c), "program %u does not exist (%u programs)", k->prog, img->nprog);
+      break;
+    }
+    at = r.pos;
+    k->ndsr = gcount(R, F("core[%u].ndsr", c), 0);
+    if (!r.failed && k->ndsr > t->dsrs) {
+      fail(R, at, F("core[%u].ndsr", c), "%u DSRs but a core has %u", k->ndsr, t->dsrs);
+      break;
+    }
+    at = r.pos;
+    k->ntask = gcount(R, F("core[%u].ntask", c), 0);
+    if (!r.failed && k->ntask > 256) {
+      fail(R, at, F("core[%u].ntask", c), "%u tasks; at most 256", k->ntask);
+      break;
+    }
+    at = r.pos;
+    k->nroute = gcount(R, F("core[%u].nroute", c), 0);
+    if (!r.failed && k->nroute > t->colors) {
+      fail(R, at, F("core[%u].nroute", c), "%u routes but a router has %u colors", k->nroute, t->colors);
+      break;
+    }
+    k->ninit = gcount(R, F("core[%u].ninit", c), INIT_SIZE);
+    if (r.failed) break;
+    if (!need(R, (size_t)k->ndsr * DSR_SIZE + (size_t)k->ntask * TASK_SIZE + (size_t)k->nroute * ROUTE_SIZE, F("core[%u]", c)))
+      break;
+    k->dsr = xcalloc(k->ndsr + 1, sizeof(Dsr));
+    for (uint32_t i = 0; i < k->ndsr && !r.failed; i++) {
+      Dsr *d = &k->dsr[i];
+      at = r.pos;
+      d->kind = g8(R, "");
+      d->dtype = g8(R, "");
+      d->color = g8(R, "");
+      d->ndim = g8(R, "");
+      d->addr = g32(R, "");
+      for (int j = 0; j < 4; j++) d->dim[j] = g32(R, "");
+      for (int j = 0; j < 4; j++) d->stride[j] = (int32_t)g32(R, "");
+      if (d->kind < DSR_MEM || d->kind > DSR_FABOUT) {
+        fail(R, at, F("core[%u].dsr[%u].kind", c, i), "%u is not a DSR kind", d->kind);
+      } else if (d->dtype > WDT_F16) {
+        fail(R, at + 1, F("core[%u].dsr[%u].dtype", c, i), "%u is not a dtype", d->dtype);
+      } else if (d->kind == DSR_MEM) {
+        int64_t lo, hi;
+        if (d->ndim < 1 || d->ndim > 4) fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u is not in [1, 4]", d->ndim);
+        else if (!dsr_extent(d, d->dtype == WDT_F16 ? 2 : 4, &lo, &hi))
+          fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a dimension is 0");
+        else if (lo < 0 || hi > (int64_t)t->sram_bytes)
+          fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "the tensor spans bytes [%lld, %lld), outside the %u-byte SRAM",
+               (long long)lo, (long long)hi, t->sram_bytes);
+      } else {
+        if (d->color >= t->colors) fail(R, at + 2, F("core[%u].dsr[%u].color", c, i), "color %u >= %u", d->color, t->colors);
+        else if (d->dim[0] == 0) fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a fabric DSR of length 0");
+      }
+    }
+    k->task = xcalloc(k->ntask + 1, sizeof(WTask));
+    for (uint32_t i = 0; i < k->ntask && !r.failed; i++) {
+      at = r.pos;
+      k->task[i].kind = g8(R, "");
+      k->task[i].color = g8(R, "");
+      g16(R, "");
+      k->task[i].pc = g32(R, "");
+      uint32_t ninsn = k->prog == WIMG_NO_PROG ? 0 : img->progs[k->prog].ninsn;
+      if (k->task[i].kind > TASK_LOCAL) fail(R, at, F("core[%u].task[%u].kind", c, i), "%u is not a task kind", k->task[i].kind);
+      else if (k->task[i].kind == TASK_DATA && k->task[i].color >= t->colors)
+        fail(R, at + 1, F("core[%u].task[%u].color", c, i), "color %u >= %u", k->task[i].color, t->colors);
+      else if (k->task[i].pc >= ninsn)
+        fail(R, at + 4, F("core[%u].task[%u].pc", c, i), "pc %u is outside the program (%u instructions)", k->task[i].pc, ninsn);
+    }
+    k->route = xcalloc(k->nroute + 1, sizeof(WRoute));
+    for (uint32_t i = 0; i < k->nroute && !r.failed; i++) {
+      at = r.pos;
+      k->route[i].color = g8(R, "");
+      k->route[i].in_port = g8(R, "");
+      k->route[i].out_mask = g8(R, "");
+      uint8_t pad = g8(R, "");
+      if (k->route[i].color >= t->colors) fail(R, at, F("core[%u].route[%u].color", c, i), "color %u >= %u", k->route[i].color, t->colors);
+      else if (i && k->route[i].color <= k->route[i - 1].color)
+        fail(R, at, F("core[%u].route[%u].color", c, i), "routes not sorted by color or color %u repeats", k->route[i].color);
+      else if (k->route[i].in_port >= PORT__COUNT) fail(R, at + 1, F("core[%u].route[%u].in_port", c, i), "%u is not a port", k->route[i].in_port);
+      else if (k->route[i].out_mask >= 32 || !k->route[i].out_mask)
+        fail(R, at + 2, F("core[%u].route[%u].out_mask", c, i), "0x%x is not a set of ports", k->route[i].out_mask);
+      else if (pad) fail(R, at + 3, F("core[%u].route[%u].pad", c, i), "must be zero");
+    }
+    k->init = xcalloc(k->ninit + 1, sizeof(WInit));
+    for (uint32_t i = 0; i < k->ninit && !r.failed; i++) {
+      at = r.pos;
+      k->init[i].addr = g32(R, "");
+      k->init[i].len = g32(R, "");
+      k->init[i].off = g64(R, "");
+      uint64_t code = k->prog == WIMG_NO_PROG ? 0 : (uint64_t)img->progs[k->prog].ninsn * 8;
+      if ((uint64_t)k->init[i].addr + k->init[i].len > t->sram_bytes || k->init[i].addr < code)
+        fail(R, at, F("core[%u].init[%u].addr", c, i), "bytes [%u, %llu) are outside the data part of SRAM", k->init[i].addr,
+             (unsigned long long)k->init[i].addr + k->init[i].len);
+      else if (k->init[i].off + k->init[i].len > img->ndata)
+        fail(R, at + 8, F("core[%u].init[%u].off", c, i), "reaches past the %llu-byte data blob", (unsigned long long)img->ndata);
+    }
+    /* every instruction of the core's program must be valid for this core */
+    if (!r.failed && k->prog != WIMG_NO_PROG) {
+      const WProg *p = &img->progs[k->prog];
+      for (uint32_t i = 0; i < p->ninsn; i++) {
+        const char *why = isa_check(isa_decode(p->insn[i]), (int)k->ndsr, (int)p->ninsn, (int)k->ntask);
+        if (why) {
+          fail(R, at, F("prog[%u].insn[%u]", k->prog, i), "%s (for core (%u,%u))", why, k->x, k->y);
+          break;
+        }
+      }
+      if (!r.failed && k->ntask == 0) fail(R, at, F("core[%u].ntask", c), "a core with a program needs a task");
+    }
+  }
+  if (r.failed) goto bad;
+  img->io = xcalloc(img->nio + 1, sizeof(WIo));
+  for (uint32_t i = 0; i < img->nio && !r.failed; i++) {
+    WIo *io = &img->io[i];
+    at = r.pos;
+    uint32_t n = gcount(R, F("io[%u].name_len", i), 1);
+    if (r.failed) break;
+    if (n == 0 || n > 255) {
+      fail(R, at, F("io[%u].name_len", i), "%u is not in [1, 255]", n);
+      break;
+    }
+    io->name = xcalloc(n + 1, 1);
+    memcpy(io->name, bytes + r.pos, n);
+    for (uint32_t j = 0; j < n; j++)
+      if (bytes[r.pos + j] < 0x21 || bytes[r.pos + j] > 0x7e) {
+        fail(R, r.pos + j, F("io[%u].name", i), "not a printable name");
+        break;
+      }
+    r.pos += n;
+    at = r.pos;
+    io->dir = g8(R, "");
+    io->dtype = g8(R, "");
+    io->rank = g8(R, "");
+    g8(R, "");
+    for (int j = 0; j < 4; j++) io->dim[j] = g32(R, F("io[%u].dim", i));
+    if (r.failed) break;
+    if (io->dir > WIO_OUT) fail(R, at, F("io[%u].dir", i), "%u is neither in (0) nor out (1)", io->dir);
+    else if (io->dtype > WDT_F16) fail(R, at + 1, F("io[%u].dtype", i), "%u is not a dtype", io->dtype);
+    else if (io->rank > 4) fail(R, at + 2, F("io[%u].rank", i), "%u > 4", io->rank);
+    for (int j = 0; j < 4 && !r.failed; j++)
+      if (io->dim[j] == 0 || (j >= io->rank && io->dim[j] != 1)) fail(R, at + 4 + 4 * (size_t)j, F("io[%u].dim[%d]", i, j), "%u is invalid", io->dim[j]);
+    io->npiece = gcount(R, F("io[%u].npiece", i), PIECE_SIZE);
+    io->piece = xcalloc(io->npiece + 1, sizeof(WPiece));
+    for (uint32_t p = 0; p < io->npiece && !r.failed; p++) {
+      WPiece *pc = &io->piece[p];
+      at = r.pos;
+      pc->x = g16(R, "");
+      pc->y = g16(R, "");
+      pc->addr = g32(R, "");
+      for (int j = 0; j < 4; j++) pc->lo[j] = g32(R, "");
+      for (int j = 0; j < 4; j++) pc->n[j] = g32(R, "");
+      uint64_t cnt = 1;
+      for (int j = 0; j < 4; j++) {
+        if (pc->n[j] == 0 || (uint64_t)pc->lo[j] + pc->n[j] > io->dim[j]) {
+          fail(R, at + 8, F("io[%u].piece[%u].lo", i, p), "box outside the %s tensor", io->name);
+          break;
+        }
+        cnt *= pc->n[j];
+      }
+      if (r.failed) break;
+      if (pc->addr + cnt * (io->dtype == WDT_F16 ? 2 : 4) > t->sram_bytes) {
+        fail(R, at + 4, F("io[%u].piece[%u].addr", i, p), "the piece does not fit in SRAM");
+        break;
+      }
+      /* the core must exist */
+      bool found = false;
+      for (uint32_t c = 0; c < img->ncore && !found; c++) found = img->cores[c].x == pc->x && img->cores[c].y == pc->y;
+      if (!found) fail(R, at, F("io[%u].piece[%u].x", i, p), "core (%u,%u) is not in the image", pc->x, pc->y);
+    }
+  }
+  if (r.failed) goto bad;
+  at = r.pos;
+  if (len - r.pos != img->ndata) {
+    fail(R, at, "data", "%zu bytes remain but ndata says %llu", len - r.pos, (unsigned long long)img->ndata);
+    goto bad;
+  }
+  img->data = xmalloc(img->ndata + 1);
+  memcpy(img->data, bytes + r.pos, img->ndata);
+  return 0;
+bad:
+  wimg_free(img);
+  return -1;
+}
+
+void wimg_free(WImage *img) {
+  for (uint32_t p = 0; p < img->nprog && img->progs; p++) free(img->progs[p].insn);
+  free(img->progs);
+  for (uint32_t c = 0; c < img->ncore && img->cores; c++) {
+    free(img->cores[c].dsr);
+    free(img->cores[c].task);
+    free(img->cores[c].route);
+    free(img->cores[c].init);
+  }
+  free(img->cores);
+  for (uint32_t i = 0; i < img->nio && img->io; i++) {
+    free(img->io[i].name);
+    free(img->io[i].piece);
+  }
+  free(img->io);
+  free(img->data);
+  memset(img, 0, sizeof *img);
+}
