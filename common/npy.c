@@ -1,0 +1,233 @@
+/* common/npy.c: NumPy .npy reader/writer (float32 and float16, little-endian,
+ * C order; format versions 1.0, 2.0 and 3.0). The header dict is parsed
+ * properly - keys in any order, whitespace, trailing commas - and every
+ * malformed file gets a message that says what is wrong. */
+#include "common/npy.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/f16.h"
+#include "common/util.h"
+
+static int fail(char *err, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t n, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, n, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+static const char *skipws(const char *p, const char *e) {
+  while (p < e && isspace((unsigned char)*p)) p++;
+  return p;
+}
+
+/* Parse a Python string literal '...' or "..." into out. */
+static const char *pystr(const char *p, const char *e, char *out, size_t n) {
+  if (p >= e || (*p != '\'' && *p != '"')) return NULL;
+  char q = *p++;
+  size_t k = 0;
+  while (p < e && *p != q) {
+    if (k + 1 < n) out[k++] = *p;
+    p++;
+  }
+  if (p >= e) return NULL;
+  out[k] = 0;
+  return p + 1;
+}
+
+void npy_free(NpyArray *a) {
+  free(a->data);
+  a->data = NULL;
+}
+
+int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
+  memset(out, 0, sizeof *out);
+  size_t len;
+  char *buf = read_file(path, &len);
+  if (!buf) return fail(err, errlen, "cannot read: %s", strerror(errno));
+  const unsigned char *b = (const unsigned char *)buf;
+  int rc = -1;
+  if (len < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
+    fail(err, errlen, "not a .npy file (bad magic; expected \\x93NUMPY)");
+    goto out;
+  }
+  int major = b[6];
+  size_t hlen, hstart;
+  if (major == 1) {
+    hlen = rd_u16(b + 8);
+    hstart = 10;
+  } else if (major == 2 || major == 3) {
+    if (len < 12) {
+      fail(err, errlen, "truncated .npy header");
+      goto out;
+    }
+    hlen = rd_u32(b + 8);
+    hstart = 12;
+  } else {
+    fail(err, errlen, "unsupported .npy format version %d.%d", major, b[7]);
+    goto out;
+  }
+  if (hstart + hlen > len) {
+    fail(err, errlen, "truncated: the header claims %zu bytes but the file has %zu", hlen, len - hstart);
+    goto out;
+  }
+  const char *p = buf + hstart, *e = buf + hstart + hlen;
+  p = skipws(p, e);
+  if (p >= e || *p != '{') {
+    fail(err, errlen, "malformed header (expected a dict)");
+    goto out;
+  }
+  p++;
+  char descr[32] = "";
+  int have_descr = 0, have_fortran = 0, have_shape = 0, fortran = 0;
+  for (;;) {
+    p = skipws(p, e);
+    if (p < e && *p == '}') break;
+    char key[32];
+    p = pystr(p, e, key, sizeof key);
+    if (!p) {
+      fail(err, errlen, "malformed header (expected a key)");
+      goto out;
+    }
+    p = skipws(p, e);
+    if (p >= e || *p != ':') {
+      fail(err, errlen, "malformed header (expected ':' after '%s')", key);
+      goto out;
+    }
+    p = skipws(p + 1, e);
+    if (!strcmp(key, "descr")) {
+      p = pystr(p, e, descr, sizeof descr);
+      if (!p) {
+        fail(err, errlen, "malformed header ('descr' is not a string)");
+        goto out;
+      }
+      have_descr = 1;
+    } else if (!strcmp(key, "fortran_order")) {
+      if (e - p >= 4 && !strncmp(p, "True", 4)) {
+        fortran = 1;
+        p += 4;
+      } else if (e - p >= 5 && !strncmp(p, "False", 5)) {
+        p += 5;
+      } else {
+        fail(err, errlen, "malformed header ('fortran_order' is not True/False)");
+        goto out;
+      }
+      have_fortran = 1;
+    } else if (!strcmp(key, "shape")) {
+      if (p >= e || *p != '(') {
+        fail(err, errlen, "malformed header ('shape' is not a tuple)");
+        goto out;
+      }
+      p++;
+      for (;;) {
+        p = skipws(p, e);
+        if (p < e && *p == ')') {
+          p++;
+          break;
+        }
+        if (p >= e || !isdigit((unsigned char)*p)) {
+          fail(err, errlen, "malformed header (bad 'shape')");
+          goto out;
+        }
+        if (out->rank >= 8) {
+          fail(err, errlen, "arrays of more than 8 dimensions are not supported");
+          goto out;
+        }
+        char *end;
+        errno = 0;
+        long long v = strtoll(p, &end, 10);
+        if (errno || v < 0 || v > (1LL << 40)) {
+          fail(err, errlen, "malformed header (bad 'shape')");
+          goto out;
+        }
+        out->dim[out->rank++] = v;
+        p = skipws(end, e);
+        if (p < e && *p == ',') p++;
+      }
+      have_shape = 1;
+    } else {
+      fail(err, errlen, "malformed header (unknown key '%s')", key);
+      goto out;
+    }
+    p = skipws(p, e);
+    if (p < e && *p == ',') p++;
+  }
+  if (!have_descr || !have_fortran || !have_shape) {
+    fail(err, errlen, "malformed header (needs 'descr', 'fortran_order' and 'shape')");
+    goto out;
+  }
+  if (!strcmp(descr, "<f4")) out->is_f16 = 0;
+  else if (!strcmp(descr, "<f2")) out->is_f16 = 1;
+  else if (!strcmp(descr, ">f4") || !strcmp(descr, ">f2")) {
+    fail(err, errlen, "big-endian data ('%s') is not supported (use arr.astype('<f4'))", descr);
+    goto out;
+  } else {
+    fail(err, errlen, "unsupported dtype '%s': wsecc reads float32 ('<f4') and float16 ('<f2')", descr);
+    goto out;
+  }
+  if (fortran) {
+    fail(err, errlen, "fortran_order arrays are not supported (save with np.ascontiguousarray)");
+    goto out;
+  }
+  out->count = 1;
+  for (int i = 0; i < out->rank; i++) out->count *= out->dim[i];
+  size_t es = out->is_f16 ? 2 : 4, have = len - hstart - hlen;
+  if ((uint64_t)out->count * es != have) {
+    fail(err, errlen, "%s: header declares %lld values (%llu bytes) but the file holds %zu bytes of data",
+         have < (uint64_t)out->count * es ? "truncated" : "size mismatch", (long long)out->count,
+         (unsigned long long)out->count * es, have);
+    goto out;
+  }
+  out->data = xmalloc(sizeof(float) * (size_t)(out->count ? out->count : 1));
+  const unsigned char *d = b + hstart + hlen;
+  for (int64_t i = 0; i < out->count; i++) {
+    if (out->is_f16) out->data[i] = f16_to_f32(rd_u16(d + 2 * i));
+    else {
+      uint32_t u = rd_u32(d + 4 * i);
+      memcpy(&out->data[i], &u, 4);
+    }
+  }
+  rc = 0;
+out:
+  free(buf);
+  if (rc) out->rank = 0;
+  return rc;
+}
+
+int npy_write(const char *path, int is_f16, int rank, const int64_t *dim, const float *data, char *err, size_t errlen) {
+  char hdr[512];
+  int o = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': (", is_f16 ? "<f2" : "<f4");
+  int64_t count = 1;
+  for (int i = 0; i < rank; i++) {
+    o += snprintf(hdr + o, sizeof hdr - (size_t)o, "%lld,%s", (long long)dim[i], rank > 1 && i < rank - 1 ? " " : "");
+    count *= dim[i];
+  }
+  if (rank > 1) o--; /* "(2, 3,)" -> "(2, 3)" */
+  o += snprintf(hdr + o, sizeof hdr - (size_t)o, "), }");
+  size_t total = 10 + (size_t)o + 1;
+  size_t pad = (64 - total % 64) % 64;
+  Buf b = {0};
+  buf_put(&b, "\x93NUMPY\x01\x00", 8);
+  buf_u16(&b, (uint16_t)(o + pad + 1));
+  buf_put(&b, hdr, (size_t)o);
+  for (size_t i = 0; i < pad; i++) buf_u8(&b, ' ');
+  buf_u8(&b, '\n');
+  for (int64_t i = 0; i < count; i++) {
+    if (is_f16) buf_u16(&b, f32_to_f16(data[i]));
+    else {
+      uint32_t u;
+      memcpy(&u, &data[i], 4);
+      buf_u32(&b, u);
+    }
+  }
+  int rc = write_file_atomic(path, b.data, b.len);
+  buf_free(&b);
+  if (rc) return fail(err, errlen, "cannot write: %s", strerror(errno));
+  return 0;
+}
