@@ -1,1 +1,181 @@
-int main(void){return 0;}
+/* runtime/wsesim.c: the simulator's command line.
+ *
+ *   wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...
+ *                     [--stats] [--max-cycles N]
+ *
+ * It loads and validates the image (backend/wimg.c), writes the inputs into
+ * the cores that hold them, runs the machine (runtime/sim.c) and reads the
+ * outputs back. Output files are written only after a successful run. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/wimg.h"
+#include "common/f16.h"
+#include "common/npy.h"
+#include "common/util.h"
+#include "runtime/sim.h"
+
+typedef struct NF { char *name; const char *file; } NF;
+
+static _Noreturn void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("wsesim: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  exit(1);
+}
+
+static void usage(FILE *f) {
+  fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
+        "              [--stats] [--max-cycles N]\n",
+        f);
+}
+
+static char *type_str(const WIo *io, char *buf, size_t n) {
+  int o = snprintf(buf, n, "%s[", io->dtype == WDT_F16 ? "f16" : "f32");
+  for (int k = 0; k < io->rank; k++) o += snprintf(buf + o, n - (size_t)o, "%s%u", k ? ", " : "", io->dim[k]);
+  snprintf(buf + o, n - (size_t)o, "]");
+  return buf;
+}
+
+static void names(const WImage *img, int dir, char *buf, size_t n) {
+  int o = 0;
+  buf[0] = 0;
+  for (uint32_t i = 0; i < img->nio; i++)
+    if (img->io[i].dir == dir) o += snprintf(buf + o, n - (size_t)o, "%s%s", o ? ", " : "", img->io[i].name);
+  if (!o) snprintf(buf, n, "none");
+}
+
+static void parse_nf(const char *opt, const char *v, NF *nf) {
+  const char *eq = strchr(v, '=');
+  if (!eq || eq == v || !eq[1]) fail("%s expects NAME=FILE.npy, got '%s'", opt, v);
+  nf->name = strndup(v, (size_t)(eq - v));
+  nf->file = eq + 1;
+}
+
+int main(int argc, char **argv) {
+  const char *image = NULL;
+  bool stats = false;
+  uint64_t max_cycles = 100000000ULL;
+  VEC(NF) ins = {0}, outs = {0};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = NULL;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      usage(stdout);
+      return 0;
+    } else if (!strcmp(a, "--stats")) {
+      stats = true;
+    } else if (!strncmp(a, "--input", 7) || !strncmp(a, "--output", 8) || !strncmp(a, "--max-cycles", 12)) {
+      const char *name = !strncmp(a, "--input", 7) ? "--input" : !strncmp(a, "--output", 8) ? "--output" : "--max-cycles";
+      size_t n = strlen(name);
+      if (a[n] == '=') v = a + n + 1;
+      else if (a[n] == 0 && i + 1 < argc) v = argv[++i];
+      else if (a[n] == 0) fail("option '%s' needs a value", name);
+      else fail("unknown option '%s' (see wsesim --help)", a);
+      NF nf;
+      if (name[2] == 'i') {
+        parse_nf(name, v, &nf);
+        VEC_PUSH(ins, nf);
+      } else if (name[2] == 'o') {
+        parse_nf(name, v, &nf);
+        VEC_PUSH(outs, nf);
+      } else {
+        char *end;
+        errno = 0;
+        unsigned long long x = strtoull(v, &end, 10);
+        if (!*v || *end || errno || x == 0) fail("--max-cycles expects a positive whole number, got '%s'", v);
+        max_cycles = x;
+      }
+    } else if (a[0] == '-' && a[1]) {
+      fail("unknown option '%s' (see wsesim --help)", a);
+    } else {
+      if (image) fail("more than one image ('%s' and '%s')", image, a);
+      image = a;
+    }
+  }
+  if (!image) {
+    usage(stderr);
+    fail("no image given");
+  }
+  size_t len;
+  uint8_t *bytes = (uint8_t *)read_file(image, &len);
+  if (!bytes) fail("cannot read '%s': %s", image, strerror(errno));
+  WImage img;
+  char err[512];
+  if (wimg_read(bytes, len, &img, err, sizeof err) != 0) fail("%s: %s", image, err);
+  free(bytes);
+
+  char list[512], tb[96], sb[96];
+  for (int j = 0; j < ins.n; j++) {
+    bool ok = false;
+    for (uint32_t i = 0; i < img.nio; i++) ok |= img.io[i].dir == WIO_IN && !strcmp(img.io[i].name, ins.v[j].name);
+    if (!ok) {
+      names(&img, WIO_IN, list, sizeof list);
+      fail("--input %s: the image has no input named '%s' (inputs: %s)", ins.v[j].name, ins.v[j].name, list);
+    }
+  }
+  for (int j = 0; j < outs.n; j++) {
+    bool ok = false;
+    for (uint32_t i = 0; i < img.nio; i++) ok |= img.io[i].dir == WIO_OUT && !strcmp(img.io[i].name, outs.v[j].name);
+    if (!ok) {
+      names(&img, WIO_OUT, list, sizeof list);
+      fail("--output %s: the image has no output named '%s' (outputs: %s)", outs.v[j].name, outs.v[j].name, list);
+    }
+  }
+  Sim *s = sim_new(&img, err, sizeof err);
+  if (!s) fail("%s: %s", image, err);
+  for (uint32_t i = 0; i < img.nio; i++) {
+    const WIo *io = &img.io[i];
+    if (io->dir != WIO_IN) continue;
+    const char *file = NULL;
+    for (int j = 0; j < ins.n; j++)
+      if (!strcmp(ins.v[j].name, io->name)) file = ins.v[j].file;
+    if (!file) fail("input '%s' (%s) was not given: pass --input %s=FILE.npy", io->name, type_str(io, tb, sizeof tb), io->name);
+    NpyArray a;
+    if (npy_read(file, &a, err, sizeof err) != 0) fail("%s: %s", file, err);
+    bool same = a.rank == io->rank;
+    for (int k = 0; k < io->rank && same; k++) same = a.dim[k] == io->dim[k];
+    if (!same) {
+      int o = snprintf(sb, sizeof sb, "[");
+      for (int k = 0; k < a.rank; k++) o += snprintf(sb + o, sizeof sb - (size_t)o, "%s%lld", k ? ", " : "", (long long)a.dim[k]);
+      snprintf(sb + o, sizeof sb - (size_t)o, "]");
+      fail("%s: has shape %s but input '%s' is %s", file, sb, io->name, type_str(io, tb, sizeof tb));
+    }
+    sim_write_input(s, io, a.data);
+    npy_free(&a);
+  }
+  int rc = sim_run(s, max_cycles, stderr);
+  if (rc == 0) {
+    for (int j = 0; j < outs.n; j++)
+      for (uint32_t i = 0; i < img.nio; i++) {
+        const WIo *io = &img.io[i];
+        if (io->dir != WIO_OUT || strcmp(io->name, outs.v[j].name)) continue;
+        uint64_t n = 1;
+        int64_t dim[4];
+        for (int k = 0; k < io->rank; k++) {
+          n *= io->dim[k];
+          dim[k] = io->dim[k];
+        }
+        float *data = xmalloc(sizeof(float) * n);
+        sim_read_output(s, io, data);
+        if (npy_write(outs.v[j].file, io->dtype == WDT_F16, io->rank, dim, data, err, sizeof err) != 0)
+          fail("%s: %s", outs.v[j].file, err);
+        free(data);
+      }
+    if (stats) sim_print_stats(s, stdout);
+  }
+  sim_free(s);
+  wimg_free(&img);
+  for (int j = 0; j < ins.n; j++) free(ins.v[j].name);
+  for (int j = 0; j < outs.n; j++) free(outs.v[j].name);
+  VEC_FREE(ins);
+  VEC_FREE(outs);
+  return rc;
+}

@@ -1,0 +1,647 @@
+/* runtime/sim.c: the machine.
+ *
+ * State: for every core of the image its SRAM, registers, DSRs, tasks,
+ * microthreads and, per color, a router entry with a FIFO and a ramp input
+ * queue. One call of step() is one clock cycle:
+ *   1. routers: every output link (N, E, S, W of a router and R, the ramp
+ *      into its own core) moves at most one wavelet; colors share a link
+ *      round-robin; a multicast wavelet leaves its FIFO when every output
+ *      port has taken a copy; a copy moves only into a FIFO/queue with room
+ *      (back-pressure) and a wavelet moves at most one hop per cycle;
+ *   2. cores, in (y, x) order: armed DATA tasks whose color has a wavelet
+ *      waiting are activated; the pipeline starts a task, executes one
+ *      instruction or advances a synchronous tensor instruction; every busy
+ *      microthread advances its async tensor instruction.
+ * A tensor instruction advances up to `lanes` elements per cycle (simd_f16
+ * if all its memory operands are f16, else simd_f32), or one element per
+ * cycle if it reads or writes the fabric. The run ends at the first cycle in
+ * which nothing at all happened.
+ */
+#include "runtime/sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "common/f16.h"
+#include "common/util.h"
+
+#define MAXC 32
+
+typedef struct Fifo {
+  uint32_t *val;
+  uint64_t *stamp;   /* cycle the wavelet arrived */
+  uint8_t head, count, sent;  /* sent: ports that took a copy of the head */
+} Fifo;
+
+typedef struct Walk {
+  Dsr d;
+  uint32_t idx[4];
+  int64_t off;       /* elements from d.addr */
+} Walk;
+
+typedef struct TOp {
+  bool active;
+  uint8_t op;
+  int32_t imm;
+  int nsrc;
+  Walk dst, src[2];
+  uint64_t done, count;
+  int lanes;
+  bool fabric;
+} TOp;
+
+typedef struct Task { uint8_t kind, color; uint32_t pc; bool armed; uint32_t act; } Task;
+
+typedef struct Core {
+  int x, y;
+  const WCore *w;
+  uint8_t *sram;
+  const Insn *code;
+  uint32_t ninsn;
+  Dsr *dsr;
+  Task *task;
+  int ntask;
+  int32_t reg[16];
+  int running;       /* task id or -1 */
+  uint32_t pc;
+  TOp sync;
+  TOp *ut;           /* microthreads */
+  int8_t route_in[MAXC];  /* in port per color, -1 = no entry */
+  uint8_t route_out[MAXC];
+  Fifo fifo[MAXC];   /* router FIFO per color */
+  Fifo inq[MAXC];    /* ramp input queue per color */
+  uint32_t rr[PORT__COUNT];
+  uint64_t busy, fmac;
+  bool has_prog;
+} Core;
+
+struct Sim {
+  const WImage *img;
+  int depth, ncolors;
+  Core *cores;
+  int ncore;
+  int *grid;         /* region index -> core or -1 */
+  Insn **progs;
+  uint64_t cycle;
+  SimStats st;
+};
+
+static Core *core_at(Sim *s, int x, int y) {
+  if (x < (int)s->img->rx || y < (int)s->img->ry || x >= (int)(s->img->rx + s->img->rw) ||
+      y >= (int)(s->img->ry + s->img->rh))
+    return NULL;
+  int i = s->grid[(size_t)(y - (int)s->img->ry) * s->img->rw + (size_t)(x - (int)s->img->rx)];
+  return i < 0 ? NULL : &s->cores[i];
+}
+
+static void neighbour(int x, int y, int port, int *nx, int *ny) {
+  *nx = x + (port == PORT_E) - (port == PORT_W);
+  *ny = y + (port == PORT_S) - (port == PORT_N);
+}
+static int opposite(int p) {
+  static const int o[PORT__COUNT] = {PORT_R, PORT_S, PORT_W, PORT_N, PORT_E};
+  return o[p];
+}
+
+static void fifo_init(Fifo *f, int depth) {
+  f->val = xcalloc((size_t)depth, sizeof(uint32_t));
+  f->stamp = xcalloc((size_t)depth, sizeof(uint64_t));
+}
+static bool fifo_push(Sim *s, Fifo *f, uint32_t v) {
+  if (f->count >= s->depth) return false;
+  int i = (f->head + f->count) % s->depth;
+  f->val[i] = v;
+  f->stamp[i] = s->cycle;
+  f->count++;
+  return true;
+}
+static uint32_t fifo_pop(Sim *s, Fifo *f) {
+  uint32_t v = f->val[f->head];
+  f->head = (uint8_t)((f->head + 1) % s->depth);
+  f->count--;
+  f->sent = 0;
+  return v;
+}
+
+Sim *sim_new(const WImage *img, char *err, size_t errlen) {
+  Sim *s = xcalloc(1, sizeof *s);
+  s->img = img;
+  s->depth = (int)img->tgt.queue_depth;
+  s->ncolors = (int)img->tgt.colors;
+  s->ncore = (int)img->ncore;
+  s->cores = xcalloc((size_t)s->ncore + 1, sizeof(Core));
+  s->grid = xmalloc(sizeof(int) * ((size_t)img->rw * img->rh + 1));
+  for (size_t i = 0; i < (size_t)img->rw * img->rh; i++) s->grid[i] = -1;
+  s->progs = xcalloc(img->nprog + 1, sizeof(Insn *));
+  for (uint32_t p = 0; p < img->nprog; p++) {
+    s->progs[p] = xmalloc(sizeof(Insn) * (img->progs[p].ninsn + 1));
+    for (uint32_t i = 0; i < img->progs[p].ninsn; i++) s->progs[p][i] = isa_decode(img->progs[p].insn[i]);
+  }
+  for (int i = 0; i < s->ncore; i++) {
+    const WCore *w = &img->cores[i];
+    Core *c = &s->cores[i];
+    c->x = w->x;
+    c->y = w->y;
+    c->w = w;
+    s->grid[(size_t)(w->y - img->ry) * img->rw + (size_t)(w->x - img->rx)] = i;
+    c->running = -1;
+    c->has_prog = w->prog != WIMG_NO_PROG;
+    c->sram = xcalloc(img->tgt.sram_bytes, 1);
+    if (c->has_prog) {
+      c->code = s->progs[w->prog];
+      c->ninsn = img->progs[w->prog].ninsn;
+    }
+    c->dsr = xcalloc(w->ndsr + 1, sizeof(Dsr));
+    memcpy(c->dsr, w->dsr, sizeof(Dsr) * w->ndsr);
+    c->ntask = (int)w->ntask;
+    c->task = xcalloc(w->ntask + 1, sizeof(Task));
+    for (uint32_t t = 0; t < w->ntask; t++) {
+      c->task[t] = (Task){w->task[t].kind, w->task[t].color, w->task[t].pc, w->task[t].kind == TASK_DATA,
+                          w->task[t].kind == TASK_MAIN ? 1u : 0u};
+    }
+    c->ut = xcalloc(img->tgt.microthreads, sizeof(TOp));
+    for (int k = 0; k < MAXC; k++) c->route_in[k] = -1;
+    for (uint32_t r = 0; r < w->nroute; r++) {
+      c->route_in[w->route[r].color] = (int8_t)w->route[r].in_port;
+      c->route_out[w->route[r].color] = w->route[r].out_mask;
+    }
+    for (int k = 0; k < s->ncolors; k++) {
+      fifo_init(&c->fifo[k], s->depth);
+      fifo_init(&c->inq[k], s->depth);
+    }
+    for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, img->data + w->init[k].off, w->init[k].len);
+  }
+  /* The routing table must be consistent: every output port leads to a
+   * router of the region that expects this color from that direction. */
+  for (int i = 0; i < s->ncore; i++) {
+    Core *c = &s->cores[i];
+    for (int k = 0; k < s->ncolors; k++) {
+      if (c->route_in[k] < 0) continue;
+      for (int p = 1; p < PORT__COUNT; p++) {
+        if (!(c->route_out[k] & (1 << p))) continue;
+        int nx, ny;
+        neighbour(c->x, c->y, p, &nx, &ny);
+        Core *n = core_at(s, nx, ny);
+        if (!n || n->route_in[k] != opposite(p)) {
+          snprintf(err, errlen, "routing table: core (%d,%d) color %d sends %c to (%d,%d), which has no route for color %d from %c",
+                   c->x, c->y, k, isa_port_names[p], nx, ny, k, isa_port_names[opposite(p)]);
+          sim_free(s);
+          return NULL;
+        }
+      }
+      if (c->route_in[k] != PORT_R) {
+        int nx, ny;
+        neighbour(c->x, c->y, c->route_in[k], &nx, &ny);
+        Core *n = core_at(s, nx, ny);
+        if (!n || n->route_in[k] < 0 || !(n->route_out[k] & (1 << opposite(c->route_in[k])))) {
+          snprintf(err, errlen, "routing table: core (%d,%d) color %d expects wavelets from %c but (%d,%d) sends none",
+                   c->x, c->y, k, isa_port_names[c->route_in[k]], nx, ny);
+          sim_free(s);
+          return NULL;
+        }
+      }
+    }
+  }
+  return s;
+}
+
+void sim_free(Sim *s) {
+  if (!s) return;
+  for (int i = 0; i < s->ncore; i++) {
+    Core *c = &s->cores[i];
+    free(c->sram);
+    free(c->dsr);
+    free(c->task);
+    free(c->ut);
+    for (int k = 0; k < s->ncolors; k++) {
+      free(c->fifo[k].val);
+      free(c->fifo[k].stamp);
+      free(c->inq[k].val);
+      free(c->inq[k].stamp);
+    }
+  }
+  for (uint32_t p = 0; p < s->img->nprog; p++) free(s->progs[p]);
+  free(s->progs);
+  free(s->cores);
+  free(s->grid);
+  free(s);
+}
+
+/* ---- host I/O ---- */
+
+static void for_piece(Sim *s, const WIo *io, float *data, bool write) {
+  int es = io->dtype == WDT_F16 ? 2 : 4;
+  int64_t st[4], acc = 1;
+  for (int k = 3; k >= 0; k--) {
+    st[k] = acc;
+    acc *= io->dim[k];
+  }
+  for (uint32_t p = 0; p < io->npiece; p++) {
+    const WPiece *pc = &io->piece[p];
+    Core *c = core_at(s, pc->x, pc->y);
+    uint32_t idx[4] = {0};
+    uint64_t n = (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3];
+    for (uint64_t e = 0; e < n; e++) {
+      int64_t g = 0;
+      for (int k = 0; k < 4; k++) g += (int64_t)(pc->lo[k] + idx[k]) * st[k];
+      uint8_t *m = c->sram + pc->addr + e * (uint64_t)es;
+      if (write) {
+        if (es == 2) {
+          uint16_t h = f32_to_f16(data[g]);
+          memcpy(m, &h, 2);
+        } else memcpy(m, &data[g], 4);
+      } else {
+        if (es == 2) {
+          uint16_t h;
+          memcpy(&h, m, 2);
+          data[g] = f16_to_f32(h);
+        } else memcpy(&data[g], m, 4);
+      }
+      for (int k = 3; k >= 0; k--) {
+        if (++idx[k] < pc->n[k]) break;
+        idx[k] = 0;
+      }
+    }
+  }
+}
+void sim_write_input(Sim *s, const WIo *io, const float *data) { for_piece(s, io, (float *)data, true); }
+void sim_read_output(Sim *s, const WIo *io, float *data) { for_piece(s, io, data, false); }
+
+/* ---- tensor walks ---- */
+
+static void walk_init(Walk *w, const Dsr *d) {
+  w->d = *d;
+  memset(w->idx, 0, sizeof w->idx);
+  w->off = 0;
+}
+static void walk_next(Walk *w) {
+  for (int k = w->d.ndim - 1; k >= 0; k--) {
+    w->off += w->d.stride[k];
+    if (++w->idx[k] < w->d.dim[k]) return;
+    w->off -= (int64_t)w->d.stride[k] * w->d.dim[k];
+    w->idx[k] = 0;
+  }
+}
+static inline float ld(const Core *c, const Walk *w) {
+  const uint8_t *p = c->sram + w->d.addr;
+  if (w->d.dtype == WDT_F16) {
+    uint16_t h;
+    memcpy(&h, p + 2 * w->off, 2);
+    return f16_to_f32(h);
+  }
+  float f;
+  memcpy(&f, p + 4 * w->off, 4);
+  return f;
+}
+static inline void stv(Core *c, const Walk *w, float v) {
+  uint8_t *p = c->sram + w->d.addr;
+  if (w->d.dtype == WDT_F16) {
+    uint16_t h = f32_to_f16(v);
+    memcpy(p + 2 * w->off, &h, 2);
+  } else memcpy(p + 4 * w->off, &v, 4);
+}
+static inline float from_wave(uint32_t v, int dt) {
+  if (dt == WDT_F16) return f16_to_f32((uint16_t)v);
+  float f;
+  memcpy(&f, &v, 4);
+  return f;
+}
+static inline uint32_t to_wave(float f, int dt) {
+  if (dt == WDT_F16) return f32_to_f16(f);
+  uint32_t u;
+  memcpy(&u, &f, 4);
+  return u;
+}
+
+static void top_init(Sim *s, TOp *t, const Core *c, Insn in) {
+  memset(t, 0, sizeof *t);
+  t->active = true;
+  t->op = in.op;
+  t->imm = in.imm;
+  walk_init(&t->dst, &c->dsr[in.a]);
+  const char *fmt = isa_ops[in.op].fmt;
+  if (fmt[1] == 'd') walk_init(&t->src[t->nsrc++], &c->dsr[in.b]);
+  if (fmt[2] == 'd') walk_init(&t->src[t->nsrc++], &c->dsr[in.c]);
+  t->count = dsr_count(&t->dst.d);
+  bool f16 = true;
+  const Walk *all[3] = {&t->dst, &t->src[0], &t->src[1]};
+  for (int i = 0; i < 1 + t->nsrc; i++) {
+    if (all[i]->d.kind != DSR_MEM) t->fabric = true;
+    else if (all[i]->d.dtype != WDT_F16) f16 = false;
+  }
+  t->lanes = t->fabric ? 1 : (int)(f16 ? s->img->tgt.simd_f16 : s->img->tgt.simd_f32);
+}
+
+/* Advance a tensor op by up to `lanes` elements. Returns elements done. */
+static int top_step(Sim *s, Core *c, TOp *t) {
+  int n = 0;
+  while (n < t->lanes && t->done < t->count) {
+    /* availability */
+    for (int i = 0; i < t->nsrc; i++)
+      if (t->src[i].d.kind == DSR_FABIN && c->inq[t->src[i].d.color].count == 0) return n;
+    if (t->dst.d.kind == DSR_FABOUT) {
+      int col = t->dst.d.color;
+      if (c->route_in[col] != PORT_R) die("core (%d,%d): FMOV to color %d but the router has no route for it from the ramp", c->x, c->y, col);
+      if (c->fifo[col].count >= s->depth) return n;
+    }
+    float v[2] = {0, 0};
+    for (int i = 0; i < t->nsrc; i++) {
+      Walk *w = &t->src[i];
+      if (w->d.kind == DSR_FABIN) v[i] = from_wave(fifo_pop(s, &c->inq[w->d.color]), w->d.dtype);
+      else v[i] = ld(c, w);
+    }
+    float r;
+    switch (t->op) {
+    case OP_FMOV: r = v[0]; break;
+    case OP_FADD: r = v[0] + v[1]; break;
+    case OP_FSUB: r = v[0] - v[1]; break;
+    case OP_FMUL: r = v[0] * v[1]; break;
+    case OP_FNEG: r = -v[0]; break;
+    case OP_FRELU: r = v[0] > 0.0f ? v[0] : (v[0] != v[0] ? v[0] : 0.0f); break;
+    case OP_FMAC: {
+      float p = v[0] * v[1];
+      r = ld(c, &t->dst) + p;
+      s->st.fmac_elements++;
+      c->fmac++;
+      break;
+    }
+    case OP_FFILL: {
+      uint32_t u = (uint32_t)t->imm;
+      memcpy(&r, &u, 4);
+      break;
+    }
+    default: die("tensor op %u", t->op);
+    }
+    s->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FADD || t->op == OP_FSUB || t->op == OP_FMUL) ? 1 : 0;
+    if (t->dst.d.kind == DSR_FABOUT) {
+      fifo_push(s, &c->fifo[t->dst.d.color], to_wave(r, t->dst.d.dtype));
+      s->st.wavelets_sent++;
+    } else stv(c, &t->dst, r);
+    walk_next(&t->dst);
+    for (int i = 0; i < t->nsrc; i++)
+      if (t->src[i].d.kind == DSR_MEM) walk_next(&t->src[i]);
+    t->done++;
+    n++;
+  }
+  s->st.elements += (uint64_t)n;
+  return n;
+}
+
+/* ---- one cycle ---- */
+
+static bool route_step(Sim *s, Core *c) {
+  bool act = false;
+  for (int p = 0; p < PORT__COUNT; p++) {
+    Core *n = NULL;
+    if (p != PORT_R) {
+      int nx, ny;
+      neighbour(c->x, c->y, p, &nx, &ny);
+      n = core_at(s, nx, ny);
+      if (!n) continue;
+    }
+    for (int j = 0; j < s->ncolors; j++) {
+      int k = (int)((c->rr[p] + (uint32_t)j) % (uint32_t)s->ncolors);
+      Fifo *f = &c->fifo[k];
+      if (!f->count || f->stamp[f->head] >= s->cycle) continue;
+      uint8_t want = c->route_out[k] & (uint8_t)~f->sent;
+      if (!(want & (1 << p))) continue;
+      Fifo *dst = p == PORT_R ? &c->inq[k] : &n->fifo[k];
+      if (dst->count >= s->depth) continue;
+      fifo_push(s, dst, f->val[f->head]);
+      f->sent |= (uint8_t)(1 << p);
+      if (p == PORT_R) s->st.wavelets_delivered++;
+      else s->st.hops++;
+      if (f->sent == c->route_out[k]) fifo_pop(s, f);
+      c->rr[p] = (uint32_t)(k + 1);
+      act = true;
+      break;
+    }
+  }
+  return act;
+}
+
+static bool core_step(Sim *s, Core *c) {
+  if (!c->has_prog) return false;
+  bool act = false, busy = false;
+  for (int t = 0; t < c->ntask; t++)
+    if (c->task[t].kind == TASK_DATA && c->task[t].armed && c->inq[c->task[t].color].count) {
+      c->task[t].armed = false;
+      c->task[t].act++;
+    }
+  /* microthreads */
+  for (uint32_t u = 0; u < s->img->tgt.microthreads; u++) {
+    TOp *t = &c->ut[u];
+    if (!t->active) continue;
+    if (top_step(s, c, t)) act = busy = true;
+    if (t->done == t->count) {
+      t->active = false;
+      if (t->imm & ISA_ACTIVATE) c->task[ISA_TASK(t->imm)].act++;
+      act = true;
+    }
+  }
+  /* pipeline */
+  if (c->sync.active) {
+    if (top_step(s, c, &c->sync)) act = busy = true;
+    if (c->sync.done == c->sync.count) c->sync.active = false;
+  } else if (c->running < 0) {
+    for (int t = 0; t < c->ntask; t++)
+      if (c->task[t].act) {
+        c->task[t].act--;
+        c->running = t;
+        c->pc = c->task[t].pc;
+        act = busy = true;
+        break;
+      }
+  } else {
+    Insn in = c->code[c->pc];
+    int32_t *r = c->reg;
+    const OpInfo *oi = &isa_ops[in.op];
+    if (oi->cls == ICLASS_T) {
+      if (in.imm & ISA_ASYNC) {
+        uint32_t u;
+        for (u = 0; u < s->img->tgt.microthreads; u++)
+          if (!c->ut[u].active) break;
+        if (u == s->img->tgt.microthreads) goto done; /* stall: no free microthread */
+        top_init(s, &c->ut[u], c, in);
+      } else {
+        top_init(s, &c->sync, c, in);
+        if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
+      }
+      s->st.insns_tensor++;
+      c->pc++;
+      act = busy = true;
+      goto done;
+    }
+    s->st.insns_scalar++;
+    act = busy = true;
+    uint32_t next = c->pc + 1;
+    switch (in.op) {
+    case OP_NOP: break;
+    case OP_TERM: c->running = -1; break;
+    case OP_MOVI: r[in.a] = in.imm; break;
+    case OP_MOV: r[in.a] = r[in.b]; break;
+    case OP_ADD: r[in.a] = (int32_t)((uint32_t)r[in.b] + (uint32_t)r[in.c]); break;
+    case OP_SUB: r[in.a] = (int32_t)((uint32_t)r[in.b] - (uint32_t)r[in.c]); break;
+    case OP_MUL: r[in.a] = (int32_t)((uint32_t)r[in.b] * (uint32_t)r[in.c]); break;
+    case OP_AND: r[in.a] = r[in.b] & r[in.c]; break;
+    case OP_OR: r[in.a] = r[in.b] | r[in.c]; break;
+    case OP_XOR: r[in.a] = r[in.b] ^ r[in.c]; break;
+    case OP_SHL: r[in.a] = (int32_t)((uint32_t)r[in.b] << (r[in.c] & 31)); break;
+    case OP_SHR: r[in.a] = (int32_t)((uint32_t)r[in.b] >> (r[in.c] & 31)); break;
+    case OP_ADDI: r[in.a] = (int32_t)((uint32_t)r[in.b] + (uint32_t)in.imm); break;
+    case OP_SLT: r[in.a] = r[in.b] < r[in.c]; break;
+    case OP_SEQ: r[in.a] = r[in.b] == r[in.c]; break;
+    case OP_LD:
+    case OP_ST: {
+      uint64_t addr = (uint64_t)(uint32_t)((uint32_t)r[in.b] + (uint32_t)in.imm);
+      if (addr % 4 || addr + 4 > s->img->tgt.sram_bytes)
+        die("core (%d,%d) pc %u: %s at bad address 0x%llx", c->x, c->y, c->pc, oi->name, (unsigned long long)addr);
+      if (in.op == OP_LD) memcpy(&r[in.a], c->sram + addr, 4);
+      else memcpy(c->sram + addr, &r[in.a], 4);
+      break;
+    }
+    case OP_JMP: next = (uint32_t)in.imm; break;
+    case OP_BEQZ: if (!r[in.a]) next = (uint32_t)in.imm; break;
+    case OP_BNEZ: if (r[in.a]) next = (uint32_t)in.imm; break;
+    case OP_ACT: c->task[in.imm].act++; break;
+    case OP_DINC: c->dsr[in.a].addr += (uint32_t)(in.imm * (c->dsr[in.a].dtype == WDT_F16 ? 2 : 4)); break;
+    default: die("core (%d,%d): opcode %u", c->x, c->y, in.op);
+    }
+    if (c->running >= 0) c->pc = next;
+  }
+done:
+  if (busy) c->busy++;
+  return act;
+}
+
+static bool core_idle(const Sim *s, const Core *c) {
+  if (c->running >= 0 || c->sync.active) return false;
+  for (uint32_t u = 0; u < s->img->tgt.microthreads; u++)
+    if (c->ut[u].active) return false;
+  for (int t = 0; t < c->ntask; t++)
+    if (c->task[t].act || c->task[t].armed) return false;
+  for (int k = 0; k < s->ncolors; k++)
+    if (c->fifo[k].count || c->inq[k].count) return false;
+  return true;
+}
+
+static void report_stuck(Sim *s, FILE *f) {
+  int lines = 0, more = 0;
+  for (int i = 0; i < s->ncore; i++) {
+    Core *c = &s->cores[i];
+    if (core_idle(s, c)) continue;
+    if (lines >= 20) {
+      more++;
+      continue;
+    }
+    lines++;
+    if (c->running >= 0) {
+      Insn in = c->code[c->pc];
+      char txt[96];
+      isa_format(txt, sizeof txt, in);
+      fprintf(f, "  core (%d,%d): task %d stalled at pc %u: %s", c->x, c->y, c->running, c->pc, txt);
+      if (c->sync.active) {
+        for (int k = 0; k < c->sync.nsrc; k++)
+          if (c->sync.src[k].d.kind == DSR_FABIN)
+            fprintf(f, " (waiting on color %u: %llu of %llu wavelets)", c->sync.src[k].d.color,
+                    (unsigned long long)c->sync.done, (unsigned long long)c->sync.count);
+        if (c->sync.dst.d.kind == DSR_FABOUT) fprintf(f, " (sending on color %u: back-pressure)", c->sync.dst.d.color);
+      }
+      fputc('\n', f);
+      continue;
+    }
+    bool said = false;
+    for (uint32_t u = 0; u < s->img->tgt.microthreads; u++) {
+      const TOp *t = &c->ut[u];
+      if (!t->active) continue;
+      for (int k = 0; k < t->nsrc; k++)
+        if (t->src[k].d.kind == DSR_FABIN) {
+          fprintf(f, "  core (%d,%d): %s <- color %u (microthread): %llu of %llu wavelets received\n", c->x, c->y,
+                  isa_ops[t->op].name, t->src[k].d.color, (unsigned long long)t->done, (unsigned long long)t->count);
+          said = true;
+        }
+      if (t->dst.d.kind == DSR_FABOUT) {
+        fprintf(f, "  core (%d,%d): %s -> color %u (microthread): %llu of %llu wavelets sent, fabric full\n", c->x, c->y,
+                isa_ops[t->op].name, t->dst.d.color, (unsigned long long)t->done, (unsigned long long)t->count);
+        said = true;
+      }
+    }
+    for (int t = 0; t < c->ntask; t++)
+      if (c->task[t].armed) {
+        fprintf(f, "  core (%d,%d): task %d (data, color %u) armed, no wavelet arrived\n", c->x, c->y, t, c->task[t].color);
+        said = true;
+      }
+    for (int k = 0; k < s->ncolors; k++) {
+      if (c->fifo[k].count) {
+        fprintf(f, "  router (%d,%d): color %d: %u wavelet%s waiting to move on\n", c->x, c->y, k, c->fifo[k].count,
+                c->fifo[k].count == 1 ? "" : "s");
+        said = true;
+      }
+      if (c->inq[k].count) {
+        fprintf(f, "  core (%d,%d): color %d: %u wavelet%s in the input queue that no task consumes\n", c->x, c->y, k,
+                c->inq[k].count, c->inq[k].count == 1 ? "" : "s");
+        said = true;
+      }
+    }
+    if (!said) fprintf(f, "  core (%d,%d): has activated tasks that never ran\n", c->x, c->y);
+  }
+  if (more) fprintf(f, "  ... and %d more\n", more);
+}
+
+int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
+  for (;;) {
+    if (s->cycle >= max_cycles) {
+      fprintf(report, "wsesim: error: reached --max-cycles %llu; the cores still busy:\n", (unsigned long long)max_cycles);
+      report_stuck(s, report);
+      s->st.cycles = s->cycle;
+      return 1;
+    }
+    s->cycle++;
+    bool act = false;
+    for (int i = 0; i < s->ncore; i++) act |= route_step(s, &s->cores[i]);
+    for (int i = 0; i < s->ncore; i++) act |= core_step(s, &s->cores[i]);
+    if (!act) break;
+  }
+  s->cycle--; /* the last cycle did nothing */
+  s->st.cycles = s->cycle;
+  int waiting = 0;
+  for (int i = 0; i < s->ncore; i++) waiting += !core_idle(s, &s->cores[i]);
+  if (!waiting) return 0;
+  fprintf(report, "wsesim: error: the fabric stopped making progress at cycle %llu; %d core%s waiting:\n",
+          (unsigned long long)s->cycle, waiting, waiting == 1 ? " is" : "s are");
+  report_stuck(s, report);
+  return 1;
+}
+
+const SimStats *sim_stats(const Sim *s) { return &s->st; }
+
+void sim_print_stats(const Sim *s, FILE *f) {
+  const SimStats *st = &s->st;
+  double us = (double)st->cycles / s->img->tgt.clock_mhz;
+  fprintf(f, "cycles            %llu   (%.2f us at %u MHz)\n", (unsigned long long)st->cycles, us, s->img->tgt.clock_mhz);
+  fprintf(f, "instructions      %llu   (scalar %llu, tensor %llu)\n", (unsigned long long)(st->insns_scalar + st->insns_tensor),
+          (unsigned long long)st->insns_scalar, (unsigned long long)st->insns_tensor);
+  fprintf(f, "tensor elements   %llu   flops %llu\n", (unsigned long long)st->elements, (unsigned long long)st->flops);
+  fprintf(f, "wavelets          %llu sent, %llu delivered, %llu hops\n", (unsigned long long)st->wavelets_sent,
+          (unsigned long long)st->wavelets_delivered, (unsigned long long)st->hops);
+  int nprog = 0;
+  double bsum = 0, bmax = -1, fsum = 0, fmax = -1;
+  int bx = 0, by = 0, fx = 0, fy = 0;
+  for (int i = 0; i < s->ncore; i++) {
+    const Core *c = &s->cores[i];
+    if (!c->has_prog) continue;
+    nprog++;
+    double b = st->cycles ? (double)c->busy / (double)st->cycles : 0;
+    double lanes = (double)s->img->tgt.simd_f16;
+    double u = st->cycles ? (double)c->fmac / ((double)st->cycles * lanes) : 0;
+    bsum += b;
+    fsum += u;
+    if (b > bmax) bmax = b, bx = c->x, by = c->y;
+    if (u > fmax) fmax = u, fx = c->x, fy = c->y;
+  }
+  fprintf(f, "cores             %d with programs, %d routers in region %ux%u\n", nprog, s->ncore, s->img->rw, s->img->rh);
+  if (nprog) {
+    fprintf(f, "busy              mean %.1f%%, max %.1f%% at (%d,%d)\n", 100 * bsum / nprog, 100 * bmax, bx, by);
+    fprintf(f, "fmac utilisation  mean %.2f%%, max %.2f%% at (%d,%d)   (FMAC elements / (cycles x %u f16 lanes))\n",
+            100 * fsum / nprog, 100 * fmax, fx, fy, s->img->tgt.simd_f16);
+  }
+}
