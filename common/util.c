@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void die(const char *fmt, ...) {
@@ -168,6 +169,10 @@ int write_file_atomic(const char *path, const void *data, size_t len) {
     free(tmp);
     return -1;
   }
+  /* mkstemp creates 0600; give the file the usual permissions. */
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
   const unsigned char *p = data;
   size_t left = len;
   while (left) {

@@ -1,0 +1,160 @@
+/* ir/print.c: the textual IR (.wir). ir/parse.c reads exactly this back;
+ * docs/ir.md is the grammar. Nothing printed depends on pointers or hash
+ * order, so the text is deterministic. */
+#include <stdio.h>
+#include <string.h>
+#include "ir/ir.h"
+
+static void pstr(Buf *b, const char *s) {
+  buf_u8(b, '"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') buf_printf(b, "\\%c", *s);
+    else if ((unsigned char)*s < 0x20) buf_printf(b, "\\x%02x", (unsigned char)*s);
+    else buf_u8(b, (uint8_t)*s);
+  }
+  buf_u8(b, '"');
+}
+
+static void pshape(Buf *b, DType dt, const Shape *s) {
+  buf_printf(b, "%s[", ir_dtype_name(dt));
+  for (int i = 0; i < s->rank; i++) buf_printf(b, "%s%lld", i ? ", " : "", (long long)s->d[i]);
+  buf_printf(b, "]");
+}
+
+static void pbox(Buf *b, const Box *x, int rank) {
+  buf_printf(b, "[");
+  for (int i = 0; i < rank; i++)
+    buf_printf(b, "%s%lld:%lld", i ? ", " : "", (long long)x->lo[i], (long long)(x->lo[i] + x->n[i]));
+  buf_printf(b, "]");
+}
+
+static void pints(Buf *b, const int64_t *v, int n) {
+  buf_printf(b, "[");
+  for (int i = 0; i < n; i++) buf_printf(b, "%s%lld", i ? ", " : "", (long long)v[i]);
+  buf_printf(b, "]");
+}
+
+static void pports(Buf *b, unsigned mask) {
+  for (int p = 0; p < PORT__COUNT; p++)
+    if (mask & (1u << p)) buf_u8(b, (uint8_t)isa_port_names[p]);
+}
+
+static void pop(Buf *b, const IrOp *op) {
+  if (op->kind == IR_OUTPUT) {
+    buf_printf(b, "  output ");
+    pstr(b, op->name);
+    buf_printf(b, " = %%%s", op->arg[0]->name);
+  } else {
+    buf_printf(b, "  %%%s = %s", op->name, ir_ops[op->kind].name);
+    if (op->kind == IR_INPUT || op->kind == IR_PARAM) {
+      buf_printf(b, " ");
+      pstr(b, op->name);
+    }
+    for (int i = 0; i < op->nargs; i++) buf_printf(b, "%s%%%s", i ? ", " : " ", op->arg[i]->name);
+  }
+  if (op->typed) {
+    buf_printf(b, " : ");
+    pshape(b, op->dt, &op->shape);
+  }
+  if (op->kind == IR_PARAM) {
+    switch (op->init) {
+    case INIT_LOAD:
+      buf_printf(b, " = load(");
+      pstr(b, op->path);
+      buf_printf(b, ")");
+      break;
+    case INIT_ZEROS: buf_printf(b, " = zeros()"); break;
+    case INIT_ONES: buf_printf(b, " = ones()"); break;
+    case INIT_FULL: buf_printf(b, " = full(%.17g)", op->fill); break;
+    case INIT_RANDN: buf_printf(b, " = randn(seed=%llu, std=%.17g)", (unsigned long long)op->seed, op->std); break;
+    case INIT_NONE: break;
+    }
+  }
+  if (op->placed) {
+    buf_printf(b, " place [%d,%d %dx%d] tile ", op->place.x, op->place.y, op->place.w, op->place.h);
+    pints(b, op->tile, op->shape.rank);
+    if (op->kind == IR_MATMUL && op->ktile > 0) buf_printf(b, " k %lld", (long long)op->ktile);
+  }
+  if (op->loc.file) {
+    buf_printf(b, " loc(");
+    pstr(b, op->loc.file);
+    buf_printf(b, ":%d:%d-%d)", op->loc.line, op->loc.col, op->loc.end_col);
+  }
+  buf_printf(b, "\n");
+}
+
+static void pnet(Buf *b, const IrNet *n) {
+  int rank = n->kind == NET_PSUM ? n->dst->shape.rank : n->src->shape.rank;
+  if (n->kind == NET_PSUM) buf_printf(b, "  net %d psum %%%s -> %%%s", n->id, n->src->name, n->dst->name);
+  else buf_printf(b, "  net %d operand %%%s -> %%%s.%d", n->id, n->src->name, n->dst->name, n->argi);
+  buf_printf(b, " %s box ", ir_dtype_name(n->dt));
+  pbox(b, &n->box, rank);
+  buf_printf(b, " from (%d,%d) to {", n->from.x, n->from.y);
+  for (int i = 0; i < n->ndst; i++) buf_printf(b, "%s(%d,%d)", i ? ", " : "", n->to[i].x, n->to[i].y);
+  buf_printf(b, "} color ");
+  if (n->color < 0) buf_printf(b, "-");
+  else buf_printf(b, "%d", n->color);
+  buf_printf(b, "\n    route {");
+  for (int i = 0; i < n->nhop; i++) {
+    buf_printf(b, "%s(%d,%d) %c>", i ? ", " : "", n->hop[i].x, n->hop[i].y, isa_port_names[n->hop[i].in_port]);
+    pports(b, n->hop[i].out_mask);
+  }
+  buf_printf(b, "}\n");
+}
+
+static const char *const buf_kinds[] = {"tile", "operand", "param", "acc"};
+static const char *const dsr_kinds[] = {"none", "mem", "fabin", "fabout"};
+static const char *const task_kinds[] = {"main", "data", "local"};
+
+static void pcore(Buf *b, const IrCore *c) {
+  buf_printf(b, "  core (%d,%d) %%%s {\n", c->x, c->y, c->op->name);
+  for (int i = 0; i < c->nbuf; i++) {
+    const IrBuf *x = &c->buf[i];
+    buf_printf(b, "    buf %d %s %%%s ", i, buf_kinds[x->kind], x->val->name);
+    pbox(b, &x->box, x->val->shape.rank);
+    buf_printf(b, " %s %lld @", ir_dtype_name(x->dt), (long long)x->elems);
+    if (x->addr < 0) buf_printf(b, "?\n");
+    else buf_printf(b, "0x%04llx\n", (long long)x->addr);
+  }
+  for (int i = 0; i < c->ndsr; i++) {
+    const IrDsr *d = &c->dsr[i];
+    buf_printf(b, "    dsr %d %s %s ", i, dsr_kinds[d->kind], ir_dtype_name(d->dt));
+    if (d->kind == DSR_MEM) {
+      buf_printf(b, "buf %d+%lld dims ", d->buf, (long long)d->off);
+      pints(b, d->dim, d->ndim);
+      buf_printf(b, " strides ");
+      pints(b, d->stride, d->ndim);
+      buf_printf(b, "\n");
+    } else {
+      buf_printf(b, "color %d len %lld\n", d->color, (long long)d->dim[0]);
+    }
+  }
+  for (int i = 0; i < c->ntask; i++) {
+    buf_printf(b, "    task %d %s", i, task_kinds[c->task[i].kind]);
+    if (c->task[i].kind == 1) buf_printf(b, " color %d", c->task[i].color);
+    buf_printf(b, " @%d\n", c->task[i].pc);
+  }
+  if (c->code_bytes || c->data_end) buf_printf(b, "    sram code %lld end %lld\n", (long long)c->code_bytes, (long long)c->data_end);
+  buf_printf(b, "    code {\n");
+  for (int i = 0; i < c->ninsn; i++) {
+    char t[128];
+    isa_format(t, sizeof t, c->insn[i]);
+    buf_printf(b, "      %d: %s\n", i, t);
+  }
+  buf_printf(b, "    }\n  }\n");
+}
+
+void ir_print(const IrModule *m, Buf *b) {
+  buf_printf(b, "// wsecc IR, stage %s\n", ir_stage_name(m->stage));
+  buf_printf(b, "module @%s target ", m->name);
+  pstr(b, m->target);
+  buf_printf(b, " grid %dx%d stage %s {\n", m->grid_w, m->grid_h, ir_stage_name(m->stage));
+  for (int i = 0; i < m->nops; i++) pop(b, m->ops[i]);
+  if (m->nnets) buf_printf(b, "\n");
+  for (int i = 0; i < m->nnets; i++) pnet(b, m->nets[i]);
+  for (int i = 0; i < m->ncores; i++) {
+    buf_printf(b, "\n");
+    pcore(b, m->cores[i]);
+  }
+  buf_printf(b, "}\n");
+}

@@ -1,0 +1,85 @@
+/* ir/verify.c: structural checks between passes. A failure is a compiler
+ * bug, not a user error: it aborts with the pass that broke the IR. */
+#include <string.h>
+#include "ir/ir.h"
+
+#define FAIL(...) die("IR verifier: after %s: " __VA_ARGS__)
+
+void ir_verify(const IrModule *m, const char *after) {
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->idx != i) FAIL("op %%%s has index %d at position %d", after, op->name, op->idx, i);
+    if (op->nargs != ir_ops[op->kind].nargs) FAIL("op %%%s has %d operands", after, op->name, op->nargs);
+    for (int a = 0; a < op->nargs; a++)
+      if (!op->arg[a] || op->arg[a]->idx >= i || m->ops[op->arg[a]->idx] != op->arg[a])
+        FAIL("operand %d of %%%s is not defined before it", after, a, op->name);
+    if (m->stage >= STAGE_INFER && !op->typed) FAIL("op %%%s is untyped", after, op->name);
+    if (m->stage >= STAGE_PLACE) {
+      bool want = op->kind != IR_PARAM && op->kind != IR_OUTPUT;
+      if (want != op->placed) FAIL("op %%%s is %splaced", after, op->name, op->placed ? "" : "not ");
+      if (op->placed) {
+        if (op->place.w < 1 || op->place.h < 1 || op->place.x < 0 || op->place.y < 0)
+          FAIL("op %%%s has an empty rectangle", after, op->name);
+        for (int j = 0; j < i; j++) {
+          const IrOp *o = m->ops[j];
+          if (!o->placed) continue;
+          if (op->place.x < o->place.x + o->place.w && o->place.x < op->place.x + op->place.w &&
+              op->place.y < o->place.y + o->place.h && o->place.y < op->place.y + op->place.h)
+            FAIL("rectangles of %%%s and %%%s overlap", after, op->name, o->name);
+        }
+      }
+    }
+  }
+  for (int i = 0; i < m->nnets; i++) {
+    const IrNet *n = m->nets[i];
+    if (m->stage < STAGE_ROUTE) break;
+    if (n->color < 0) FAIL("net %d has no color", after, n->id);
+    int nsrc = 0, ndst = 0;
+    for (int h = 0; h < n->nhop; h++) {
+      const IrHop *hp = &n->hop[h];
+      if (hp->in_port == PORT_R) {
+        nsrc++;
+        if (hp->x != n->from.x || hp->y != n->from.y) FAIL("net %d enters from a ramp away from its source", after, n->id);
+      }
+      if (hp->out_mask & 1) ndst++;
+      for (int p = 1; p < PORT__COUNT; p++) {
+        if (!(hp->out_mask & (1 << p))) continue;
+        int nx = hp->x + (p == PORT_E) - (p == PORT_W), ny = hp->y + (p == PORT_S) - (p == PORT_N);
+        int opp = p == PORT_N ? PORT_S : p == PORT_S ? PORT_N : p == PORT_E ? PORT_W : PORT_E;
+        bool ok = false;
+        for (int k = 0; k < n->nhop && !ok; k++) ok = n->hop[k].x == nx && n->hop[k].y == ny && n->hop[k].in_port == opp;
+        if (!ok) FAIL("net %d: hop (%d,%d) sends %c to a router not on its tree", after, n->id, hp->x, hp->y, isa_port_names[p]);
+      }
+    }
+    if (nsrc != 1 || ndst != n->ndst) FAIL("net %d: tree has %d sources and %d deliveries for %d destinations", after, n->id, nsrc, ndst, n->ndst);
+    for (int j = 0; j < i; j++) {
+      const IrNet *o = m->nets[j];
+      if (o->color != n->color) continue;
+      for (int h = 0; h < n->nhop; h++)
+        for (int k = 0; k < o->nhop; k++)
+          if (n->hop[h].x == o->hop[k].x && n->hop[h].y == o->hop[k].y)
+            FAIL("nets %d and %d share color %d at router (%d,%d)", after, o->id, n->id, n->color, n->hop[h].x, n->hop[h].y);
+    }
+  }
+  for (int i = 0; i < m->ncores; i++) {
+    const IrCore *c = m->cores[i];
+    if (i && (c->y < m->cores[i - 1]->y || (c->y == m->cores[i - 1]->y && c->x <= m->cores[i - 1]->x)))
+      FAIL("cores not sorted at (%d,%d)", after, c->x, c->y);
+    for (int d = 0; d < c->ndsr; d++)
+      if (c->dsr[d].kind == DSR_MEM && (c->dsr[d].buf < 0 || c->dsr[d].buf >= c->nbuf))
+        FAIL("core (%d,%d) dsr %d names buffer %d", after, c->x, c->y, d, c->dsr[d].buf);
+    for (int t = 0; t < c->ntask; t++)
+      if (c->task[t].pc < 0 || c->task[t].pc >= c->ninsn) FAIL("core (%d,%d) task %d pc %d", after, c->x, c->y, t, c->task[t].pc);
+    for (int k = 0; k < c->ninsn; k++) {
+      const char *why = isa_check(c->insn[k], c->ndsr, c->ninsn, c->ntask);
+      if (why) FAIL("core (%d,%d) pc %d: %s", after, c->x, c->y, k, why);
+    }
+    if (m->stage >= STAGE_ALLOC) {
+      int64_t end = c->code_bytes;
+      for (int b = 0; b < c->nbuf; b++) {
+        if (c->buf[b].addr < end) FAIL("core (%d,%d) buffer %d at 0x%llx overlaps", after, c->x, c->y, b, (long long)c->buf[b].addr);
+        end = c->buf[b].addr + c->buf[b].elems * ir_dtype_size(c->buf[b].dt);
+      }
+    }
+  }
+}
