@@ -282,7 +282,10 @@ int main(int argc, char **argv) {
   for (const PassInfo *p = pass_list; p->name; p++) {
     index++;
     if (o.reference && p->stage > STAGE_INFER) break;
-    if (p->stage <= m->stage) continue;
+    if (p->stage <= m->stage) {
+      if (stop == p) break;
+      continue;
+    }
     if (pb == p) print_ir(m, "before", p->name);
     if (!p->run(m, &t) || diag_errors()) {
       status = 1;

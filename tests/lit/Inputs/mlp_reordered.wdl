@@ -4,6 +4,6 @@ model mlp {
   param  b1 : f32[128]     = zeros();
   input  x  : f32[16, 64];
   param  w1 : f32[64, 128] = load("mlp_w1.npy");
-  let h = relu(b1 + x @ w1);
+  let h = relu(x @ w1 + b1);
   output y = h @ w2;
 }
