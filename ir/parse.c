@@ -92,6 +92,17 @@ static int64_t integer(P *p) {
   while (p->s + p->i < end) adv(p);
   return v;
 }
+static int64_t decimal(P *p) {
+  ws(p);
+  const char *st = p->s + p->i;
+  char *end;
+  errno = 0;
+  long long v = strtoll(st, &end, 10);
+  if (end == st || errno) perr(p, "expected a whole number");
+  while (p->s + p->i < end) adv(p);
+  return v;
+}
+
 static double real(P *p) {
   ws(p);
   const char *st = p->s + p->i;
@@ -274,7 +285,7 @@ static void parse_op(P *p) {
     op->place.x = (int)integer(p);
     expect(p, ',', "in a rectangle");
     op->place.y = (int)integer(p);
-    op->place.w = (int)integer(p);
+    op->place.w = (int)decimal(p);
     expect(p, 'x', "in a rectangle");
     op->place.h = (int)integer(p);
     expect(p, ']', "to close a rectangle");
@@ -455,7 +466,7 @@ IrModule *ir_parse(const char *file, const char *text) {
   expect_kw(&p, "target");
   p.m->target = string(&p);
   expect_kw(&p, "grid");
-  p.m->grid_w = (int)integer(&p);
+  p.m->grid_w = (int)decimal(&p);
   expect(&p, 'x', "in the grid size");
   p.m->grid_h = (int)integer(&p);
   expect_kw(&p, "stage");
