@@ -48,7 +48,9 @@ typedef struct Ctx {
   SrcLoc model_loc;
   Stmt *head, *tail;
   int nsyntax;
-  SrcLoc prev, cur;    /* the last two tokens (for "expected ';' after") */
+  SrcLoc prev, cur;    /* the last two tokens (for \"expected ';' after\") */
+  int last_tok;        /* the previous token */
+  struct NameList { const char *name; struct NameList *next; } *declared; /* every NAME after input/param/let/output */
 } Ctx;
 
 #endif

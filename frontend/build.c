@@ -82,12 +82,17 @@ static IrOp *name_ref(Build *b, const Expr *e) {
       diag_note(&st->nloc, "'%s' is defined here", e->name);
       return NULL;
     }
+  /* A name declared by a statement that did not parse: the syntax error
+   * was reported already, do not cascade. */
+  if (b->ctx->nsyntax)
+    for (const struct NameList *d = b->ctx->declared; d; d = d->next)
+      if (!strcmp(d->name, e->name)) return NULL;
   const char *best = NULL;
   int bd = 3;
   for (const Stmt *st = b->ctx->head; st; st = st->next) {
     if (!st->name) continue;
     int d = edit_distance(e->name, st->name);
-    if (d < bd) {
+    if (d < bd && 2 * d <= (int)strlen(e->name)) {
       bd = d;
       best = st->name;
     }
@@ -295,7 +300,7 @@ static IrModule *build(Ctx *ctx, const char *path) {
     }
     }
   }
-  if (ctx->model && noutputs == 0 && b.errors == 0)
+  if (ctx->model && noutputs == 0 && b.errors == 0 && ctx->nsyntax == 0)
     err(&b, &ctx->model_loc, "model '%s' has no output (add: output NAME = EXPR;)", ctx->model);
   VEC_FREE(b.syms);
   if (b.errors || diag_errors()) {

@@ -94,6 +94,7 @@ file
 stmts
   : %empty
   | stmts stmt
+  | stmts error         /* skip to the next statement keyword */
   ;
 
 /* stmt: input NAME ':' type ';' | param NAME ':' type '=' init ';'
@@ -105,7 +106,6 @@ stmt
         s->iargs = $8; add_stmt(ctx, s); }
   | LET IDENT '=' expr ';'    { Stmt *s = stmt(ctx, S_LET, $2, @2); s->e = $4; add_stmt(ctx, s); }
   | OUTPUT IDENT '=' expr ';' { Stmt *s = stmt(ctx, S_OUTPUT, $2, @2); s->e = $4; add_stmt(ctx, s); }
-  | error ';'                 { yyerrok; }
   ;
 
 /* type: DTYPE '[' dims ']' | DTYPE '[' ']' */

@@ -49,7 +49,25 @@ static void seterr(ErrCtx *e, int line, const char *fmt, ...) {
 static void structured(void *ctx, const xmlError *x) {
   ErrCtx *e = ctx;
   if (!x || x->level < XML_ERR_ERROR) return;
-  seterr(e, x->line, "%s", x->message ? x->message : "invalid XML");
+  const char *msg = x->message ? x->message : "invalid XML";
+  xmlNode *n = x->node;
+  if (n && n->type == XML_ELEMENT_NODE) {
+    /* Name the attribute whose value the schema rejected, if we can. */
+    const char *q2 = strrchr(msg, '\''), *q1 = NULL;
+    if (q2) for (const char *p = q2 - 1; p >= msg; p--) if (*p == '\'') { q1 = p; break; }
+    for (xmlAttr *a = n->properties; a && q1; a = a->next) {
+      xmlChar *v = xmlNodeGetContent((xmlNode *)a);
+      bool same = v && strlen((const char *)v) == (size_t)(q2 - q1 - 1) && !strncmp((const char *)v, q1 + 1, (size_t)(q2 - q1 - 1));
+      xmlFree(v);
+      if (same) {
+        seterr(e, x->line, "element %s: attribute %s: %s", (const char *)n->name, (const char *)a->name, msg);
+        return;
+      }
+    }
+    seterr(e, x->line, "element %s: %s", (const char *)n->name, msg);
+    return;
+  }
+  seterr(e, x->line, "%s", msg);
 }
 static void structured_nc(void *ctx, xmlErrorPtr x) { structured(ctx, x); }
 
@@ -91,8 +109,10 @@ static int load_xml(const char *file, const char *xml, size_t len, Target *t, Er
   xmlRelaxNG *schema = NULL;
   xmlRelaxNGValidCtxt *vc = NULL;
   if (doc->intSubset || doc->extSubset) {
-    xmlNode *dt = (xmlNode *)(doc->intSubset ? doc->intSubset : doc->extSubset);
-    seterr(e, dt->line ? dt->line : 1, "DOCTYPE declarations are not allowed in target files (no DTDs or entities)");
+    int line = 1;
+    const char *d = strstr(xml, "<!DOCTYPE");
+    for (const char *p = xml; d && p < d; p++) line += *p == '\n';
+    seterr(e, line, "DOCTYPE declarations are not allowed in target files (no DTDs or entities)");
     goto out;
   }
   ErrCtx se = {e->err, e->len, "<target.rng>", false};
