@@ -70,6 +70,11 @@ typedef struct Core {
   Fifo fifo[MAXC];   /* router FIFO per color */
   Fifo inq[MAXC];    /* ramp input queue per color */
   uint32_t rr[PORT__COUNT];
+  uint32_t nonempty; /* bit k: fifo[k] holds a wavelet */
+  uint32_t inq_nonempty; /* bit k: inq[k] holds a wavelet */
+  uint32_t armed;    /* bit k: a DATA task on color k is armed */
+  int nut;           /* busy microthreads */
+  uint32_t nacts;    /* pending task activations */
   uint64_t busy, fmac;
   bool has_prog;
 } Core;
@@ -157,6 +162,8 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     for (uint32_t t = 0; t < w->ntask; t++) {
       c->task[t] = (Task){w->task[t].kind, w->task[t].color, w->task[t].pc, w->task[t].kind == TASK_DATA,
                           w->task[t].kind == TASK_MAIN ? 1u : 0u};
+      if (w->task[t].kind == TASK_DATA) c->armed |= 1u << w->task[t].color;
+      if (w->task[t].kind == TASK_MAIN) c->nacts++;
     }
     c->ut = xcalloc(img->tgt.microthreads, sizeof(TOp));
     for (int k = 0; k < MAXC; k++) c->route_in[k] = -1;
@@ -346,7 +353,10 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     float v[2] = {0, 0};
     for (int i = 0; i < t->nsrc; i++) {
       Walk *w = &t->src[i];
-      if (w->d.kind == DSR_FABIN) v[i] = from_wave(fifo_pop(s, &c->inq[w->d.color]), w->d.dtype);
+      if (w->d.kind == DSR_FABIN) {
+        v[i] = from_wave(fifo_pop(s, &c->inq[w->d.color]), w->d.dtype);
+        if (!c->inq[w->d.color].count) c->inq_nonempty &= ~(1u << w->d.color);
+      }
       else v[i] = ld(c, w);
     }
     float r;
@@ -374,6 +384,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     s->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FADD || t->op == OP_FSUB || t->op == OP_FMUL) ? 1 : 0;
     if (t->dst.d.kind == DSR_FABOUT) {
       fifo_push(s, &c->fifo[t->dst.d.color], to_wave(r, t->dst.d.dtype));
+      c->nonempty |= 1u << t->dst.d.color;
       s->st.wavelets_sent++;
     } else stv(c, &t->dst, r);
     walk_next(&t->dst);
@@ -390,6 +401,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
 
 static bool route_step(Sim *s, Core *c) {
   bool act = false;
+  if (!c->nonempty) return false;
   for (int p = 0; p < PORT__COUNT; p++) {
     Core *n = NULL;
     if (p != PORT_R) {
@@ -400,6 +412,7 @@ static bool route_step(Sim *s, Core *c) {
     }
     for (int j = 0; j < s->ncolors; j++) {
       int k = (int)((c->rr[p] + (uint32_t)j) % (uint32_t)s->ncolors);
+      if (!(c->nonempty & (1u << k))) continue;
       Fifo *f = &c->fifo[k];
       if (!f->count || f->stamp[f->head] >= s->cycle) continue;
       uint8_t want = c->route_out[k] & (uint8_t)~f->sent;
@@ -407,10 +420,15 @@ static bool route_step(Sim *s, Core *c) {
       Fifo *dst = p == PORT_R ? &c->inq[k] : &n->fifo[k];
       if (dst->count >= s->depth) continue;
       fifo_push(s, dst, f->val[f->head]);
+      if (p != PORT_R) n->nonempty |= 1u << k;
+      else c->inq_nonempty |= 1u << k;
       f->sent |= (uint8_t)(1 << p);
       if (p == PORT_R) s->st.wavelets_delivered++;
       else s->st.hops++;
-      if (f->sent == c->route_out[k]) fifo_pop(s, f);
+      if (f->sent == c->route_out[k]) {
+        fifo_pop(s, f);
+        if (!f->count) c->nonempty &= ~(1u << k);
+      }
       c->rr[p] = (uint32_t)(k + 1);
       act = true;
       break;
@@ -421,20 +439,29 @@ static bool route_step(Sim *s, Core *c) {
 
 static bool core_step(Sim *s, Core *c) {
   if (!c->has_prog) return false;
+  /* quiet core: nothing running, nothing pending, no data for an armed task */
+  if (c->running < 0 && !c->sync.active && !c->nut && !c->nacts && !(c->armed & c->inq_nonempty)) return false;
   bool act = false, busy = false;
-  for (int t = 0; t < c->ntask; t++)
-    if (c->task[t].kind == TASK_DATA && c->task[t].armed && c->inq[c->task[t].color].count) {
-      c->task[t].armed = false;
-      c->task[t].act++;
-    }
+  if (c->armed & c->inq_nonempty)
+    for (int t = 0; t < c->ntask; t++)
+      if (c->task[t].kind == TASK_DATA && c->task[t].armed && c->inq[c->task[t].color].count) {
+        c->task[t].armed = false;
+        c->armed &= ~(1u << c->task[t].color);
+        c->task[t].act++;
+        c->nacts++;
+      }
   /* microthreads */
-  for (uint32_t u = 0; u < s->img->tgt.microthreads; u++) {
+  for (uint32_t u = 0; c->nut && u < s->img->tgt.microthreads; u++) {
     TOp *t = &c->ut[u];
     if (!t->active) continue;
     if (top_step(s, c, t)) act = busy = true;
     if (t->done == t->count) {
       t->active = false;
-      if (t->imm & ISA_ACTIVATE) c->task[ISA_TASK(t->imm)].act++;
+      c->nut--;
+      if (t->imm & ISA_ACTIVATE) {
+        c->task[ISA_TASK(t->imm)].act++;
+        c->nacts++;
+      }
       act = true;
     }
   }
@@ -446,6 +473,7 @@ static bool core_step(Sim *s, Core *c) {
     for (int t = 0; t < c->ntask; t++)
       if (c->task[t].act) {
         c->task[t].act--;
+        c->nacts--;
         c->running = t;
         c->pc = c->task[t].pc;
         act = busy = true;
@@ -462,6 +490,7 @@ static bool core_step(Sim *s, Core *c) {
           if (!c->ut[u].active) break;
         if (u == s->img->tgt.microthreads) goto done; /* stall: no free microthread */
         top_init(s, &c->ut[u], c, in);
+        c->nut++;
       } else {
         top_init(s, &c->sync, c, in);
         if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
@@ -502,7 +531,10 @@ static bool core_step(Sim *s, Core *c) {
     case OP_JMP: next = (uint32_t)in.imm; break;
     case OP_BEQZ: if (!r[in.a]) next = (uint32_t)in.imm; break;
     case OP_BNEZ: if (r[in.a]) next = (uint32_t)in.imm; break;
-    case OP_ACT: c->task[in.imm].act++; break;
+    case OP_ACT:
+      c->task[in.imm].act++;
+      c->nacts++;
+      break;
     case OP_DINC: c->dsr[in.a].addr += (uint32_t)(in.imm * (c->dsr[in.a].dtype == WDT_F16 ? 2 : 4)); break;
     default: die("core (%d,%d): opcode %u", c->x, c->y, in.op);
     }
