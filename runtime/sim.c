@@ -567,18 +567,23 @@ static void report_stuck(Sim *s, FILE *f) {
     }
     lines++;
     if (c->running >= 0) {
-      Insn in = c->code[c->pc];
-      char txt[96];
-      isa_format(txt, sizeof txt, in);
-      fprintf(f, "  core (%d,%d): task %d stalled at pc %u: %s", c->x, c->y, c->running, c->pc, txt);
       if (c->sync.active) {
+        char txt[96];
+        isa_format(txt, sizeof txt, c->code[c->pc - 1]);
+        fprintf(f, "  core (%d,%d): task %d in '%s' (pc %u)", c->x, c->y, c->running, txt, c->pc - 1);
         for (int k = 0; k < c->sync.nsrc; k++)
           if (c->sync.src[k].d.kind == DSR_FABIN)
-            fprintf(f, " (waiting on color %u: %llu of %llu wavelets)", c->sync.src[k].d.color,
+            fprintf(f, ": waiting on color %u, %llu of %llu wavelets received", c->sync.src[k].d.color,
                     (unsigned long long)c->sync.done, (unsigned long long)c->sync.count);
-        if (c->sync.dst.d.kind == DSR_FABOUT) fprintf(f, " (sending on color %u: back-pressure)", c->sync.dst.d.color);
+        if (c->sync.dst.d.kind == DSR_FABOUT)
+          fprintf(f, ": sending on color %u, %llu of %llu wavelets sent", c->sync.dst.d.color,
+                  (unsigned long long)c->sync.done, (unsigned long long)c->sync.count);
+        fputc('\n', f);
+      } else {
+        char txt[96];
+        isa_format(txt, sizeof txt, c->code[c->pc]);
+        fprintf(f, "  core (%d,%d): task %d running, next '%s' (pc %u)\n", c->x, c->y, c->running, txt, c->pc);
       }
-      fputc('\n', f);
       continue;
     }
     bool said = false;
