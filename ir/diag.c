@@ -86,8 +86,14 @@ static void report(const char *kind, const SrcLoc *loc, const char *fmt, va_list
   if (loc && loc->file) show_line(loc);
 }
 
+#define MAX_ERRORS 20
+
 void diag_error(const SrcLoc *loc, const char *fmt, ...) {
   va_list ap;
+  if (nerrors >= MAX_ERRORS) {
+    if (nerrors++ == MAX_ERRORS) fprintf(stderr, "wsecc: error: too many errors (%d); stopping\n", MAX_ERRORS);
+    return;
+  }
   va_start(ap, fmt);
   report("error", loc, fmt, ap);
   va_end(ap);
@@ -96,6 +102,7 @@ void diag_error(const SrcLoc *loc, const char *fmt, ...) {
 
 void diag_note(const SrcLoc *loc, const char *fmt, ...) {
   va_list ap;
+  if (nerrors > MAX_ERRORS) return;
   va_start(ap, fmt);
   report("note", loc, fmt, ap);
   va_end(ap);

@@ -2,6 +2,7 @@
  * docs/ir.md is the grammar. Nothing printed depends on pointers or hash
  * order, so the text is deterministic. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ir/ir.h"
 
@@ -13,6 +14,16 @@ static void pstr(Buf *b, const char *s) {
     else buf_u8(b, (uint8_t)*s);
   }
   buf_u8(b, '"');
+}
+
+/* The shortest "%.Ng" that reads back as the same double. */
+static void preal(Buf *b, double v) {
+  char t[40];
+  for (int prec = 6; prec <= 17; prec++) {
+    snprintf(t, sizeof t, "%.*g", prec, v);
+    if (strtod(t, NULL) == v) break;
+  }
+  buf_printf(b, "%s", t);
 }
 
 static void pshape(Buf *b, DType dt, const Shape *s) {
@@ -65,8 +76,16 @@ static void pop(Buf *b, const IrOp *op) {
       break;
     case INIT_ZEROS: buf_printf(b, " = zeros()"); break;
     case INIT_ONES: buf_printf(b, " = ones()"); break;
-    case INIT_FULL: buf_printf(b, " = full(%.17g)", op->fill); break;
-    case INIT_RANDN: buf_printf(b, " = randn(seed=%llu, std=%.17g)", (unsigned long long)op->seed, op->std); break;
+    case INIT_FULL:
+      buf_printf(b, " = full(");
+      preal(b, op->fill);
+      buf_printf(b, ")");
+      break;
+    case INIT_RANDN:
+      buf_printf(b, " = randn(seed=%llu, std=", (unsigned long long)op->seed);
+      preal(b, op->std);
+      buf_printf(b, ")");
+      break;
     case INIT_NONE: break;
     }
   }

@@ -46,28 +46,118 @@ static void seterr(ErrCtx *e, int line, const char *fmt, ...) {
   else snprintf(e->err, e->len, "%s: error: %s", e->file, msg);
 }
 
+/* The elements of a target file and their attributes (mirrors target.rng;
+ * used to turn the schema validator's messages into precise ones). */
+static const char *const elem_attrs[][5] = {
+  {"target", "name", "description", NULL},
+  {"grid", "width", "height", NULL},
+  {"core", "sram-bytes", "dsrs", "microthreads", "registers"},
+  {"fabric", "colors", "queue-depth", "hop-latency", NULL},
+  {"simd", "f16", "f32", NULL},
+  {"clock", "mhz", NULL},
+};
+
+static const char *const *attrs_of(const char *elem) {
+  for (size_t i = 0; i < ARRAY_LEN(elem_attrs); i++)
+    if (!strcmp(elem_attrs[i][0], elem)) return elem_attrs[i] + 1;
+  return NULL;
+}
+
+static void attr_list(char *buf, size_t len, const char *const *a) {
+  buf[0] = 0;
+  for (int i = 0; i < 4 && a[i]; i++)
+    snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", a[i]);
+}
+
+/* The text between the last pair of single quotes in msg, or NULL. */
+static const char *quoted(const char *msg, size_t *n) {
+  const char *q2 = strrchr(msg, '\''), *q1 = NULL;
+  if (q2)
+    for (const char *p = q2 - 1; p >= msg; p--)
+      if (*p == '\'') { q1 = p; break; }
+  if (!q1) return NULL;
+  *n = (size_t)(q2 - q1 - 1);
+  return q1 + 1;
+}
+
+/* Explain a value the schema rejected: "'48k' is not a whole number". */
+static void bad_value(ErrCtx *e, int line, const char *elem, const char *attr, const char *type, const char *v, size_t n) {
+  if (!strcmp(type, "positiveInteger")) {
+    size_t i = (n && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+    bool digits = i < n;
+    for (; i < n; i++) digits &= v[i] >= '0' && v[i] <= '9';
+    if (digits)
+      seterr(e, line, "element %s: attribute %s: '%.*s' must be a positive whole number", elem, attr, (int)n, v);
+    else
+      seterr(e, line, "element %s: attribute %s: '%.*s' is not a whole number", elem, attr, (int)n, v);
+  } else if (!strcmp(type, "NCName")) {
+    seterr(e, line, "element %s: attribute %s: '%.*s' is not a valid name (use letters, digits, '-', '_' and '.', "
+           "starting with a letter)", elem, attr, (int)n, v);
+  } else {
+    seterr(e, line, "element %s: attribute %s: '%.*s' is not a valid %s", elem, attr, (int)n, v, type);
+  }
+}
+
+/* libxml2 / RelaxNG structured error handler: keep the first error, with
+ * its line, reworded where we know better. */
 static void structured(void *ctx, const xmlError *x) {
   ErrCtx *e = ctx;
   if (!x || x->level < XML_ERR_ERROR) return;
   const char *msg = x->message ? x->message : "invalid XML";
   xmlNode *n = x->node;
+  int line = x->line;
   if (n && n->type == XML_ELEMENT_NODE) {
-    /* Name the attribute whose value the schema rejected, if we can. */
-    const char *q2 = strrchr(msg, '\''), *q1 = NULL;
-    if (q2) for (const char *p = q2 - 1; p >= msg; p--) if (*p == '\'') { q1 = p; break; }
-    for (xmlAttr *a = n->properties; a && q1; a = a->next) {
-      xmlChar *v = xmlNodeGetContent((xmlNode *)a);
-      bool same = v && strlen((const char *)v) == (size_t)(q2 - q1 - 1) && !strncmp((const char *)v, q1 + 1, (size_t)(q2 - q1 - 1));
-      xmlFree(v);
-      if (same) {
-        seterr(e, x->line, "element %s: attribute %s: %s", (const char *)n->name, (const char *)a->name, msg);
-        return;
+    const char *el = (const char *)n->name;
+    if (line <= 0) line = (int)xmlGetLineNo(n);
+    char type[64], buf[128];
+    size_t qn = 0;
+    const char *q = quoted(msg, &qn);
+    /* "Type positiveInteger doesn't allow value '48k'": find the attribute. */
+    if (q && sscanf(msg, "Type %63s doesn't allow value", type) == 1) {
+      for (xmlAttr *a = n->properties; a; a = a->next) {
+        xmlChar *v = xmlNodeGetContent((xmlNode *)a);
+        bool same = v && strlen((const char *)v) == qn && !strncmp((const char *)v, q, qn);
+        xmlFree(v);
+        if (same) {
+          bad_value(e, line, el, (const char *)a->name, type, q, qn);
+          return;
+        }
       }
+      seterr(e, line, "element %s: '%.*s' is not a valid %s", el, (int)qn, q, type);
+      return;
     }
-    seterr(e, x->line, "element %s: %s", (const char *)n->name, msg);
+    const char *const *attrs = attrs_of(el);
+    if (attrs && sscanf(msg, "Invalid attribute %63s for element", type) == 1) {
+      attr_list(buf, sizeof buf, attrs);
+      seterr(e, line, "element %s: unknown attribute '%s' (allowed: %s)", el, type, buf);
+      return;
+    }
+    if (attrs && strstr(msg, "failed to validate attributes")) {
+      for (int i = 0; i < 4 && attrs[i]; i++)
+        if (strcmp(attrs[i], "description") && !xmlHasProp(n, (const xmlChar *)attrs[i])) {
+          seterr(e, line, "element %s: missing attribute %s", el, attrs[i]);
+          return;
+        }
+    }
+    if (sscanf(msg, "Expecting an element %63[^,], got nothing", type) == 1) {
+      seterr(e, line, "element %s: missing element <%s>", el, type);
+      return;
+    }
+    if (q == NULL && strstr(msg, "has extra content")) {
+      const char *c = strstr(msg, "extra content: ");
+      seterr(e, line, "element %s: unexpected content '%s' (a target has exactly one each of grid, core, fabric, "
+             "simd, clock)", el, c ? c + 15 : "?");
+      return;
+    }
+    if (sscanf(msg, "Extra element %63s in interleave", type) == 1) {
+      seterr(e, line, "element %s: duplicate or unexpected element <%s> (a target has exactly one each of grid, "
+             "core, fabric, simd, clock)", el, type);
+      return;
+    }
+    seterr(e, line, "element %s: %s", el, msg);
     return;
   }
-  seterr(e, x->line, "%s", msg);
+  seterr(e, line, "%s", msg);
 }
 static void structured_nc(void *ctx, xmlErrorPtr x) { structured(ctx, x); }
 
