@@ -143,10 +143,17 @@ static void structured(void *ctx, const xmlError *x) {
       seterr(e, line, "element %s: missing element <%s>", el, type);
       return;
     }
-    if (q == NULL && strstr(msg, "has extra content")) {
-      const char *c = strstr(msg, "extra content: ");
-      seterr(e, line, "element %s: unexpected content '%s' (a target has exactly one each of grid, core, fabric, "
-             "simd, clock)", el, c ? c + 15 : "?");
+    if (sscanf(msg, "Element %*s has extra content: %63s", type) == 1) {
+      if (!strcmp(type, el))
+        seterr(e, line, "unexpected element <%s> (a target has exactly one each of grid, core, fabric, simd, clock)",
+               el);
+      else
+        seterr(e, line, "element %s: unexpected text (a target holds only the elements grid, core, fabric, simd, "
+               "clock)", el);
+      return;
+    }
+    if (sscanf(msg, "Expecting element target, got %63s", type) == 1) {
+      seterr(e, line, "the root element is <%s>; a target file has a <target> root element (see docs/targets.md)", el);
       return;
     }
     if (sscanf(msg, "Extra element %63s in interleave", type) == 1) {
@@ -161,22 +168,54 @@ static void structured(void *ctx, const xmlError *x) {
 }
 static void structured_nc(void *ctx, xmlErrorPtr x) { structured(ctx, x); }
 
+/* Read attribute ATTR of N as a whole number in [lo, hi]. The schema has
+ * already checked that it is a positive integer; this checks the range. */
 static bool get_u32(xmlNode *n, const char *attr, uint32_t lo, uint32_t hi, uint32_t *out, ErrCtx *e) {
-  xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+  xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)attr) : NULL;
   if (!v) {
-    seterr(e, (int)xmlGetLineNo(n), "element %s: missing attribute %s", (const char *)n->name, attr);
+    seterr(e, n ? (int)xmlGetLineNo(n) : 0, "element %s: missing attribute %s", n ? (const char *)n->name : "?", attr);
     return false;
   }
+  const char *s = (const char *)v;
+  while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') s++;
   char *end;
   errno = 0;
-  unsigned long x = strtoul((const char *)v, &end, 10);
-  bool ok = *v && !*end && errno == 0 && x >= lo && x <= hi;
-  if (!ok)
-    seterr(e, (int)xmlGetLineNo(n), "element %s: attribute %s: '%s' must be a whole number in [%u, %u]",
-           (const char *)n->name, attr, (const char *)v, lo, hi);
+  unsigned long x = *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : (end = (char *)s, 0);
+  while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
+  bool ok = end != s && !*end && errno == 0 && x >= lo && x <= hi;
+  int line = (int)xmlGetLineNo(n);
+  if (!ok && lo == hi)
+    seterr(e, line, "element %s: attribute %s: '%s' is not supported (wsecc's machine model has exactly %u)",
+           (const char *)n->name, attr, (const char *)v, lo);
+  else if (!ok)
+    seterr(e, line, "element %s: attribute %s: '%s' must be a whole number in [%u, %u]", (const char *)n->name, attr,
+           (const char *)v, lo, hi);
   xmlFree(v);
-  *out = (uint32_t)x;
+  *out = ok ? (uint32_t)x : 0;
   return ok;
+}
+
+/* Line of a DOCTYPE declaration in the prolog of XML (before the root
+ * element: only the XML declaration, processing instructions, comments and
+ * white space may precede it), or 0 if there is none. Checked before libxml2
+ * sees the document so that no DTD, internal or external, is ever parsed. */
+static int doctype_line(const char *xml, size_t len) {
+  const char *p = xml, *end = xml + len;
+  int line = 1;
+  if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3)) p += 3;
+  while (p < end) {
+    if (*p == '\n') line++;
+    if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') { p++; continue; }
+    const char *close = NULL;
+    if (end - p >= 4 && !memcmp(p, "<!--", 4)) close = "-->";
+    else if (end - p >= 2 && !memcmp(p, "<?", 2)) close = "?>";
+    else if (end - p >= 9 && !memcmp(p, "<!DOCTYPE", 9)) return line;
+    else return 0;
+    size_t cl = strlen(close);
+    for (p += 2; p < end && (end - p < (ptrdiff_t)cl || memcmp(p, close, cl)); p++) line += *p == '\n';
+    p += cl;
+  }
+  return 0;
 }
 
 static xmlNode *child(xmlNode *root, const char *name) {
@@ -187,10 +226,24 @@ static xmlNode *child(xmlNode *root, const char *name) {
 
 static int load_xml(const char *file, const char *xml, size_t len, Target *t, ErrCtx *e) {
   memset(t, 0, sizeof *t);
+  if (len > INT32_MAX) {
+    seterr(e, 0, "the file is too large to be a target description");
+    return -1;
+  }
+  int dl = doctype_line(xml, len);
+  if (dl) {
+    seterr(e, dl, "DOCTYPE declarations are not allowed in target files (no DTDs or entities): remove the "
+           "<!DOCTYPE ...> line");
+    return -1;
+  }
   xmlSetStructuredErrorFunc(e, structured_nc);
+  /* XML_PARSE_NONET: never fetch anything. No XML_PARSE_NOENT and no
+   * XML_PARSE_DTDLOAD: entities are not substituted and no external DTD or
+   * entity is ever loaded (and DOCTYPEs were rejected above anyway). */
   xmlDoc *doc = xmlReadMemory(xml, (int)len, file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
   if (!doc) {
-    seterr(e, 0, "not a well-formed XML document");
+    if (len == 0) seterr(e, 1, "the file is empty (expected a <target> element; see docs/targets.md)");
+    else seterr(e, 0, "not a well-formed XML document");
     xmlSetStructuredErrorFunc(NULL, NULL);
     return -1;
   }
@@ -198,27 +251,40 @@ static int load_xml(const char *file, const char *xml, size_t len, Target *t, Er
   xmlRelaxNGParserCtxt *pc = NULL;
   xmlRelaxNG *schema = NULL;
   xmlRelaxNGValidCtxt *vc = NULL;
-  if (doc->intSubset || doc->extSubset) {
-    int line = 1;
-    const char *d = strstr(xml, "<!DOCTYPE");
-    for (const char *p = xml; d && p < d; p++) line += *p == '\n';
-    seterr(e, line, "DOCTYPE declarations are not allowed in target files (no DTDs or entities)");
+  if (doc->intSubset || doc->extSubset) { /* cannot happen after doctype_line(); belt and braces */
+    seterr(e, 1, "DOCTYPE declarations are not allowed in target files (no DTDs or entities)");
     goto out;
   }
+  /* Duplicate elements: RelaxNG's interleave reports them without a line. */
+  xmlNode *top = xmlDocGetRootElement(doc);
+  for (xmlNode *c = top ? top->children : NULL; c; c = c->next)
+    for (xmlNode *d = c->next; d && c->type == XML_ELEMENT_NODE; d = d->next)
+      if (d->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, (const char *)d->name)) {
+        seterr(e, (int)xmlGetLineNo(d), "element %s: duplicate element <%s> (the first one is on line %ld)",
+               (const char *)top->name, (const char *)d->name, xmlGetLineNo(c));
+        goto out;
+      }
   ErrCtx se = {e->err, e->len, "<target.rng>", false};
   xmlSetStructuredErrorFunc(&se, structured_nc);
   pc = xmlRelaxNGNewMemParserCtxt(target_schema, (int)target_schema_len);
   schema = pc ? xmlRelaxNGParse(pc) : NULL;
-  if (!schema) die("the built-in target schema does not parse");
+  if (!schema) die("the built-in target schema does not parse: %s", e->err);
   xmlSetStructuredErrorFunc(e, structured_nc);
   vc = xmlRelaxNGNewValidCtxt(schema);
   xmlRelaxNGSetValidStructuredErrors(vc, structured_nc, e);
   if (xmlRelaxNGValidateDoc(vc, doc) != 0) {
-    seterr(e, 0, "does not match the target schema (targets/target.rng)");
+    seterr(e, 0, "does not match the target schema (targets/target.rng; see docs/targets.md)");
     goto out;
   }
   xmlNode *root = xmlDocGetRootElement(doc);
   xmlChar *name = xmlGetProp(root, (const xmlChar *)"name");
+  size_t nl = name ? strlen((const char *)name) : 0;
+  if (nl >= sizeof t->name) {
+    seterr(e, (int)xmlGetLineNo(root), "element target: attribute name: '%s' is too long (at most %zu characters)",
+           (const char *)name, sizeof t->name - 1);
+    xmlFree(name);
+    goto out;
+  }
   snprintf(t->name, sizeof t->name, "%s", name ? (const char *)name : "");
   xmlFree(name);
   xmlNode *g = child(root, "grid"), *c = child(root, "core"), *f = child(root, "fabric"), *s = child(root, "simd"),
@@ -241,6 +307,7 @@ out:
   if (schema) xmlRelaxNGFree(schema);
   if (pc) xmlRelaxNGFreeParserCtxt(pc);
   xmlFreeDoc(doc);
+  if (rc != 0) memset(t, 0, sizeof *t);
   return rc;
 }
 
