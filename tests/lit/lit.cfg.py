@@ -1,5 +1,16 @@
-# lit configuration for wsecc: FileCheck tests of the driver, every pass,
-# the diagnostics, the targets and the simulator's error paths.
+# tests/lit/lit.cfg.py: lit configuration for wsecc's FileCheck tests of the
+# driver, every pass, the diagnostics, the targets and the simulator's error
+# paths.
+#
+# It is loaded by the lit.site.cfg.py that CMake generates in the build
+# directory (tests/lit/lit.site.cfg.py.in), which sets the tool paths below.
+# Every file ending in .test, .wdl or .wir outside Inputs/ is a test; its RUN:
+# lines run in lit's internal shell with these substitutions:
+#   %wsecc %wsesim  the binaries of this build
+#   %python         a Python 3 that has numpy
+#   %examples       the source examples/ directory
+#   %golden         the source tests/golden/ directory
+#   %t %s %S        lit's usual: a per-test temporary path, the test file, its directory
 import os
 import lit.formats
 
@@ -9,8 +20,14 @@ config.suffixes = [".test", ".wdl", ".wir"]
 config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in"]
 config.test_source_root = os.path.dirname(__file__)
 
-config.environment["PATH"] = os.pathsep.join([config.llvm_bin, config.environment.get("PATH", os.environ.get("PATH", ""))])
-# diagnostics must not depend on the user's terminal
+if not hasattr(config, "wsecc"):
+    lit_config.fatal("run lit on the build directory (BUILD/tests/lit), not on the source tree: "
+                     "the tool paths come from the lit.site.cfg.py that CMake generates there")
+
+path = [config.llvm_bin, getattr(config, "not_bin", config.llvm_bin),
+        config.environment.get("PATH", os.environ.get("PATH", ""))]
+config.environment["PATH"] = os.pathsep.join(path)
+# diagnostics must not depend on the user's terminal or locale
 config.environment["LC_ALL"] = "C"
 
 config.substitutions.append(("%wsecc", config.wsecc))
