@@ -2,6 +2,7 @@
 """Compile an example, simulate it, and compare every output with NumPy.
 
     run_golden.py [--wsecc W] [--wsesim S] [--work DIR] [--quiet] examples/NAME.wdl
+    run_golden.py --compare GOT.npy WANT.npy      (just the comparison)
 
 Inputs:   examples/data/NAME/<input>.npy
 Expected: tests/golden/expected/NAME/<output>.npy (written by gen_NAME.py)
@@ -20,6 +21,11 @@ TOL = {np.dtype(np.float32): 1e-5, np.dtype(np.float16): 2.0 ** -9}
 
 
 def compare(label, got, want):
+    """Print one comparison line; True when every element is within tolerance.
+    The max rel err shown is relative to max(|want|, 1e-3 * max|want|)."""
+    if want.dtype not in TOL:
+        print(f"  {label}: FAIL expected data has dtype {want.dtype}; golden data is float32 or float16")
+        return False
     t = TOL[want.dtype]
     if got.shape != want.shape or got.dtype != want.dtype:
         print(f"  {label}: FAIL shape/dtype {got.dtype}{list(got.shape)} vs {want.dtype}{list(want.shape)}")
@@ -36,24 +42,49 @@ def compare(label, got, want):
     return ok
 
 
+def run(cmd, what):
+    """Run a tool; on failure print what failed and its stderr, return None."""
+    try:
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    except OSError as e:
+        print(f"{what}: cannot run {cmd[0]}: {e} (build first: tools/build.sh, or pass --wsecc/--wsesim)")
+        return None
+    if r.returncode != 0:
+        print(f"{what} failed (exit {r.returncode}): {' '.join(cmd)}")
+        sys.stdout.write(r.stderr)
+        return None
+    return r
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("wdl")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("wdl", nargs="?", help="examples/NAME.wdl")
     ap.add_argument("--wsecc", default="build/wsecc")
     ap.add_argument("--wsesim", default="build/wsesim")
-    ap.add_argument("--work", default=None)
-    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--work", default=None, help="directory for the image and outputs (default golden-NAME)")
+    ap.add_argument("--quiet", action="store_true", help="do not print the simulator statistics")
+    ap.add_argument("--compare", nargs=2, metavar=("GOT.npy", "WANT.npy"),
+                    help="only compare two .npy files with the golden tolerances")
     a = ap.parse_args()
+    if a.compare:
+        got, want = (np.load(f) for f in a.compare)
+        return 0 if compare(os.path.basename(a.compare[0]), got, want) else 1
+    if not a.wdl:
+        ap.error("give an example (examples/NAME.wdl) or --compare GOT.npy WANT.npy")
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     name = os.path.splitext(os.path.basename(a.wdl))[0]
     data = os.path.join(root, "examples", "data", name)
     exp = os.path.join(root, "tests", "golden", "expected", name)
+    if not os.path.isdir(exp):
+        print(f"{name}: no expected outputs in {exp}: write tests/golden/gen_{name}.py and run it")
+        return 1
     work = a.work or os.path.join("golden-" + name)
     os.makedirs(work, exist_ok=True)
-    inputs = sorted(f[:-4] for f in os.listdir(data) if f.endswith(".npy"))
+    inputs = sorted(f[:-4] for f in os.listdir(data) if f.endswith(".npy")) if os.path.isdir(data) else []
     outputs = sorted(f[:-4] for f in os.listdir(exp) if f.endswith(".npy"))
     img = os.path.join(work, name + ".wimg")
-    subprocess.run([a.wsecc, a.wdl, "-o", img], check=True)
+    if not run([a.wsecc, a.wdl, "-o", img], f"{name}: wsecc"):
+        return 1
     sim = [a.wsesim, img, "--stats"]
     ref = [a.wsecc, a.wdl, "--reference"]
     for i in inputs:
@@ -62,11 +93,9 @@ def main():
     for o in outputs:
         sim += ["--output", f"{o}={os.path.join(work, o + '.sim.npy')}"]
         ref += ["--output", f"{o}={os.path.join(work, o + '.ref.npy')}"]
-    r = subprocess.run(sim, stdout=subprocess.PIPE, text=True)
-    if r.returncode != 0:
-        print(f"{name}: wsesim failed (exit {r.returncode})")
+    r = run(sim, f"{name}: wsesim")
+    if not r or not run(ref, f"{name}: wsecc --reference"):
         return 1
-    subprocess.run(ref, check=True)
     ok = True
     print(f"{name}: {len(outputs)} output(s) vs NumPy (tests/golden/gen_{name}.py)")
     for o in outputs:
