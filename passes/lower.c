@@ -168,6 +168,10 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
     for (int a = 0; a < op->nargs; a++) {
       Box nb;
       if (!map_need(op, a, cx, cy, &nb)) die("lower: core (%d,%d) of %%%s needs nothing", x, y, op->name);
+      if (a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL) {
+        opbuf[1] = opbuf[0]; /* the same value twice: one buffer (route sends it once) */
+        continue;
+      }
       opbuf[a] = add_buf(&p, op->arg[a]->kind == IR_PARAM ? BUF_PARAM : BUF_OPERAND, op->arg[a], &nb,
                          op->arg[a]->dt);
     }

@@ -9,6 +9,9 @@
  *                            w = min(C, max(4, ceil(C/64)))
  *                            h = min(R, max(4, ceil(R/64)))
  *     so every matmul whose dimensions allow it spans at least 4x4 cores.
+ *     An elementwise op whose operand has the same shape takes that
+ *     operand's tiling instead (w x h, or w x 1 after a matmul, whose result
+ *     is split over columns only), so that its tiles arrive one to one.
  *     Then the per-core SRAM need is estimated (tiles, operand slices,
  *     accumulators and a code allowance); while it exceeds 3/4 of the core's
  *     SRAM, the side whose split shrinks the biggest buffer is doubled.
@@ -84,6 +87,23 @@ bool pass_place(IrModule *m, const Target *t) {
     hmax = min64(hmax, gh);
     w = min64(w, wmax);
     h = min64(h, hmax);
+    /* An elementwise op takes the tiling of its first placed operand of the
+     * same shape, so each core's operand tile comes from exactly one
+     * producer core (a matmul's result is split over columns only). */
+    if (op->kind != IR_MATMUL && op->kind != IR_INPUT) {
+      for (int a = 0; a < op->nargs; a++) {
+        const IrOp *p = op->arg[a];
+        if (!p->placed || !shape_eq(&p->shape, &op->shape) || p->shape.rank < 1) continue;
+        int64_t pw = p->place.w, ph = p->kind == IR_MATMUL ? 1 : p->place.h;
+        if (pw <= wmax && ph <= hmax && need_bytes(op, pw, ph) <= budget) {
+          w = pw;
+          h = ph;
+          wmax = w;
+          hmax = h;
+        }
+        break;
+      }
+    }
     /* Grow until the busiest core fits in the SRAM budget. */
     while (need_bytes(op, w, h) > budget) {
       int64_t gain_w = w < wmax ? need_bytes(op, w, h) - need_bytes(op, min64(2 * w, wmax), h) : 0;
@@ -94,7 +114,7 @@ bool pass_place(IrModule *m, const Target *t) {
     }
     if (need_bytes(op, w, h) > (int64_t)t->sram_bytes) {
       diag_error(&op->loc,
-                 "'%s' (%s %s%s) needs about %lld bytes per core even on %lldx%lld cores; "
+                 "%%%s (%s %s%s) needs about %lld bytes per core even on %lldx%lld cores; "
                  "a core has %u bytes (a larger --grid or f16 would help)",
                  op->name, ir_ops[op->kind].name, ir_dtype_name(op->dt),
                  shape_str(&op->shape, sb, sizeof sb), (long long)need_bytes(op, w, h),
@@ -109,9 +129,10 @@ bool pass_place(IrModule *m, const Target *t) {
     }
     if (cur_y + h > gh) {
       diag_error(&op->loc,
-                 "the model does not fit in the %dx%d grid: '%s' needs %lldx%lld cores and "
+                 "the model does not fit in the %dx%d grid: %%%s (%s %s%s) needs %lldx%lld cores and "
                  "only rows %d..%d are left; give a larger --grid or a larger target",
-                 gw, gh, op->name, (long long)w, (long long)h, cur_y, gh - 1);
+                 gw, gh, op->name, ir_ops[op->kind].name, ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb),
+                 (long long)w, (long long)h, cur_y, gh - 1);
       ok = false;
       continue;
     }

@@ -15,11 +15,13 @@
  *     and every router on it has exactly one input port.
  *  3. Colors. A router holds one entry per color (input port -> output
  *     ports), so two nets may share a color only if their trees share no
- *     router. Nets are colored greedily in creation order with the lowest
- *     color free on every router of the tree; if the XY tree has no free
- *     color, the YX tree (y first) is tried. If neither has one, the error
- *     names the router and link that ran out of colors and the nets that
- *     hold them.
+ *     router. Nets are routed in creation order. For each, both the XY and
+ *     the YX (y first) tree are built and the one through less-loaded
+ *     routers is taken (cost: sum over its routers of 1 + (colors in use)^2,
+ *     so hot spots are avoided); it gets the lowest color free on every
+ *     router of the tree, or the other tree is tried. If neither has a free
+ *     color, the error names the router and link that ran out of colors and
+ *     the nets that hold them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,6 +229,16 @@ static const char *port_word(int p) {
   return w[p];
 }
 
+/* Congestion of a tree: the sum over its routers of the colors in use. */
+static int64_t tree_load(RMap *rm, const HopVec *hv, int ncolors) {
+  int64_t load = 0;
+  for (int i = 0; i < hv->n; i++) {
+    int u = __builtin_popcount(rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors)->used);
+    load += (int64_t)u * u + 1;
+  }
+  return load;
+}
+
 /* Lowest color free on every router of the tree, or -1. */
 static int free_color(RMap *rm, const HopVec *hv, int ncolors) {
   uint32_t used = 0;
@@ -269,7 +281,8 @@ bool pass_route(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     if (!op->placed || op->kind == IR_INPUT) continue;
     for (int a = 0; a < op->nargs; a++)
-      if (op->arg[a]->kind != IR_PARAM) build_operand_nets(m, op, a);
+      if (op->arg[a]->kind != IR_PARAM && !(a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL))
+        build_operand_nets(m, op, a); /* x * x: one stream serves both operands */
     if (op->kind == IR_MATMUL) build_psum_nets(m, op);
   }
   int ncolors = (int)(t->colors < 32 ? t->colors : 32);
@@ -279,9 +292,15 @@ bool pass_route(IrModule *m, const Target *t) {
   for (int i = 0; i < m->nnets && ok; i++) {
     IrNet *n = m->nets[i];
     build_tree(n, true, &hv);
+    build_tree(n, false, &alt);
+    /* Prefer the tree through less-loaded routers (XY on a tie). */
+    if (tree_load(&rm, &alt, ncolors) < tree_load(&rm, &hv, ncolors)) {
+      HopVec tmp = hv;
+      hv = alt;
+      alt = tmp;
+    }
     int c = free_color(&rm, &hv, ncolors);
     if (c < 0) {
-      build_tree(n, false, &alt);
       c = free_color(&rm, &alt, ncolors);
       if (c >= 0) {
         HopVec tmp = hv;
