@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Benchmarks: compile time, simulation time and simulated cycles per example.
 
-    bench/bench.py [--build build] [--runs 5] [examples/NAME.wdl ...]
+    bench/bench.py [--build build] [--runs 5] [--target wse2] [examples/NAME.wdl ...]
+
+Inputs come from examples/data/NAME/ (as for the golden tests). Not part of
+ctest: timings depend on the machine.
 
 Every figure is a median of --runs runs measured in this one process, side by
 side, so the ratios (simulated cycles per host second, compile/simulate) are
@@ -26,7 +29,7 @@ def timed(cmd, runs):
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         ts.append(time.perf_counter() - t)
         if r.returncode != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed:\n{r.stderr}")
+            sys.exit(f"bench: {' '.join(cmd)} failed (exit {r.returncode}):\n{r.stderr}")
         out = r.stdout
     return statistics.median(ts), out
 
@@ -34,18 +37,24 @@ def timed(cmd, runs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement; the median is shown")
+    ap.add_argument("--target", default=None, help="wsecc --target (default: wsecc's default, wse2)")
     ap.add_argument("examples", nargs="*")
     a = ap.parse_args()
     exs = a.examples or [os.path.join(ROOT, "examples", e) for e in ("mlp.wdl", "add.wdl")]
+    if a.runs < 1:
+        ap.error("--runs must be at least 1")
     wsecc, wsesim = os.path.join(a.build, "wsecc"), os.path.join(a.build, "wsesim")
+    for tool in (wsecc, wsesim):
+        if not os.access(tool, os.X_OK):
+            sys.exit(f"bench: {tool} not found: build first (tools/build.sh) or pass --build DIR")
     print(f"{'example':<10} {'compile ms':>10} {'simulate ms':>12} {'sim cycles':>11} {'cores':>6} "
           f"{'Mcycles/s':>10} {'image KB':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         for ex in exs:
             name = os.path.splitext(os.path.basename(ex))[0]
             img = os.path.join(tmp, name + ".wimg")
-            tc, _ = timed([wsecc, ex, "-o", img], a.runs)
+            tc, _ = timed([wsecc, ex, "-o", img] + (["--target", a.target] if a.target else []), a.runs)
             data = os.path.join(ROOT, "examples", "data", name)
             cmd = [wsesim, img, "--stats"]
             for f in sorted(os.listdir(data)) if os.path.isdir(data) else []:
