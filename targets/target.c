@@ -5,8 +5,17 @@
  * embedded in the binary at build time (targets/embed.cmake). Parsing uses
  * libxml2 with XML_PARSE_NONET and without entity substitution or DTD
  * loading, and any DOCTYPE is rejected, so a target file can never make the
- * compiler read another file or the network. Every error is reported as
- * "FILE:LINE: error: ...".
+ * compiler read another file or the network: the DOCTYPE check runs on the
+ * raw text before libxml2 parses anything.
+ *
+ * Errors are reported as "FILE:LINE: error: ..." (FILE is "<builtin NAME>"
+ * for a built-in). A structured error handler captures the first libxml2 or
+ * RelaxNG error with its line, and rewords the schema validator's messages
+ * into ones that name the element and attribute ("attribute sram-bytes:
+ * '48k' is not a whole number", "missing attribute dsrs"). Ranges the schema
+ * does not express are checked afterwards (get_u32). The schema is parsed
+ * per call (it is tiny) and everything is freed before returning; the global
+ * error handler is reset on every path.
  */
 #include "targets/target.h"
 
