@@ -3,6 +3,7 @@
 #include "backend/isa.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,46 @@ const OpInfo isa_ops[OP__COUNT] = {
 };
 
 const char isa_port_names[PORT__COUNT] = {'R', 'N', 'E', 'S', 'W'};
+
+float isa_alu(int op, float a, float b) {
+  switch (op) {
+  case OP_FMOV: return a;
+  case OP_FADD: return a + b;
+  case OP_FSUB: return a - b;
+  case OP_FMUL: return a * b;
+  case OP_FDIV: return a / b;
+  case OP_FNEG: return -a;
+  case OP_FRELU: return a > 0.0f ? a : (a != a ? a : 0.0f);
+  case OP_FMAX: return (a != a || b != b) ? NAN : (a > b ? a : b);
+  case OP_FMIN: return (a != a || b != b) ? NAN : (a < b ? a : b);
+  case OP_FABS: return fabsf(a);
+  case OP_FEXP: return expf(a);
+  case OP_FLOG: return logf(a);
+  case OP_FSQRT: return sqrtf(a);
+  case OP_FRSQRT: {
+    float r = sqrtf(a);
+    return 1.0f / r;
+  }
+  case OP_FTANH: return tanhf(a);
+  case OP_FSIGM: {
+    float e = expf(-a);
+    float d = 1.0f + e;
+    return 1.0f / d;
+  }
+  case OP_FGELU: {
+    float x3 = a * a;
+    x3 = x3 * a;
+    float inner = 0.044715f * x3;
+    inner = a + inner;
+    inner = 0.7978845608f * inner;
+    float t = tanhf(inner);
+    float h = 0.5f * a;
+    float one = 1.0f + t;
+    return h * one;
+  }
+  }
+  return NAN;
+}
 
 uint64_t isa_encode(Insn in) {
   return (uint64_t)in.op | (uint64_t)in.a << 8 | (uint64_t)in.b << 16 | (uint64_t)in.c << 24 |
@@ -28,7 +69,7 @@ int isa_format(char *out, size_t n, Insn in) {
   if (in.op >= OP__COUNT) return snprintf(out, n, ".word 0x%016llx", (unsigned long long)isa_encode(in));
   const OpInfo *oi = &isa_ops[in.op];
   char buf[128];
-  int o = snprintf(buf, sizeof buf, "%-6s", oi->name);
+  int o = snprintf(buf, sizeof buf, strlen(oi->name) < 6 ? "%-6s" : "%s ", oi->name);
   int nops = 0;
   uint8_t f[3] = {in.a, in.b, in.c};
   for (int k = 0; k < 4; k++) {

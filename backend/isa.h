@@ -69,7 +69,18 @@
   X(FNEG,  "dd-i", T, "da[i] = -db[i]") \
   X(FRELU, "dd-i", T, "da[i] = db[i] > 0 ? db[i] : +0 (NaN stays NaN)") \
   X(FMAC,  "dddi", T, "da[i] = da[i] + db[i] * dc[i] (da is read and written)") \
-  X(FFILL, "d--f", T, "da[i] = f32 immediate")
+  X(FFILL, "d--f", T, "da[i] = f32 immediate") \
+  X(FDIV,  "dddi", T, "da[i] = db[i] / dc[i]") \
+  X(FMAX,  "dddi", T, "da[i] = max(db[i], dc[i]) (NaN if either is NaN)") \
+  X(FMIN,  "dddi", T, "da[i] = min(db[i], dc[i]) (NaN if either is NaN)") \
+  X(FABS,  "dd-i", T, "da[i] = |db[i]|") \
+  X(FEXP,  "dd-i", T, "da[i] = exp(db[i]) (binary32 expf)") \
+  X(FLOG,  "dd-i", T, "da[i] = log(db[i]) (binary32 logf)") \
+  X(FSQRT, "dd-i", T, "da[i] = sqrt(db[i]) (correctly rounded)") \
+  X(FRSQRT,"dd-i", T, "da[i] = 1 / sqrt(db[i]) (sqrt rounded, then the division rounded)") \
+  X(FTANH, "dd-i", T, "da[i] = tanh(db[i]) (binary32 tanhf)") \
+  X(FSIGM, "dd-i", T, "da[i] = 1 / (1 + exp(-db[i])) (each step rounded to f32)") \
+  X(FGELU, "dd-i", T, "da[i] = GELU, tanh form: 0.5 x (1 + tanh(0.7978845608 (x + 0.044715 x^3)))")
 
 typedef enum {
 #define X(n, f, c, d) OP_##n,
@@ -96,6 +107,12 @@ typedef struct Insn {
   uint8_t op, a, b, c;
   int32_t imm;
 } Insn;
+
+/* The arithmetic of the elementwise tensor instructions (FADD ... FGELU,
+ * FNEG, FRELU, FMOV): computed in binary32, one rounding per step as
+ * documented in the table. The simulator and the reference evaluator both
+ * call this, so the host reference and the machine agree bit for bit. */
+float isa_alu(int op, float a, float b);
 
 uint64_t isa_encode(Insn in);
 Insn isa_decode(uint64_t w);

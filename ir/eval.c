@@ -31,6 +31,7 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
       memcpy(r, inputs[ni++], sizeof(float) * (size_t)n);
       break;
     case IR_PARAM:
+    case IR_CONST:
       r = ir_param_data(op);
       if (!r) rc = -1;
       break;
@@ -60,16 +61,8 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
       for (int64_t e = 0; e < n; e++) {
         float x = val[a->idx][bidx(&op->shape, &a->shape, idx)];
         float y = b ? val[b->idx][bidx(&op->shape, &b->shape, idx)] : 0.0f;
-        float z;
-        switch (op->kind) {
-        case IR_ADD: z = x + y; break;
-        case IR_SUB: z = x - y; break;
-        case IR_MUL: z = x * y; break;
-        case IR_NEG: z = -x; break;
-        case IR_RELU: z = x > 0.0f ? x : (x != x ? x : 0.0f); break;
-        default: die("ir_eval: unhandled op %s", ir_ops[op->kind].name);
-        }
-        r[e] = rnd(op->dt, z);
+        if (!ir_is_elementwise(op)) die("ir_eval: unhandled op %s", ir_ops[op->kind].name);
+        r[e] = rnd(op->dt, isa_alu(ir_ops[op->kind].isa, x, y));
         for (int k = op->shape.rank - 1; k >= 0; k--) {
           if (++idx[k] < op->shape.d[k]) break;
           idx[k] = 0;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 const IrOpInfo ir_ops[IR__COUNT] = {
-#define X(e, s, n, d) {s, n, d},
+#define X(e, s, n, i, d) {s, n, i, d},
     IR_OPS(X)
 #undef X
 };

@@ -47,25 +47,38 @@ bool box_eq(const Box *a, const Box *b, int rank);
  * [col, end_col) is the highlighted range on `line`. */
 typedef struct SrcLoc { const char *file; int line, col, end_col; } SrcLoc;
 
-/*  X(ENUM, "name", nargs, doc) */
+/*  X(ENUM, "name", nargs, ISA opcode of an elementwise op (or -1), doc) */
 #define IR_OPS(X) \
-  X(INPUT,  "input",  0, "interface input; the host writes it into its cores") \
-  X(PARAM,  "param",  0, "parameter with an initialiser; never placed: its slices are preloaded where used") \
-  X(ADD,    "add",    2, "elementwise a + b with NumPy broadcasting") \
-  X(SUB,    "sub",    2, "elementwise a - b with NumPy broadcasting") \
-  X(MUL,    "mul",    2, "elementwise a * b with NumPy broadcasting") \
-  X(NEG,    "neg",    1, "elementwise -a") \
-  X(RELU,   "relu",   1, "elementwise max(a, 0)") \
-  X(MATMUL, "matmul", 2, "2-D matrix product a[M,K] @ b[K,N]") \
-  X(OUTPUT, "output", 1, "interface output: names its operand's value")
+  X(INPUT,  "input",  0, -1,        "interface input; the host writes it into its cores") \
+  X(PARAM,  "param",  0, -1,        "parameter with an initialiser; never placed: its slices are preloaded where used") \
+  X(CONST,  "const",  0, -1,        "a scalar literal (rank 0), typed by the operand it meets; preloaded like a param") \
+  X(ADD,    "add",    2, OP_FADD,   "elementwise a + b with NumPy broadcasting") \
+  X(SUB,    "sub",    2, OP_FSUB,   "elementwise a - b with NumPy broadcasting") \
+  X(MUL,    "mul",    2, OP_FMUL,   "elementwise a * b with NumPy broadcasting") \
+  X(DIV,    "div",    2, OP_FDIV,   "elementwise a / b with NumPy broadcasting") \
+  X(MAX,    "max",    2, OP_FMAX,   "elementwise max(a, b) with NumPy broadcasting") \
+  X(MIN,    "min",    2, OP_FMIN,   "elementwise min(a, b) with NumPy broadcasting") \
+  X(NEG,    "neg",    1, OP_FNEG,   "elementwise -a") \
+  X(RELU,   "relu",   1, OP_FRELU,  "elementwise max(a, 0)") \
+  X(ABS,    "abs",    1, OP_FABS,   "elementwise |a|") \
+  X(EXP,    "exp",    1, OP_FEXP,   "elementwise e^a") \
+  X(LOG,    "log",    1, OP_FLOG,   "elementwise natural logarithm") \
+  X(SQRT,   "sqrt",   1, OP_FSQRT,  "elementwise square root") \
+  X(RSQRT,  "rsqrt",  1, OP_FRSQRT, "elementwise 1 / sqrt(a)") \
+  X(TANH,   "tanh",   1, OP_FTANH,  "elementwise tanh") \
+  X(SIGMOID,"sigmoid",1, OP_FSIGM,  "elementwise 1 / (1 + e^-a)") \
+  X(GELU,   "gelu",   1, OP_FGELU,  "elementwise GELU, tanh approximation") \
+  X(CAST,   "cast",   1, OP_FMOV,   "convert to the op's dtype (round to nearest even)") \
+  X(MATMUL, "matmul", 2, -1,        "2-D matrix product a[M,K] @ b[K,N]") \
+  X(OUTPUT, "output", 1, -1,        "interface output: names its operand's value")
 
 typedef enum {
-#define X(e, s, n, d) IR_##e,
+#define X(e, s, n, i, d) IR_##e,
   IR_OPS(X)
 #undef X
   IR__COUNT
 } IrOpKind;
-typedef struct IrOpInfo { const char *name; int nargs; const char *doc; } IrOpInfo;
+typedef struct IrOpInfo { const char *name; int nargs; int isa; const char *doc; } IrOpInfo;
 extern const IrOpInfo ir_ops[IR__COUNT];
 
 typedef enum { INIT_NONE, INIT_LOAD, INIT_ZEROS, INIT_ONES, INIT_FULL, INIT_RANDN } InitKind;
@@ -82,7 +95,7 @@ typedef struct IrOp {
   int nargs;
   struct IrOp *arg[2];
   SrcLoc loc;              /* the expression / declaration in the source */
-  /* PARAM initialiser */
+  /* PARAM initialiser; CONST: init == INIT_FULL and fill is the literal */
   InitKind init;
   const char *path;        /* INIT_LOAD: path, absolute or relative to the cwd */
   double fill;             /* INIT_FULL */
@@ -184,6 +197,10 @@ IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name); /* appended; name co
 IrNet *ir_add_net(IrModule *m);
 IrCore *ir_add_core(IrModule *m, int x, int y);  /* appended; caller keeps (y,x) order */
 IrOp *ir_find_op(IrModule *m, const char *name);
+/* PARAM and CONST: values known at compile time, preloaded where used. */
+static inline bool ir_is_preloaded(const IrOp *op) { return op->kind == IR_PARAM || op->kind == IR_CONST; }
+/* An elementwise op (one ISA tensor instruction per tile). */
+static inline bool ir_is_elementwise(const IrOp *op) { return ir_ops[op->kind].isa >= 0; }
 void ir_renumber(IrModule *m);                   /* set op->idx from array order */
 
 /* Text form. ir_print appends the module to b. ir_parse parses text (file

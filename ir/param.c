@@ -35,6 +35,7 @@ float *ir_param_data(const IrOp *p) {
     rng_randn_fill(v, n, p->seed, p->std);
     break;
   default: {
+    if (p->init == INIT_NONE) die("param %s has no initialiser", p->name);
     float f = p->init == INIT_ONES ? 1.0f : p->init == INIT_FULL ? (float)p->fill : 0.0f;
     v = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
     for (int64_t i = 0; i < n; i++) v[i] = f;

@@ -251,9 +251,17 @@ static void parse_op(P *p) {
   IrOpKind k = op_kind(p, word(p));
   IrOp *op = ir_add_op(p->m, k, name);
   if (k == IR_INPUT || k == IR_PARAM) string(p);
+  if (k == IR_CONST) {
+    op->init = INIT_FULL;
+    op->fill = real(p);
+  }
   for (int a = 0; a < op->nargs; a++) {
     if (a) expect(p, ',', "between operands");
     op->arg[a] = value(p);
+  }
+  if (k == IR_CAST) {
+    expect_kw(p, "to");
+    op->dt = dtype(p);
   }
   if (accept(p, ':')) type(p, op);
   if (k == IR_PARAM && accept(p, '=')) {

@@ -61,7 +61,12 @@ static void pop(Buf *b, const IrOp *op) {
       buf_printf(b, " ");
       pstr(b, op->name);
     }
+    if (op->kind == IR_CONST) {
+      buf_printf(b, " ");
+      preal(b, op->fill);
+    }
     for (int i = 0; i < op->nargs; i++) buf_printf(b, "%s%%%s", i ? ", " : " ", op->arg[i]->name);
+    if (op->kind == IR_CAST) buf_printf(b, " to %s", ir_dtype_name(op->dt));
   }
   if (op->typed) {
     buf_printf(b, " : ");

@@ -15,7 +15,7 @@ void ir_verify(const IrModule *m, const char *after) {
         FAIL("operand %d of %%%s is not defined before it", after, a, op->name);
     if (m->stage >= STAGE_INFER && !op->typed) FAIL("op %%%s is untyped", after, op->name);
     if (m->stage >= STAGE_PLACE) {
-      bool want = op->kind != IR_PARAM && op->kind != IR_OUTPUT;
+      bool want = !ir_is_preloaded(op) && op->kind != IR_OUTPUT;
       if (want != op->placed) FAIL("op %%%s is %splaced", after, op->name, op->placed ? "" : "not ");
       if (op->placed) {
         if (op->place.w < 1 || op->place.h < 1 || op->place.x < 0 || op->place.y < 0)

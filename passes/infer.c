@@ -24,6 +24,7 @@ static const char *op_symbol(IrOpKind k) {
   case IR_ADD: return "+";
   case IR_SUB: return "-";
   case IR_MUL: return "*";
+  case IR_DIV: return "/";
   case IR_MATMUL: return "@";
   default: return ir_ops[k].name;
   }
@@ -35,7 +36,21 @@ static char *type_str(const IrOp *v, char *buf, size_t n) {
   return buf;
 }
 
+/* A literal takes the dtype of what it meets (f32 if it meets only literals). */
+static void type_const(IrOp *c, DType dt) {
+  if (c->kind != IR_CONST || c->typed) return;
+  c->typed = true;
+  c->dt = dt;
+  c->shape.rank = 0;
+}
+
 static bool type_op(IrOp *op) {
+  if (op->nargs == 2) {
+    IrOp *a = op->arg[0], *b = op->arg[1];
+    if (a->kind == IR_CONST && b->typed) type_const(a, b->dt);
+    if (b->kind == IR_CONST && a->typed) type_const(b, a->dt);
+  }
+  for (int i = 0; i < op->nargs; i++) type_const(op->arg[i], DT_F32);
   for (int i = 0; i < op->nargs; i++)
     if (!op->arg[i]->typed) return false; /* already reported */
   IrOp *a = op->arg[0], *b = op->nargs > 1 ? op->arg[1] : NULL;
@@ -47,10 +62,19 @@ static bool type_op(IrOp *op) {
     diag_note(&b->loc, "the right operand is %s", type_str(b, tb, sizeof tb));
     return false;
   }
-  op->dt = a->dt;
+  if (op->kind != IR_CAST) op->dt = a->dt; /* a cast's dtype came from the source */
   switch (op->kind) {
   case IR_NEG:
   case IR_RELU:
+  case IR_ABS:
+  case IR_EXP:
+  case IR_LOG:
+  case IR_SQRT:
+  case IR_RSQRT:
+  case IR_TANH:
+  case IR_SIGMOID:
+  case IR_GELU:
+  case IR_CAST:
   case IR_OUTPUT:
     op->shape = a->shape;
     break;
@@ -115,10 +139,14 @@ bool pass_infer(IrModule *m, const Target *t) {
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
     if (op->kind == IR_INPUT || op->kind == IR_PARAM) continue;
+    if (op->kind == IR_CONST) continue; /* typed where it is used */
     if (!type_op(op)) ok = false;
-    if (op->kind == IR_OUTPUT && op->typed && op->arg[0]->kind == IR_PARAM) {
-      diag_error(&op->loc, "output '%s' is the parameter '%s'; outputs must be computed values or inputs", op->name,
-                 op->arg[0]->name);
+    if (op->kind == IR_OUTPUT && op->typed && ir_is_preloaded(op->arg[0])) {
+      if (op->arg[0]->kind == IR_PARAM)
+        diag_error(&op->loc, "output '%s' is the parameter '%s'; outputs must be computed values or inputs", op->name,
+                   op->arg[0]->name);
+      else
+        diag_error(&op->loc, "output '%s' is a constant; outputs must be computed values or inputs", op->name);
       ok = false;
     }
   }

@@ -151,9 +151,7 @@ static void lower_elementwise(Prog *p, IrOp *op, int tile, const int *opbuf) {
     if (rank == 0) bst[0] = 0;
     src[a] = mem_dsr(p, opbuf[a], 0, ndim, dim, bst);
   }
-  static const int opc[IR__COUNT] = {[IR_ADD] = OP_FADD, [IR_SUB] = OP_FSUB, [IR_MUL] = OP_FMUL,
-                                     [IR_NEG] = OP_FNEG, [IR_RELU] = OP_FRELU};
-  emit(p, opc[op->kind], dd, src[0], op->nargs > 1 ? src[1] : 0, 0);
+  emit(p, ir_ops[op->kind].isa, dd, src[0], op->nargs > 1 ? src[1] : 0, 0);
 }
 
 static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
@@ -172,7 +170,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         opbuf[1] = opbuf[0]; /* the same value twice: one buffer (route sends it once) */
         continue;
       }
-      opbuf[a] = add_buf(&p, op->arg[a]->kind == IR_PARAM ? BUF_PARAM : BUF_OPERAND, op->arg[a], &nb,
+      opbuf[a] = add_buf(&p, ir_is_preloaded(op->arg[a]) ? BUF_PARAM : BUF_OPERAND, op->arg[a], &nb,
                          op->arg[a]->dt);
     }
 

@@ -60,7 +60,7 @@ bool pass_place(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     op->placed = false;
     op->ktile = 0;
-    if (op->kind == IR_PARAM || op->kind == IR_OUTPUT) continue;
+    if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
     char sb[64];
     if (op->shape.rank > 2) {
       diag_error(&op->loc, "'%s' has shape %s%s: tensors of rank %d cannot be mapped yet (rank 2 at most)",

@@ -281,7 +281,7 @@ bool pass_route(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     if (!op->placed || op->kind == IR_INPUT) continue;
     for (int a = 0; a < op->nargs; a++)
-      if (op->arg[a]->kind != IR_PARAM && !(a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL))
+      if (!ir_is_preloaded(op->arg[a]) && !(a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL))
         build_operand_nets(m, op, a); /* x * x: one stream serves both operands */
     if (op->kind == IR_MATMUL) build_psum_nets(m, op);
   }

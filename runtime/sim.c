@@ -361,12 +361,6 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     }
     float r;
     switch (t->op) {
-    case OP_FMOV: r = v[0]; break;
-    case OP_FADD: r = v[0] + v[1]; break;
-    case OP_FSUB: r = v[0] - v[1]; break;
-    case OP_FMUL: r = v[0] * v[1]; break;
-    case OP_FNEG: r = -v[0]; break;
-    case OP_FRELU: r = v[0] > 0.0f ? v[0] : (v[0] != v[0] ? v[0] : 0.0f); break;
     case OP_FMAC: {
       float p = v[0] * v[1];
       r = ld(c, &t->dst) + p;
@@ -379,9 +373,9 @@ static int top_step(Sim *s, Core *c, TOp *t) {
       memcpy(&r, &u, 4);
       break;
     }
-    default: die("tensor op %u", t->op);
+    default: r = isa_alu(t->op, v[0], v[1]); break;
     }
-    s->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FADD || t->op == OP_FSUB || t->op == OP_FMUL) ? 1 : 0;
+    s->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1;
     if (t->dst.d.kind == DSR_FABOUT) {
       fifo_push(s, &c->fifo[t->dst.d.color], to_wave(r, t->dst.d.dtype));
       c->nonempty |= 1u << t->dst.d.color;

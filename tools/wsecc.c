@@ -221,9 +221,26 @@ static int run_reference(IrModule *m, Opts *o) {
   return rc == 0 ? 0 : 1;
 }
 
+/* Every exit path (fail() included) frees the module, so sanitizers and
+ * valgrind see no leaks whatever the outcome. */
+static IrModule *the_module;
+static Opts *the_opts;
+static void cleanup(void) {
+  ir_free(the_module);
+  the_module = NULL;
+  diag_free_sources();
+  if (the_opts) {
+    for (int i = 0; i < the_opts->inputs.n; i++) free((char *)the_opts->inputs.v[i].name);
+    for (int i = 0; i < the_opts->outputs.n; i++) free((char *)the_opts->outputs.v[i].name);
+    VEC_FREE(the_opts->inputs);
+    VEC_FREE(the_opts->outputs);
+  }
+}
+
 int main(int argc, char **argv) {
-  Opts o;
-  memset(&o, 0, sizeof o);
+  static Opts o; /* static: cleanup() reads it after main returns */
+  the_opts = &o;
+  atexit(cleanup);
   parse_args(argc, argv, &o);
   if (o.list_passes) {
     for (const PassInfo *p = pass_list; p->name; p++) printf("%-6s  %s\n", p->name, p->summary);
@@ -251,11 +268,8 @@ int main(int argc, char **argv) {
   } else {
     m = wdl_parse_file(o.input);
   }
-  if (!m || diag_errors()) {
-    if (m) ir_free(m);
-    diag_free_sources();
-    return 1;
-  }
+  the_module = m;
+  if (!m || diag_errors()) return 1;
   if (o.target) m->target = arena_strdup(&m->arena, o.target);
   if (o.grid) {
     int w, h;
@@ -345,11 +359,5 @@ int main(int argc, char **argv) {
     }
     buf_free(&b);
   }
-  ir_free(m);
-  diag_free_sources();
-  for (int i = 0; i < o.inputs.n; i++) free((char *)o.inputs.v[i].name);
-  for (int i = 0; i < o.outputs.n; i++) free((char *)o.outputs.v[i].name);
-  VEC_FREE(o.inputs);
-  VEC_FREE(o.outputs);
-  return status;
+  return status; /* cleanup() runs at exit */
 }
