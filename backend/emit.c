@@ -389,12 +389,19 @@ void be_print_routes(const IrModule *m, Buf *out) {
     char core[24];
     snprintf(core, sizeof core, "(%d,%d)", l->x, l->y);
     const IrNet *n = l->net;
-    if (n->kind == NET_PSUM)
+    if (n->kind == NET_PSUM) {
       buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: partial sums of %%%s\n", core, l->color,
-                 isa_port_names[l->in], outs, n->id, n->dst->name);
-    else
-      buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: %%%s -> %%%s operand %d\n", core, l->color,
-                 isa_port_names[l->in], outs, n->id, n->src->name, n->dst->name, n->argi);
+                 isa_port_names[l->in], outs, n->id, n->src->name);
+      continue;
+    }
+    buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: %%%s ->", core, l->color, isa_port_names[l->in], outs, n->id,
+               n->src->name);
+    for (int d = 0; d < n->ndst; d++) {
+      bool seen = false;
+      for (int e = 0; e < d; e++) seen |= n->to[e].op == n->to[d].op && n->to[e].argi == n->to[d].argi;
+      if (!seen) buf_printf(out, " %%%s.%d", n->to[d].op->name, n->to[d].argi);
+    }
+    buf_printf(out, "\n");
   }
   VEC_FREE(rl);
 }

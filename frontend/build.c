@@ -72,6 +72,26 @@ static const char *temp_name(Build *b) {
 
 static IrOp *lower_expr(Build *b, const Expr *e);
 
+/* The functions of WDL expressions. */
+typedef struct Func { const char *name; IrOpKind kind; int nargs; const char *usage; } Func;
+static const Func funcs[] = {
+    {"relu", IR_RELU, 1, "1 argument"},     {"abs", IR_ABS, 1, "1 argument"},
+    {"exp", IR_EXP, 1, "1 argument"},       {"log", IR_LOG, 1, "1 argument"},
+    {"sqrt", IR_SQRT, 1, "1 argument"},     {"rsqrt", IR_RSQRT, 1, "1 argument"},
+    {"tanh", IR_TANH, 1, "1 argument"},     {"sigmoid", IR_SIGMOID, 1, "1 argument"},
+    {"gelu", IR_GELU, 1, "1 argument"},     {"max", IR_MAX, 2, "2 arguments"},
+    {"min", IR_MIN, 2, "2 arguments"},      {"cast", IR_CAST, 2, "an expression and a dtype: cast(e, f16)"},
+    {NULL, IR_INPUT, 0, NULL},
+};
+static const Func *find_func(const char *name) {
+  for (const Func *f = funcs; f->name; f++)
+    if (!strcmp(f->name, name)) return f;
+  return NULL;
+}
+static const char *func_list(void) {
+  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast";
+}
+
 static IrOp *name_ref(Build *b, const Expr *e) {
   Sym *s = lookup(b, e->name);
   if (s) return s->op;
@@ -105,9 +125,13 @@ static IrOp *name_ref(Build *b, const Expr *e) {
 static IrOp *lower_expr(Build *b, const Expr *e) {
   switch (e->kind) {
   case E_NAME: return name_ref(b, e);
-  case E_NUM:
-    err(b, &e->loc, "scalar literals in expressions are not supported yet");
-    return NULL;
+  case E_NUM: {
+    IrOp *op = ir_add_op(b->m, IR_CONST, temp_name(b));
+    op->init = INIT_FULL;
+    op->fill = e->num;
+    op->loc = e->loc;
+    return op;
+  }
   case E_NEG: {
     IrOp *a = lower_expr(b, e->l);
     if (!a) return NULL;
@@ -119,7 +143,7 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
   case E_BIN: {
     IrOp *l = lower_expr(b, e->l), *r = lower_expr(b, e->r);
     if (!l || !r) return NULL;
-    IrOpKind k = e->op == '+' ? IR_ADD : e->op == '-' ? IR_SUB : e->op == '*' ? IR_MUL : IR_MATMUL;
+    IrOpKind k = e->op == '+' ? IR_ADD : e->op == '-' ? IR_SUB : e->op == '*' ? IR_MUL : e->op == '/' ? IR_DIV : IR_MATMUL;
     IrOp *op = ir_add_op(b->m, k, temp_name(b));
     op->arg[0] = l;
     op->arg[1] = r;
@@ -129,19 +153,48 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
   case E_CALL: {
     int n = 0;
     for (const ExprList *a = e->args; a; a = a->next) n++;
-    if (strcmp(e->name, "relu") != 0) {
-      err(b, &e->oploc, "unknown function '%s' (WDL has relu(e))", e->name);
+    const Func *f = find_func(e->name);
+    if (!f) {
+      const char *best = NULL;
+      int bd = 3;
+      for (const Func *g = funcs; g->name; g++) {
+        int d = edit_distance(e->name, g->name);
+        if (d < bd && 2 * d <= (int)strlen(e->name)) {
+          bd = d;
+          best = g->name;
+        }
+      }
+      if (best) err(b, &e->oploc, "unknown function '%s'; did you mean '%s'?", e->name, best);
+      else err(b, &e->oploc, "unknown function '%s' (WDL has %s)", e->name, func_list());
       for (const ExprList *a = e->args; a; a = a->next) lower_expr(b, a->e);
       return NULL;
     }
-    if (n != 1) {
-      err(b, &e->loc, "relu() takes 1 argument, got %d", n);
+    if (n != f->nargs) {
+      err(b, &e->loc, "%s() takes %s, got %d argument%s", f->name, f->usage, n, n == 1 ? "" : "s");
       return NULL;
     }
-    IrOp *a = lower_expr(b, e->args->e);
-    if (!a) return NULL;
-    IrOp *op = ir_add_op(b->m, IR_RELU, temp_name(b));
-    op->arg[0] = a;
+    DType cast_to = DT_F32;
+    if (f->kind == IR_CAST) {
+      const Expr *t = e->args->next->e;
+      if (t->kind != E_NAME || (strcmp(t->name, "f32") && strcmp(t->name, "f16"))) {
+        err(b, &t->loc, "cast() takes a dtype as its second argument (f32 or f16)");
+        return NULL;
+      }
+      cast_to = strcmp(t->name, "f16") ? DT_F32 : DT_F16;
+      n = 1;
+    }
+    IrOp *args[2] = {NULL, NULL};
+    bool ok = true;
+    int i = 0;
+    for (const ExprList *a = e->args; a && i < n; a = a->next, i++) {
+      args[i] = lower_expr(b, a->e);
+      ok &= args[i] != NULL;
+    }
+    if (!ok) return NULL;
+    IrOp *op = ir_add_op(b->m, f->kind, temp_name(b));
+    op->arg[0] = args[0];
+    op->arg[1] = args[1];
+    op->dt = cast_to;
     op->loc = e->loc;
     return op;
   }

@@ -81,7 +81,7 @@ static Stmt *stmt(Ctx *c, StmtKind k, const char *name, YYLTYPE nl) {
 %type <num> signed
 
 %left '+' '-'
-%left '*' '@'
+%left '*' '/' '@'
 %right UMINUS
 
 %%
@@ -140,12 +140,13 @@ iarg
   | IDENT '=' STRING    { $$ = ARENA_NEW(ctx->arena, IArg, 1); $$->kind = A_STRING; $$->name = $1; $$->str = $3; $$->loc = span(ctx, @1, @3); }
   ;
 
-/* expr: expr ('+'|'-'|'*'|'@') expr | '-' expr | '(' expr ')' | NAME
+/* expr: expr ('+'|'-'|'*'|'/'|'@') expr | '-' expr | '(' expr ')' | NAME
  *     | NAME '(' args ')' | NUMBER */
 expr
   : expr '+' expr       { $$ = bin(ctx, '+', $1, $3, @$, @2); }
   | expr '-' expr       { $$ = bin(ctx, '-', $1, $3, @$, @2); }
   | expr '*' expr       { $$ = bin(ctx, '*', $1, $3, @$, @2); }
+  | expr '/' expr       { $$ = bin(ctx, '/', $1, $3, @$, @2); }
   | expr '@' expr       { $$ = bin(ctx, '@', $1, $3, @$, @2); }
   | '-' expr %prec UMINUS { $$ = mk(ctx, E_NEG); $$->kind = E_NEG; $$->l = $2; $$->loc = L(ctx, @$); $$->oploc = L(ctx, @1); }
   | '(' expr ')'        { $$ = $2; }

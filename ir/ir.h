@@ -115,21 +115,23 @@ typedef struct IrCoord { int x, y; } IrCoord;
 typedef struct IrHop { int x, y; uint8_t in_port, out_mask; } IrHop;
 
 typedef enum { NET_OPERAND = 0, NET_PSUM = 1 } IrNetKind;
+/* A destination of a net: core (x, y), which runs `op` and needs the
+ * stream for its operand `argi` (PSUM: op is the matmul, argi 0). */
+typedef struct IrDest { int x, y; IrOp *op; int argi; } IrDest;
 /* A net: one stream of wavelets from one source core to one or more
  * destination cores over a static route on one color.
  *  OPERAND: the box `box` of value `src` (held by the source core) goes to
- *           every destination core of op `dst`, which needs it for operand
- *           `argi`.
- *  PSUM:    matmul `dst` partial sums (f32) for output box `box` from one
+ *           every destination core; the destinations may belong to several
+ *           ops (a value with several users is multicast once).
+ *  PSUM:    matmul `src`'s partial sums (f32) for output box `box` from one
  *           core of its rectangle to the next one down its column. */
 typedef struct IrNet {
   int id;
   IrNetKind kind;
-  IrOp *src, *dst;
-  int argi;
+  IrOp *src;
   IrCoord from;
   int ndst;
-  IrCoord *to;             /* sorted by (y, x) */
+  IrDest *to;              /* sorted by (y, x) */
   Box box;                 /* in src's index space (PSUM: dst's) */
   DType dt;                /* wavelet payload type (PSUM: f32) */
   int color;               /* -1 until routed */

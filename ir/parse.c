@@ -311,14 +311,6 @@ static void parse_net(P *p) {
   else if (kw(p, "operand")) n->kind = NET_OPERAND;
   else perr(p, "expected 'operand' or 'psum'");
   n->src = value(p);
-  expect(p, '-', "in '->'");
-  expect(p, '>', "in '->'");
-  n->dst = value(p);
-  if (n->kind == NET_OPERAND) {
-    expect(p, '.', "before the operand number");
-    n->argi = (int)integer(p);
-    if (n->argi < 0 || n->argi >= n->dst->nargs) perr(p, "operand %d of %%%s does not exist", n->argi, n->dst->name);
-  }
   n->dt = dtype(p);
   expect_kw(p, "box");
   box(p, &n->box);
@@ -326,13 +318,25 @@ static void parse_net(P *p) {
   n->from = coord(p);
   expect_kw(p, "to");
   expect(p, '{', "before the destinations");
-  VEC(IrCoord) to = {0};
-  do VEC_PUSH(to, coord(p));
-  while (accept(p, ','));
+  VEC(IrDest) to = {0};
+  do {
+    IrCoord c = coord(p);
+    IrDest d = {c.x, c.y, n->src, 0};
+    if (n->kind == NET_OPERAND) {
+      d.op = value(p);
+      expect(p, '.', "before the operand number");
+      d.argi = (int)integer(p);
+      if (d.argi < 0 || d.argi >= d.op->nargs || d.op->arg[d.argi] != n->src) {
+        VEC_FREE(to);
+        perr(p, "operand %d of %%%s is not %%%s", d.argi, d.op->name, n->src->name);
+      }
+    }
+    VEC_PUSH(to, d);
+  } while (accept(p, ','));
   expect(p, '}', "after the destinations");
   n->ndst = to.n;
-  n->to = ARENA_NEW(&p->m->arena, IrCoord, to.n);
-  memcpy(n->to, to.v, sizeof(IrCoord) * (size_t)to.n);
+  n->to = ARENA_NEW(&p->m->arena, IrDest, to.n);
+  memcpy(n->to, to.v, sizeof(IrDest) * (size_t)to.n);
   VEC_FREE(to);
   expect_kw(p, "color");
   if (accept(p, '-')) n->color = -1;

@@ -108,13 +108,14 @@ static void pop(Buf *b, const IrOp *op) {
 }
 
 static void pnet(Buf *b, const IrNet *n) {
-  int rank = n->kind == NET_PSUM ? n->dst->shape.rank : n->src->shape.rank;
-  if (n->kind == NET_PSUM) buf_printf(b, "  net %d psum %%%s -> %%%s", n->id, n->src->name, n->dst->name);
-  else buf_printf(b, "  net %d operand %%%s -> %%%s.%d", n->id, n->src->name, n->dst->name, n->argi);
-  buf_printf(b, " %s box ", ir_dtype_name(n->dt));
-  pbox(b, &n->box, rank);
+  buf_printf(b, "  net %d %s %%%s %s box ", n->id, n->kind == NET_PSUM ? "psum" : "operand", n->src->name,
+             ir_dtype_name(n->dt));
+  pbox(b, &n->box, n->src->shape.rank);
   buf_printf(b, " from (%d,%d) to {", n->from.x, n->from.y);
-  for (int i = 0; i < n->ndst; i++) buf_printf(b, "%s(%d,%d)", i ? ", " : "", n->to[i].x, n->to[i].y);
+  for (int i = 0; i < n->ndst; i++) {
+    buf_printf(b, "%s(%d,%d)", i ? ", " : "", n->to[i].x, n->to[i].y);
+    if (n->kind == NET_OPERAND) buf_printf(b, " %%%s.%d", n->to[i].op->name, n->to[i].argi);
+  }
   buf_printf(b, "} color ");
   if (n->color < 0) buf_printf(b, "-");
   else buf_printf(b, "%d", n->color);

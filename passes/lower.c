@@ -176,11 +176,20 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
 
   /* Incoming nets of this op at this core (operands, not partial sums). */
   VEC(IrNet *) in = {0};
+  VEC(int) in_arg = {0};
   IrNet *psum_in = NULL, *psum_out = NULL;
   for (int i = 0; i < cn->in.n; i++) {
     IrNet *n = cn->in.v[i];
-    if (n->kind == NET_PSUM) psum_in = n;
-    else if (n->dst == op) VEC_PUSH(in, n);
+    if (n->kind == NET_PSUM) {
+      psum_in = n;
+      continue;
+    }
+    for (int d = 0; d < n->ndst; d++)
+      if (n->to[d].x == x && n->to[d].y == y) {
+        if (n->to[d].op != op) die("lower: net %d feeds core (%d,%d) for another op", n->id, x, y);
+        VEC_PUSH(in, n);
+        VEC_PUSH(in_arg, n->to[d].argi);
+      }
   }
   VEC(IrNet *) out = {0};
   for (int i = 0; i < cn->out.n; i++) {
@@ -203,7 +212,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   for (int i = 0; i < in.n; i++) {
     IrNet *n = in.v[i];
     p.task.v[data_tasks.v[i]].pc = p.code.n;
-    int dst = sub_dsr(&p, opbuf[n->argi], &n->box);
+    int dst = sub_dsr(&p, opbuf[in_arg.v[i]], &n->box);
     int src = fab_dsr(&p, DSR_FABIN, n->dt, n->color, box_count(&n->box, n->src->shape.rank));
     emit(&p, OP_FMOV, dst, src, 0, ISA_ASYNC | ISA_ACTIVATE | (t_done << 8));
     emit(&p, OP_TERM, 0, 0, 0, 0);
@@ -294,6 +303,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   VEC_FREE(p.task);
   VEC_FREE(p.code);
   VEC_FREE(in);
+  VEC_FREE(in_arg);
   VEC_FREE(out);
   VEC_FREE(data_tasks);
 }
@@ -319,7 +329,11 @@ bool pass_lower(IrModule *m, const Target *t) {
   for (int i = 0; i < m->nnets; i++) {
     IrNet *n = m->nets[i];
     VEC_PUSH(idx[(size_t)n->from.y * (size_t)W + (size_t)n->from.x].out, n);
-    for (int d = 0; d < n->ndst; d++) VEC_PUSH(idx[(size_t)n->to[d].y * (size_t)W + (size_t)n->to[d].x].in, n);
+    for (int d = 0; d < n->ndst; d++) {
+      CoreNets *cn = &idx[(size_t)n->to[d].y * (size_t)W + (size_t)n->to[d].x];
+      if (cn->in.n && cn->in.v[cn->in.n - 1] == n) continue; /* one core listed twice: once is enough */
+      VEC_PUSH(cn->in, n);
+    }
   }
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];

@@ -1,14 +1,14 @@
 /* passes/route.c: static routing - nets, multicast trees and colors.
  *
  * Algorithm
- *  1. Nets. For every placed op and every operand that is not a PARAM, each
- *     consumer core asks mapping.h which box of the operand it needs; each
- *     producer core knows which box it holds. Every non-empty intersection
- *     is a transfer (producer core, box) -> consumer core. Transfers with
- *     the same producer core and box for the same operand become one
- *     multicast net. Each MATMUL also gets one PSUM net per vertically
- *     adjacent core pair of its rectangle: the partial sums flow down each
- *     column to the bottom row.
+ *  1. Nets. For every placed value and every op that uses it (params and
+ *     constants are preloaded instead), each consumer core asks mapping.h
+ *     which box of the operand it needs; each producer core knows which box
+ *     it holds. Every non-empty intersection is a transfer (producer core,
+ *     box) -> consumer core. Transfers with the same producer core and box
+ *     become one multicast net, across all the value's users. Each MATMUL
+ *     also gets one PSUM net per vertically adjacent core pair of its
+ *     rectangle: the partial sums flow down each column to the bottom row.
  *  2. Trees. A net's tree is the union of dimension-ordered paths from its
  *     source to each destination: first along x (XY), then along y. Paths
  *     from one source in one order share prefixes, so the union is a tree
@@ -74,63 +74,76 @@ static void rmap_free(RMap *m) {
 }
 
 /* ---- net construction ---- */
-typedef VEC(IrCoord) CoordVec;
 
-static int cmp_coord(const void *a, const void *b) {
-  const IrCoord *p = a, *q = b;
+static int cmp_dest(const void *a, const void *b) {
+  const IrDest *p = a, *q = b;
   if (p->y != q->y) return p->y < q->y ? -1 : 1;
   return (p->x > q->x) - (p->x < q->x);
 }
 
-static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrOp *dst, int argi, IrCoord from,
-                      Box box, DType dt, const IrCoord *to, int nto) {
+typedef VEC(IrDest) DestVec;
+
+static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrCoord from, Box box, DType dt, const IrDest *to,
+                      int nto) {
   IrNet *n = ir_add_net(m);
   n->kind = kind;
   n->src = src;
-  n->dst = dst;
-  n->argi = argi;
   n->from = from;
   n->box = box;
   n->dt = dt;
   n->ndst = nto;
-  n->to = ARENA_NEW(&m->arena, IrCoord, nto);
-  memcpy(n->to, to, sizeof(IrCoord) * (size_t)nto);
-  qsort(n->to, (size_t)nto, sizeof(IrCoord), cmp_coord);
+  n->to = ARENA_NEW(&m->arena, IrDest, nto);
+  memcpy(n->to, to, sizeof(IrDest) * (size_t)nto);
+  qsort(n->to, (size_t)nto, sizeof(IrDest), cmp_dest);
   n->color = -1;
   return n;
 }
 
-/* Nets carrying operand `argi` of `op` from the cores of its producer. */
-static void build_operand_nets(IrModule *m, IrOp *op, int argi) {
-  IrOp *a = op->arg[argi];
-  const Rect *pr = &a->place, *cr = &op->place;
-  /* For each producer core, in (y,x) order, the distinct boxes it sends and
-   * the consumer cores that need each. */
+static bool has_core(const DestVec *d, int x, int y) {
+  for (int i = 0; i < d->n; i++)
+    if (d->v[i].x == x && d->v[i].y == y) return true;
+  return false;
+}
+
+/* Nets carrying value `v` from its cores to every core of every op that
+ * uses it. One net per (producer core, box): a box several ops need is
+ * multicast once. (A core needing the same box for two operands of its op
+ * gets a second net.) */
+static void build_value_nets(IrModule *m, IrOp *v) {
+  const Rect *pr = &v->place;
   for (int py = 0; py < pr->h; py++)
     for (int px = 0; px < pr->w; px++) {
       Box hb;
-      if (!map_held(a, px, py, &hb)) continue;
+      if (!map_held(v, px, py, &hb)) continue;
       VEC(Box) boxes = {0};
-      VEC(CoordVec) dsts = {0};
-      for (int cy = 0; cy < cr->h; cy++)
-        for (int cx = 0; cx < cr->w; cx++) {
-          Box nb, ov;
-          if (!map_need(op, argi, cx, cy, &nb)) continue;
-          if (!box_intersect(&hb, &nb, a->shape.rank, &ov)) continue;
-          int j;
-          for (j = 0; j < boxes.n; j++)
-            if (box_eq(&boxes.v[j], &ov, a->shape.rank)) break;
-          if (j == boxes.n) {
-            VEC_PUSH(boxes, ov);
-            CoordVec empty = {0};
-            VEC_PUSH(dsts, empty);
-          }
-          IrCoord c = {cr->x + cx, cr->y + cy};
-          VEC_PUSH(dsts.v[j], c);
+      VEC(DestVec) dsts = {0};
+      for (int i = v->idx + 1; i < m->nops; i++) {
+        IrOp *op = m->ops[i];
+        if (!op->placed || op->kind == IR_INPUT) continue;
+        for (int argi = 0; argi < op->nargs; argi++) {
+          if (op->arg[argi] != v) continue;
+          if (argi == 1 && op->arg[0] == v && op->kind != IR_MATMUL) continue; /* x * x: one stream */
+          const Rect *cr = &op->place;
+          for (int cy = 0; cy < cr->h; cy++)
+            for (int cx = 0; cx < cr->w; cx++) {
+              Box nb, ov;
+              if (!map_need(op, argi, cx, cy, &nb)) continue;
+              if (!box_intersect(&hb, &nb, v->shape.rank, &ov)) continue;
+              IrDest d = {cr->x + cx, cr->y + cy, op, argi};
+              int j;
+              for (j = 0; j < boxes.n; j++)
+                if (box_eq(&boxes.v[j], &ov, v->shape.rank) && !has_core(&dsts.v[j], d.x, d.y)) break;
+              if (j == boxes.n) {
+                VEC_PUSH(boxes, ov);
+                DestVec empty = {0};
+                VEC_PUSH(dsts, empty);
+              }
+              VEC_PUSH(dsts.v[j], d);
+            }
         }
+      }
       for (int j = 0; j < boxes.n; j++) {
-        new_net(m, NET_OPERAND, a, op, argi, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], a->dt,
-                dsts.v[j].v, dsts.v[j].n);
+        new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], v->dt, dsts.v[j].v, dsts.v[j].n);
         VEC_FREE(dsts.v[j]);
       }
       VEC_FREE(boxes);
@@ -149,8 +162,8 @@ static void build_psum_nets(IrModule *m, IrOp *op) {
     b.lo[1] = n0;
     b.n[1] = nn;
     for (int cy = 0; cy + 1 < r->h; cy++) {
-      IrCoord to = {r->x + cx, r->y + cy + 1};
-      new_net(m, NET_PSUM, op, op, 0, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
+      IrDest to = {r->x + cx, r->y + cy + 1, op, 0};
+      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
     }
   }
 }
@@ -197,7 +210,7 @@ static void build_tree(const IrNet *n, bool xfirst, HopVec *hv) {
   hop_at(hv, n->from.x, n->from.y, PORT_R);
   for (int d = 0; d < n->ndst; d++) {
     int x = n->from.x, y = n->from.y;
-    IrCoord t = n->to[d];
+    IrDest t = n->to[d];
     for (int leg = 0; leg < 2; leg++) {
       bool horiz = (leg == 0) == xfirst;
       while (horiz ? x != t.x : y != t.y) {
@@ -215,12 +228,20 @@ static void build_tree(const IrNet *n, bool xfirst, HopVec *hv) {
 }
 
 static const char *net_desc(const IrNet *n, char *buf, size_t len) {
-  if (n->kind == NET_PSUM)
-    snprintf(buf, len, "net %d (partial sums of %%%s, core (%d,%d) -> (%d,%d))", n->id, n->dst->name,
+  if (n->kind == NET_PSUM) {
+    snprintf(buf, len, "net %d (partial sums of %%%s, core (%d,%d) -> (%d,%d))", n->id, n->src->name,
              n->from.x, n->from.y, n->to[0].x, n->to[0].y);
-  else
-    snprintf(buf, len, "net %d (%%%s -> operand %d of %%%s, core (%d,%d) -> %d core%s)", n->id,
-             n->src->name, n->argi, n->dst->name, n->from.x, n->from.y, n->ndst, n->ndst == 1 ? "" : "s");
+    return buf;
+  }
+  int o = snprintf(buf, len, "net %d (%%%s -> ", n->id, n->src->name);
+  int shown = 0;
+  for (int i = 0; i < n->ndst && o < (int)len - 40; i++) {
+    bool seen = false;
+    for (int j = 0; j < i; j++) seen |= n->to[j].op == n->to[i].op && n->to[j].argi == n->to[i].argi;
+    if (seen) continue;
+    o += snprintf(buf + o, len - (size_t)o, "%soperand %d of %%%s", shown++ ? ", " : "", n->to[i].argi, n->to[i].op->name);
+  }
+  snprintf(buf + o, len - (size_t)o, ", core (%d,%d) -> %d core%s)", n->from.x, n->from.y, n->ndst, n->ndst == 1 ? "" : "s");
   return buf;
 }
 
@@ -255,7 +276,7 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *hv,
     Router *r = rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors);
     if (__builtin_popcount(r->used) < ncolors) continue;
     const IrHop *h = &hv->v[i];
-    SrcLoc loc = n->dst->loc;
+    SrcLoc loc = n->to[0].op->loc;
     if (h->in_port == PORT_R)
       diag_error(&loc, "cannot route %s: all %d colors are taken at router (%d,%d), the source's own router",
                  net_desc(n, d, sizeof d), ncolors, h->x, h->y);
@@ -270,8 +291,19 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *hv,
     fprintf(stderr, "  hint: a larger rectangle per op spreads the traffic; try a larger --grid\n");
     return;
   }
-  diag_error(&n->dst->loc, "cannot route %s: no color is free on every router of its tree",
-             net_desc(n, d, sizeof d));
+  /* No router is full, but every color is taken somewhere on the tree. */
+  diag_error(&n->to[0].op->loc, "cannot route %s: each of the %d colors is taken somewhere on its path",
+             net_desc(n, d, sizeof d), ncolors);
+  fprintf(stderr, "  the nets holding them:\n");
+  for (int c = 0; c < ncolors; c++)
+    for (int i = 0; i < hv->n; i++) {
+      Router *r = rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors);
+      if (r->net_of_color[c] < 0) continue;
+      fprintf(stderr, "    color %2d at router (%d,%d): %s\n", c, r->x, r->y,
+              net_desc(m->nets[r->net_of_color[c]], d, sizeof d));
+      break;
+    }
+  fprintf(stderr, "  hint: a target with more colors, or a larger --grid, leaves room\n");
 }
 
 bool pass_route(IrModule *m, const Target *t) {
@@ -279,11 +311,9 @@ bool pass_route(IrModule *m, const Target *t) {
   m->nnets = 0;
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
-    if (!op->placed || op->kind == IR_INPUT) continue;
-    for (int a = 0; a < op->nargs; a++)
-      if (!ir_is_preloaded(op->arg[a]) && !(a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL))
-        build_operand_nets(m, op, a); /* x * x: one stream serves both operands */
+    if (!op->placed) continue;
     if (op->kind == IR_MATMUL) build_psum_nets(m, op);
+    build_value_nets(m, op);
   }
   int ncolors = (int)(t->colors < 32 ? t->colors : 32);
   RMap rm = {0};

@@ -4,7 +4,7 @@ model m {
   param  w1 : f32[64, 128] = rand(seed=1);
   param  w2 : f64[128, 10] = zeros();
   let h = relu(x @ w1 + hh);
-  output y = tanh(h);
+  output y = tan(h);
 }
 // RUN: not %wsecc %s --emit=wir 2>&1 | FileCheck %s --strict-whitespace --match-full-lines
 // CHECK:{{.*}}five-errors.wdl:3:10: error: redefinition of 'x'
@@ -22,7 +22,7 @@ model m {
 // CHECK-NEXT:{{.*}}five-errors.wdl:6:25: error: unknown name 'hh'; did you mean 'h'?
 // CHECK-NEXT: 6 |   let h = relu(x @ w1 + hh);
 // CHECK-NEXT:   |                         ^~
-// CHECK-NEXT:{{.*}}five-errors.wdl:7:14: error: unknown function 'tanh' (WDL has relu(e))
-// CHECK-NEXT: 7 |   output y = tanh(h);
-// CHECK-NEXT:   |              ^~~~
+// CHECK-NEXT:{{.*}}five-errors.wdl:7:14: error: unknown function 'tan'; did you mean 'tanh'?
+// CHECK-NEXT: 7 |   output y = tan(h);
+// CHECK-NEXT:   |              ^~~
 // CHECK-EMPTY:

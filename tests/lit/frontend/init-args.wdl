@@ -4,7 +4,7 @@ model m {
   param  c : f32[4] = load(3);
   param  d : f32[0, 4] = zeros(1);
   input  x : f32[4];
-  output y = x * 2;
+  output y = x * 2 + foo(x);
 }
 // RUN: not %wsecc %s --emit=wir 2>&1 | FileCheck %s --strict-whitespace --match-full-lines
 // CHECK:{{.*}}init-args.wdl:2:23: error: randn() takes seed= and std=, e.g. randn(seed=7, std=0.1)
@@ -22,7 +22,7 @@ model m {
 // CHECK-NEXT:{{.*}}init-args.wdl:5:26: error: zeros() takes no arguments
 // CHECK-NEXT: 5 |   param  d : f32[0, 4] = zeros(1);
 // CHECK-NEXT:   |                          ^~~~~~~~
-// CHECK-NEXT:{{.*}}init-args.wdl:7:18: error: scalar literals in expressions are not supported yet
-// CHECK-NEXT: 7 |   output y = x * 2;
-// CHECK-NEXT:   |                  ^
+// CHECK-NEXT:{{.*}}init-args.wdl:7:22: error: unknown function 'foo' (WDL has relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast)
+// CHECK-NEXT: 7 |   output y = x * 2 + foo(x);
+// CHECK-NEXT:   |                      ^~~
 // CHECK-EMPTY:
