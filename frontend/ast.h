@@ -15,7 +15,7 @@ typedef struct Expr {
   SrcLoc loc;          /* whole expression */
   SrcLoc oploc;        /* operator token */
 } Expr;
-typedef struct ExprList { Expr *e; struct ExprList *next; } ExprList;
+typedef struct ExprList { const char *name; SrcLoc nloc; Expr *e; struct ExprList *next; } ExprList; /* name: NULL if positional */
 
 typedef enum { A_STRING, A_NUMBER } IArgKind;
 typedef struct IArg {

@@ -89,7 +89,200 @@ static const Func *find_func(const char *name) {
   return NULL;
 }
 static const char *func_list(void) {
-  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast";
+  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm";
+}
+
+/* ---- calls ---- */
+
+static IrOp *mk(Build *b, IrOpKind k, IrOp *x, IrOp *y, SrcLoc loc) {
+  IrOp *op = ir_add_op(b->m, k, temp_name(b));
+  op->arg[0] = x;
+  op->arg[1] = y;
+  op->loc = loc;
+  return op;
+}
+static IrOp *mk_const(Build *b, double v, SrcLoc loc) {
+  IrOp *op = ir_add_op(b->m, IR_CONST, temp_name(b));
+  op->init = INIT_FULL;
+  op->fill = v;
+  op->loc = loc;
+  return op;
+}
+static IrOp *mk_reduce(Build *b, IrOpKind k, IrOp *x, int axis, bool keep, SrcLoc loc) {
+  IrOp *op = mk(b, k, x, NULL, loc);
+  op->axis = axis;
+  op->keepdims = keep;
+  return op;
+}
+
+/* A compile-time number: NUMBER or -NUMBER. */
+static bool const_num(const Expr *e, double *v) {
+  if (e->kind == E_NUM) {
+    *v = e->num;
+    return true;
+  }
+  if (e->kind == E_NEG && e->l->kind == E_NUM) {
+    *v = -e->l->num;
+    return true;
+  }
+  return false;
+}
+
+typedef struct CallArgs {
+  const Expr *pos[8];
+  int npos;
+  const ExprList *named[8];
+  int nnamed;
+} CallArgs;
+
+static const ExprList *named(const CallArgs *c, const char *name) {
+  for (int i = 0; i < c->nnamed; i++)
+    if (!strcmp(c->named[i]->name, name)) return c->named[i];
+  return NULL;
+}
+
+/* Check named arguments against the allowed list; read axis/keepdims/eps. */
+static bool call_options(Build *b, const Expr *e, const CallArgs *c, const char *allowed, int *axis, bool *keep,
+                         double *eps, bool need_axis) {
+  bool ok = true;
+  for (int i = 0; i < c->nnamed; i++) {
+    const ExprList *a = c->named[i];
+    char key[40];
+    snprintf(key, sizeof key, " %s ", a->name);
+    if (!strstr(allowed, key)) {
+      err(b, &a->nloc, "%s() has no argument '%s' (it takes%s)", e->name, a->name, allowed);
+      ok = false;
+      continue;
+    }
+    double v;
+    if (!strcmp(a->name, "axis")) {
+      if (!const_num(a->e, &v) || v != (double)(int)v) {
+        err(b, &a->e->loc, "axis= must be a whole number, like axis=-1");
+        ok = false;
+      } else *axis = (int)v;
+    } else if (!strcmp(a->name, "keepdims")) {
+      if (a->e->kind != E_NAME || (strcmp(a->e->name, "true") && strcmp(a->e->name, "false"))) {
+        err(b, &a->e->loc, "keepdims= must be true or false");
+        ok = false;
+      } else *keep = !strcmp(a->e->name, "true");
+    } else if (!strcmp(a->name, "eps")) {
+      if (!const_num(a->e, &v) || !(v >= 0)) {
+        err(b, &a->e->loc, "eps= must be a non-negative number, like eps=1e-5");
+        ok = false;
+      } else *eps = v;
+    }
+  }
+  if (need_axis && !named(c, "axis") && ok) {
+    err(b, &e->loc, "%s() needs axis= (one axis at a time, e.g. %s(x, axis=-1))", e->name, e->name);
+    ok = false;
+  }
+  return ok;
+}
+
+static IrOp *lower_call(Build *b, const Expr *e) {
+  CallArgs c = {{0}, 0, {0}, 0};
+  for (const ExprList *a = e->args; a; a = a->next) {
+    if (a->name && c.nnamed < 8) c.named[c.nnamed++] = a;
+    else if (!a->name && c.npos < 8) c.pos[c.npos++] = a->e;
+  }
+  int axis = -1;
+  bool keep = false;
+  double eps = 1e-5;
+  const char *f = e->name;
+  bool reduce = !strcmp(f, "sum") || !strcmp(f, "mean") || (!strcmp(f, "max") && (c.nnamed || c.npos == 1));
+  if (reduce) {
+    if (c.npos != 1) {
+      err(b, &e->loc, "%s() takes one tensor and axis=, keepdims=, got %d tensors", f, c.npos);
+      return NULL;
+    }
+    if (!call_options(b, e, &c, " axis keepdims ", &axis, &keep, &eps, true)) return NULL;
+    IrOp *x = lower_expr(b, c.pos[0]);
+    if (!x) return NULL;
+    IrOpKind k = f[0] == 's' ? IR_SUM : f[1] == 'e' ? IR_MEAN : IR_RMAX;
+    return mk_reduce(b, k, x, axis, keep, e->loc);
+  }
+  if (!strcmp(f, "softmax")) {
+    /* softmax(x) = exp(x - max(x)) / sum(exp(x - max(x))), along axis */
+    if (c.npos != 1) {
+      err(b, &e->loc, "softmax() takes one tensor and axis=, got %d tensors", c.npos);
+      return NULL;
+    }
+    if (!call_options(b, e, &c, " axis ", &axis, &keep, &eps, false)) return NULL;
+    IrOp *x = lower_expr(b, c.pos[0]);
+    if (!x) return NULL;
+    IrOp *m = mk_reduce(b, IR_RMAX, x, axis, true, e->loc);
+    IrOp *ex = mk(b, IR_EXP, mk(b, IR_SUB, x, m, e->loc), NULL, e->loc);
+    IrOp *s = mk_reduce(b, IR_SUM, ex, axis, true, e->loc);
+    return mk(b, IR_DIV, ex, s, e->loc);
+  }
+  if (!strcmp(f, "layernorm")) {
+    /* (x - mean) * rsqrt(var + eps) * gamma + beta, along axis */
+    if (c.npos != 3) {
+      err(b, &e->loc, "layernorm() takes x, gamma, beta and axis=, eps=; got %d tensors", c.npos);
+      return NULL;
+    }
+    if (!call_options(b, e, &c, " axis eps ", &axis, &keep, &eps, false)) return NULL;
+    IrOp *x = lower_expr(b, c.pos[0]), *g = lower_expr(b, c.pos[1]), *be = lower_expr(b, c.pos[2]);
+    if (!x || !g || !be) return NULL;
+    IrOp *mu = mk_reduce(b, IR_MEAN, x, axis, true, e->loc);
+    IrOp *d = mk(b, IR_SUB, x, mu, e->loc);
+    IrOp *var = mk_reduce(b, IR_MEAN, mk(b, IR_MUL, d, d, e->loc), axis, true, e->loc);
+    IrOp *inv = mk(b, IR_RSQRT, mk(b, IR_ADD, var, mk_const(b, eps, e->loc), e->loc), NULL, e->loc);
+    return mk(b, IR_ADD, mk(b, IR_MUL, mk(b, IR_MUL, d, inv, e->loc), g, e->loc), be, e->loc);
+  }
+  const Func *fn = find_func(f);
+  if (!fn) {
+    const char *best = NULL;
+    int bd = 3;
+    static const char *const extra[] = {"sum", "mean", "softmax", "layernorm", NULL};
+    for (const Func *g = funcs; g->name; g++) {
+      int d = edit_distance(f, g->name);
+      if (d < bd && 2 * d <= (int)strlen(f)) {
+        bd = d;
+        best = g->name;
+      }
+    }
+    for (int i = 0; extra[i]; i++) {
+      int d = edit_distance(f, extra[i]);
+      if (d < bd && 2 * d <= (int)strlen(f)) {
+        bd = d;
+        best = extra[i];
+      }
+    }
+    if (best) err(b, &e->oploc, "unknown function '%s'; did you mean '%s'?", f, best);
+    else err(b, &e->oploc, "unknown function '%s' (WDL has %s)", f, func_list());
+    for (const ExprList *a = e->args; a; a = a->next) lower_expr(b, a->e);
+    return NULL;
+  }
+  if (c.nnamed) {
+    err(b, &c.named[0]->nloc, "%s() takes no named arguments", f);
+    return NULL;
+  }
+  if (c.npos != fn->nargs) {
+    err(b, &e->loc, "%s() takes %s, got %d argument%s", f, fn->usage, c.npos, c.npos == 1 ? "" : "s");
+    return NULL;
+  }
+  DType cast_to = DT_F32;
+  int n = c.npos;
+  if (fn->kind == IR_CAST) {
+    const Expr *t = c.pos[1];
+    if (t->kind != E_NAME || (strcmp(t->name, "f32") && strcmp(t->name, "f16"))) {
+      err(b, &t->loc, "cast() takes a dtype as its second argument (f32 or f16)");
+      return NULL;
+    }
+    cast_to = strcmp(t->name, "f16") ? DT_F32 : DT_F16;
+    n = 1;
+  }
+  IrOp *args[2] = {NULL, NULL};
+  bool ok = true;
+  for (int i = 0; i < n; i++) {
+    args[i] = lower_expr(b, c.pos[i]);
+    ok &= args[i] != NULL;
+  }
+  if (!ok) return NULL;
+  IrOp *op = mk(b, fn->kind, args[0], args[1], e->loc);
+  op->dt = cast_to;
+  return op;
 }
 
 static IrOp *name_ref(Build *b, const Expr *e) {
@@ -122,6 +315,8 @@ static IrOp *name_ref(Build *b, const Expr *e) {
   return NULL;
 }
 
+static IrOp *lower_call(Build *b, const Expr *e);
+
 static IrOp *lower_expr(Build *b, const Expr *e) {
   switch (e->kind) {
   case E_NAME: return name_ref(b, e);
@@ -150,54 +345,7 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
     op->loc = e->loc;
     return op;
   }
-  case E_CALL: {
-    int n = 0;
-    for (const ExprList *a = e->args; a; a = a->next) n++;
-    const Func *f = find_func(e->name);
-    if (!f) {
-      const char *best = NULL;
-      int bd = 3;
-      for (const Func *g = funcs; g->name; g++) {
-        int d = edit_distance(e->name, g->name);
-        if (d < bd && 2 * d <= (int)strlen(e->name)) {
-          bd = d;
-          best = g->name;
-        }
-      }
-      if (best) err(b, &e->oploc, "unknown function '%s'; did you mean '%s'?", e->name, best);
-      else err(b, &e->oploc, "unknown function '%s' (WDL has %s)", e->name, func_list());
-      for (const ExprList *a = e->args; a; a = a->next) lower_expr(b, a->e);
-      return NULL;
-    }
-    if (n != f->nargs) {
-      err(b, &e->loc, "%s() takes %s, got %d argument%s", f->name, f->usage, n, n == 1 ? "" : "s");
-      return NULL;
-    }
-    DType cast_to = DT_F32;
-    if (f->kind == IR_CAST) {
-      const Expr *t = e->args->next->e;
-      if (t->kind != E_NAME || (strcmp(t->name, "f32") && strcmp(t->name, "f16"))) {
-        err(b, &t->loc, "cast() takes a dtype as its second argument (f32 or f16)");
-        return NULL;
-      }
-      cast_to = strcmp(t->name, "f16") ? DT_F32 : DT_F16;
-      n = 1;
-    }
-    IrOp *args[2] = {NULL, NULL};
-    bool ok = true;
-    int i = 0;
-    for (const ExprList *a = e->args; a && i < n; a = a->next, i++) {
-      args[i] = lower_expr(b, a->e);
-      ok &= args[i] != NULL;
-    }
-    if (!ok) return NULL;
-    IrOp *op = ir_add_op(b->m, f->kind, temp_name(b));
-    op->arg[0] = args[0];
-    op->arg[1] = args[1];
-    op->dt = cast_to;
-    op->loc = e->loc;
-    return op;
-  }
+  case E_CALL: return lower_call(b, e);
   }
   return NULL;
 }

@@ -75,7 +75,7 @@ static Stmt *stmt(Ctx *c, StmtKind k, const char *name, YYLTYPE nl) {
 %token BADSTRING "unterminated string" BADCHAR "invalid character"
 
 %type <e> expr
-%type <el> args
+%type <el> args arg
 %type <ia> iargs iarg
 %type <ty> type dims
 %type <num> signed
@@ -155,10 +155,16 @@ expr
   | NUMBER              { $$ = mk(ctx, E_NUM); $$->kind = E_NUM; $$->num = $1.v; $$->loc = L(ctx, @1); }
   ;
 
+/* args: (expr | NAME '=' expr) (',' ...)* */
 args
   : %empty              { $$ = NULL; }
-  | expr                { $$ = ARENA_NEW(ctx->arena, ExprList, 1); $$->e = $1; }
-  | expr ',' args       { $$ = ARENA_NEW(ctx->arena, ExprList, 1); $$->e = $1; $$->next = $3; }
+  | arg                 { $$ = $1; }
+  | arg ',' args        { $1->next = $3; $$ = $1; }
+  ;
+
+arg
+  : expr                { $$ = ARENA_NEW(ctx->arena, ExprList, 1); $$->e = $1; }
+  | IDENT '=' expr      { $$ = ARENA_NEW(ctx->arena, ExprList, 1); $$->name = $1; $$->nloc = L(ctx, @1); $$->e = $3; }
   ;
 
 %%

@@ -3,6 +3,7 @@
  * f32 rounded to the result dtype, matmul accumulating in f32 in k order.
  * It never looks at the mapping, so it is an independent check of place,
  * route, lower, the backend and the simulator. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/f16.h"
@@ -39,6 +40,28 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
       outputs[no] = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
       memcpy(outputs[no++], val[op->arg[0]->idx], sizeof(float) * (size_t)n);
       break;
+    case IR_SUM:
+    case IR_MEAN:
+    case IR_RMAX: {
+      /* view the operand as [outer, len, inner] around the reduced axis */
+      const IrOp *a = op->arg[0];
+      const float *x = val[a->idx];
+      int64_t outer = 1, len = a->shape.d[op->axis], inner = 1;
+      for (int k = 0; k < op->axis; k++) outer *= a->shape.d[k];
+      for (int k = op->axis + 1; k < a->shape.rank; k++) inner *= a->shape.d[k];
+      r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+      for (int64_t o = 0; o < outer; o++)
+        for (int64_t in = 0; in < inner; in++) {
+          float acc = op->kind == IR_RMAX ? -INFINITY : 0.0f;
+          for (int64_t k = 0; k < len; k++) {
+            float v = x[(o * len + k) * inner + in];
+            acc = isa_alu(op->kind == IR_RMAX ? OP_FMAX : OP_FADD, acc, v);
+          }
+          if (op->kind == IR_MEAN) acc = acc / (float)len;
+          r[o * inner + in] = rnd(op->dt, acc);
+        }
+      break;
+    }
     case IR_MATMUL: {
       const float *a = val[op->arg[0]->idx], *b = val[op->arg[1]->idx];
       int64_t M = op->shape.d[0], N = op->shape.d[1], K = op->arg[0]->shape.d[1];

@@ -69,6 +69,9 @@ typedef struct SrcLoc { const char *file; int line, col, end_col; } SrcLoc;
   X(SIGMOID,"sigmoid",1, OP_FSIGM,  "elementwise 1 / (1 + e^-a)") \
   X(GELU,   "gelu",   1, OP_FGELU,  "elementwise GELU, tanh approximation") \
   X(CAST,   "cast",   1, OP_FMOV,   "convert to the op's dtype (round to nearest even)") \
+  X(SUM,    "sum",    1, -1,        "sum along one axis (f32 accumulation; over the fabric when the axis is split)") \
+  X(MEAN,   "mean",   1, -1,        "mean along one axis: the sum divided by the axis length") \
+  X(RMAX,   "rmax",   1, -1,        "maximum along one axis") \
   X(MATMUL, "matmul", 2, -1,        "2-D matrix product a[M,K] @ b[K,N]") \
   X(OUTPUT, "output", 1, -1,        "interface output: names its operand's value")
 
@@ -101,6 +104,9 @@ typedef struct IrOp {
   double fill;             /* INIT_FULL */
   uint64_t seed;           /* INIT_RANDN */
   double std;              /* INIT_RANDN */
+  /* SUM / MEAN / RMAX: the reduced axis of the operand (0-based) */
+  int axis;
+  bool keepdims;
   /* placement (stage >= place); INPUT and computing ops only */
   bool placed;
   Rect place;              /* absolute core rectangle: x, y, w (cores along x), h */
@@ -203,6 +209,9 @@ IrOp *ir_find_op(IrModule *m, const char *name);
 static inline bool ir_is_preloaded(const IrOp *op) { return op->kind == IR_PARAM || op->kind == IR_CONST; }
 /* An elementwise op (one ISA tensor instruction per tile). */
 static inline bool ir_is_elementwise(const IrOp *op) { return ir_ops[op->kind].isa >= 0; }
+static inline bool ir_is_reduction(const IrOp *op) {
+  return op->kind == IR_SUM || op->kind == IR_MEAN || op->kind == IR_RMAX;
+}
 void ir_renumber(IrModule *m);                   /* set op->idx from array order */
 
 /* Text form. ir_print appends the module to b. ir_parse parses text (file

@@ -263,6 +263,11 @@ static void parse_op(P *p) {
     expect_kw(p, "to");
     op->dt = dtype(p);
   }
+  if (ir_is_reduction(op)) {
+    expect_kw(p, "axis");
+    op->axis = (int)decimal(p);
+    op->keepdims = kw(p, "keepdims");
+  }
   if (accept(p, ':')) type(p, op);
   if (k == IR_PARAM && accept(p, '=')) {
     const char *f = word(p);

@@ -67,6 +67,7 @@ static void pop(Buf *b, const IrOp *op) {
     }
     for (int i = 0; i < op->nargs; i++) buf_printf(b, "%s%%%s", i ? ", " : " ", op->arg[i]->name);
     if (op->kind == IR_CAST) buf_printf(b, " to %s", ir_dtype_name(op->dt));
+    if (ir_is_reduction(op)) buf_printf(b, " axis %d%s", op->axis, op->keepdims ? " keepdims" : "");
   }
   if (op->typed) {
     buf_printf(b, " : ");

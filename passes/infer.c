@@ -26,6 +26,7 @@ static const char *op_symbol(IrOpKind k) {
   case IR_MUL: return "*";
   case IR_DIV: return "/";
   case IR_MATMUL: return "@";
+  case IR_RMAX: return "max";
   default: return ir_ops[k].name;
   }
 }
@@ -78,6 +79,27 @@ static bool type_op(IrOp *op) {
   case IR_OUTPUT:
     op->shape = a->shape;
     break;
+  case IR_SUM:
+  case IR_MEAN:
+  case IR_RMAX: {
+    if (a->shape.rank == 0) {
+      diag_error(&op->loc, "%s() of a scalar: there is no axis to reduce", op_symbol(op->kind));
+      return false;
+    }
+    int ax = op->axis < 0 ? op->axis + a->shape.rank : op->axis;
+    if (ax < 0 || ax >= a->shape.rank) {
+      diag_error(&op->loc, "axis %d is out of range for %s (rank %d: axis must be in [%d, %d])", op->axis,
+                 type_str(a, ta, sizeof ta), a->shape.rank, -a->shape.rank, a->shape.rank - 1);
+      return false;
+    }
+    op->axis = ax;
+    op->shape.rank = 0;
+    for (int k = 0; k < a->shape.rank; k++) {
+      if (k == ax && !op->keepdims) continue;
+      op->shape.d[op->shape.rank++] = k == ax ? 1 : a->shape.d[k];
+    }
+    break;
+  }
   case IR_MATMUL:
     if (a->shape.rank != 2 || b->shape.rank != 2) {
       diag_error(&op->loc, "'@' needs two 2-D operands, got %s @ %s", type_str(a, ta, sizeof ta), type_str(b, tb, sizeof tb));

@@ -30,6 +30,7 @@
  * for sending), OPERAND (received slices), PARAM (preloaded from the image),
  * ACC (matmul f32 partial sums). Identical DSR descriptors are shared.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "backend/wimg.h"
@@ -154,6 +155,54 @@ static void lower_elementwise(Prog *p, IrOp *op, int tile, const int *opbuf) {
   emit(p, ir_ops[op->kind].isa, dd, src[0], op->nargs > 1 ? src[1] : 0, 0);
 }
 
+/* Body of a reduction core: reduce the tile into an f32 accumulator, fold
+ * in the partials from the previous core (straight from the fabric), then
+ * pass them on - or, on the last core, finish (mean: divide by the axis
+ * length) and keep the result. Returns the tile buffer (or -1). */
+static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *part_in, IrNet *part_out) {
+  const IrOp *a = op->arg[0];
+  Box accb;
+  int64_t n = map_reduce_acc(op, cx, cy, &accb);
+  bool cols = map_reduces_cols(op);
+  bool last = cols ? cx == op->place.w - 1 : cy == op->place.h - 1;
+  int acc = add_buf(p, last && op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &accb, DT_F32);
+  int64_t one = 1, dn = n;
+  int dacc = mem_dsr(p, acc, 0, 1, &dn, &one);
+  int op_red = op->kind == IR_RMAX ? OP_FMAX : OP_FADD;
+  float init = op->kind == IR_RMAX ? -INFINITY : 0.0f;
+  int32_t bits;
+  memcpy(&bits, &init, 4);
+  emit(p, OP_FFILL, dacc, 0, 0, bits);
+  /* the tile as a matrix [rt, ct]; the accumulator walked with stride 0
+   * along the reduced direction */
+  const IrBuf *tb = &p->buf.v[in];
+  int64_t r0, rt, c0, ct;
+  map_box_matrix(a, &tb->box, &r0, &rt, &c0, &ct);
+  int64_t d2[2] = {rt, ct}, sin[2] = {ct, 1}, sacc[2] = {cols ? 1 : 0, cols ? 0 : 1};
+  int dacc2 = mem_dsr(p, acc, 0, 2, d2, sacc);
+  int din = mem_dsr(p, in, 0, 2, d2, sin);
+  emit(p, op_red, dacc2, dacc2, din, 0);
+  if (part_in) emit(p, op_red, dacc, dacc, fab_dsr(p, DSR_FABIN, DT_F32, part_in->color, n), 0);
+  if (part_out) emit(p, OP_FMOV, fab_dsr(p, DSR_FABOUT, DT_F32, part_out->color, n), dacc, 0, 0);
+  if (!last) return -1;
+  if (op->kind == IR_MEAN) {
+    Box kb = {0};
+    int k = add_buf(p, BUF_ACC, op, &kb, DT_F32); /* one f32: the axis length */
+    p->buf.v[k].elems = 1;
+    int64_t zero = 0;
+    int dk = mem_dsr(p, k, 0, 1, &dn, &zero);
+    float len = (float)a->shape.d[op->axis];
+    memcpy(&bits, &len, 4);
+    int dk1 = mem_dsr(p, k, 0, 1, &one, &one);
+    emit(p, OP_FFILL, dk1, 0, 0, bits);
+    emit(p, OP_FDIV, dacc, dacc, dk, 0);
+  }
+  if (op->dt == DT_F32) return acc;
+  int tile = add_buf(p, BUF_TILE, op, &accb, op->dt);
+  emit(p, OP_FMOV, mem_dsr(p, tile, 0, 1, &dn, &one), dacc, 0, 0);
+  return tile;
+}
+
 static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   int x = op->place.x + cx, y = op->place.y + cy;
   Prog p = {m, NULL, {0}, {0}, {0}, {0}};
@@ -268,6 +317,8 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         emit(&p, OP_FMOV, t2, acc2, 0, 0);
       }
     }
+  } else if (ir_is_reduction(op)) {
+    tile = lower_reduction(&p, op, cx, cy, opbuf[0], psum_in, psum_out);
   } else {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_elementwise(&p, op, tile, opbuf);

@@ -58,8 +58,49 @@ void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
   map_chunk(N, op->place.w, cx, n0, nn);
 }
 
+bool map_reduces_cols(const IrOp *op) { return op->arg[0]->shape.rank == 1 || op->axis == 1; }
+
+int64_t map_reduce_acc(const IrOp *op, int cx, int cy, Box *out) {
+  const IrOp *a = op->arg[0];
+  int64_t R, C, r0, rn, c0, cn;
+  map_matrix(&a->shape, &R, &C);
+  map_chunk(R, op->place.h, cy, &r0, &rn);
+  map_chunk(C, op->place.w, cx, &c0, &cn);
+  Box b = {0};
+  if (map_reduces_cols(op)) {
+    if (a->shape.rank == 2) { /* out [R, 1] or [R] */
+      b.lo[0] = r0;
+      b.n[0] = rn;
+      b.lo[1] = 0;
+      b.n[1] = 1;
+    } else { /* out [1] or [] */
+      b.lo[0] = 0;
+      b.n[0] = 1;
+    }
+    *out = b;
+    return a->shape.rank == 2 ? rn : 1;
+  }
+  if (op->keepdims) { /* out [1, C] */
+    b.lo[0] = 0;
+    b.n[0] = 1;
+    b.lo[1] = c0;
+    b.n[1] = cn;
+  } else { /* out [C] */
+    b.lo[0] = c0;
+    b.n[0] = cn;
+  }
+  *out = b;
+  return cn;
+}
+
 bool map_held(const IrOp *op, int cx, int cy, Box *out) {
   if (!op->placed) return false;
+  if (ir_is_reduction(op)) {
+    bool last = map_reduces_cols(op) ? cx == op->place.w - 1 : cy == op->place.h - 1;
+    if (!last) return false;
+    int64_t n = map_reduce_acc(op, cx, cy, out);
+    return n > 0;
+  }
   if (op->kind == IR_MATMUL) {
     if (cy != op->place.h - 1) return false;
     int64_t k0, kn, n0, nn;
@@ -91,6 +132,15 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
       b.lo[1] = n0; b.n[1] = nn;
     }
     *out = b;
+    return true;
+  }
+  if (ir_is_reduction(op)) { /* the operand's tile, split like an elementwise op's */
+    int64_t R, C, r0, rn, c0, cn;
+    map_matrix(&a->shape, &R, &C);
+    map_chunk(R, op->place.h, cy, &r0, &rn);
+    map_chunk(C, op->place.w, cx, &c0, &cn);
+    if (rn <= 0 || cn <= 0) return false;
+    *out = box_from_matrix(&a->shape, r0, rn, c0, cn);
     return true;
   }
   /* Elementwise: the output tile, mapped through NumPy broadcasting

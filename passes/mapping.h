@@ -13,6 +13,10 @@
  *    K over the rows. Core (cx, cy) needs A[:, Kc(cy)] and B[Kc(cy), Nc(cx)],
  *    computes a partial C[:, Nc(cx)] and the partials are summed down each
  *    column over the fabric; the bottom row (cy = h-1) holds the result.
+ *  - SUM/MEAN/RMAX over one axis on w x h: the operand is split like an
+ *    elementwise op's; each core reduces its tile into f32 partials, which
+ *    flow along the reduced direction (east for columns, south for rows);
+ *    the last core of each row (column) holds the result.
  */
 #ifndef WSEC_MAPPING_H
 #define WSEC_MAPPING_H
@@ -32,6 +36,14 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out);
 /* MATMUL: K chunk and N chunk of core (cx, cy). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn);
+/* SUM/MEAN/RMAX: true if the reduced axis is the operand's matrix columns
+ * (split over x, partials flow east), false for rows (split over y,
+ * partials flow south). */
+bool map_reduces_cols(const IrOp *op);
+/* SUM/MEAN/RMAX: the accumulator length of core (cx, cy) (its rows when
+ * reducing columns, its columns when reducing rows), and the output box it
+ * accumulates (in the output's index space). */
+int64_t map_reduce_acc(const IrOp *op, int cx, int cy, Box *out);
 /* Per-core tile shape of the value held by (cx,cy) as a matrix box:
  * rows/cols of the box in matrix view. */
 void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn);

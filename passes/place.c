@@ -43,8 +43,8 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
     return code + es * (M * kc + kc * nc) + 4 * M * nc + (es == 4 ? 0 : es * M * nc);
   }
   int64_t R, C;
-  map_matrix(&op->shape, &R, &C);
-  int64_t tile = cdiv(R, h) * cdiv(C, w) * es;
+  map_matrix(ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape, &R, &C);
+  int64_t tile = cdiv(R, h) * cdiv(C, w) * (es > 4 ? es : 4);
   return code + tile * (1 + op->nargs);
 }
 
@@ -77,7 +77,8 @@ bool pass_place(IrModule *m, const Target *t) {
       h = min64(K, max64(4, cdiv(K, 32)));
     } else {
       int64_t R, C;
-      map_matrix(&op->shape, &R, &C);
+      /* a reduction is tiled like its operand */
+      map_matrix(ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape, &R, &C);
       wmax = C;
       hmax = R;
       w = min64(C, max64(4, cdiv(C, 64)));
@@ -93,7 +94,7 @@ bool pass_place(IrModule *m, const Target *t) {
     if (op->kind != IR_MATMUL && op->kind != IR_INPUT) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
-        if (!p->placed || !shape_eq(&p->shape, &op->shape) || p->shape.rank < 1) continue;
+        if (!p->placed || p->shape.rank < 1 || (!ir_is_reduction(op) && !shape_eq(&p->shape, &op->shape))) continue;
         int64_t pw = p->place.w, ph = p->kind == IR_MATMUL ? 1 : p->place.h;
         if (pw <= wmax && ph <= hmax && need_bytes(op, pw, ph) <= budget) {
           w = pw;
@@ -141,8 +142,9 @@ bool pass_place(IrModule *m, const Target *t) {
     cur_x += (int)w;
     if (h > shelf_h) shelf_h = (int)h;
     /* Record the largest tile for the reader of the IR. */
-    Box b;
-    map_held(op, 0, op->kind == IR_MATMUL ? (int)h - 1 : 0, &b);
+    Box b = {0};
+    for (int cy = 0, found = 0; cy < h && !found; cy++)
+      for (int cx = 0; cx < w && !found; cx++) found = map_held(op, cx, cy, &b);
     for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
     if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[1], h);
   }

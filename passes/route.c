@@ -151,6 +151,20 @@ static void build_value_nets(IrModule *m, IrOp *v) {
     }
 }
 
+/* Reductions: partials flow east (columns reduced) or south (rows). */
+static void build_reduce_nets(IrModule *m, IrOp *op) {
+  const Rect *r = &op->place;
+  bool cols = map_reduces_cols(op);
+  for (int cy = 0; cy < r->h; cy++)
+    for (int cx = 0; cx < r->w; cx++) {
+      if (cols ? cx + 1 >= r->w : cy + 1 >= r->h) continue;
+      Box b;
+      if (map_reduce_acc(op, cx, cy, &b) <= 0) continue;
+      IrDest to = {r->x + cx + (cols ? 1 : 0), r->y + cy + (cols ? 0 : 1), op, 0};
+      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
+    }
+}
+
 static void build_psum_nets(IrModule *m, IrOp *op) {
   const Rect *r = &op->place;
   for (int cx = 0; cx < r->w; cx++) {
@@ -313,6 +327,7 @@ bool pass_route(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     if (!op->placed) continue;
     if (op->kind == IR_MATMUL) build_psum_nets(m, op);
+    if (ir_is_reduction(op)) build_reduce_nets(m, op);
     build_value_nets(m, op);
   }
   int ncolors = (int)(t->colors < 32 ? t->colors : 32);
