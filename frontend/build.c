@@ -150,7 +150,16 @@ static bool call_options(Build *b, const Expr *e, const CallArgs *c, const char 
     char key[40];
     snprintf(key, sizeof key, " %s ", a->name);
     if (!strstr(allowed, key)) {
-      err(b, &a->nloc, "%s() has no argument '%s' (it takes%s)", e->name, a->name, allowed);
+      char list[80] = "";
+      int o = 0;
+      for (const char *w = allowed; *w;) {
+        while (*w == ' ') w++;
+        const char *end = strchr(w, ' ');
+        if (!end || end == w) break;
+        o += snprintf(list + o, sizeof list - (size_t)o, "%s%.*s=", o ? ", " : "", (int)(end - w), w);
+        w = end;
+      }
+      err(b, &a->nloc, "%s() has no argument '%s' (it takes %s)", e->name, a->name, list);
       ok = false;
       continue;
     }
@@ -192,7 +201,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   bool reduce = !strcmp(f, "sum") || !strcmp(f, "mean") || (!strcmp(f, "max") && (c.nnamed || c.npos == 1));
   if (reduce) {
     if (c.npos != 1) {
-      err(b, &e->loc, "%s() takes one tensor and axis=, keepdims=, got %d tensors", f, c.npos);
+      err(b, &e->loc, "%s() takes one tensor and axis=, keepdims=; got %d tensor%s", f, c.npos, c.npos == 1 ? "" : "s");
       return NULL;
     }
     if (!call_options(b, e, &c, " axis keepdims ", &axis, &keep, &eps, true)) return NULL;
@@ -204,7 +213,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   if (!strcmp(f, "softmax")) {
     /* softmax(x) = exp(x - max(x)) / sum(exp(x - max(x))), along axis */
     if (c.npos != 1) {
-      err(b, &e->loc, "softmax() takes one tensor and axis=, got %d tensors", c.npos);
+      err(b, &e->loc, "softmax() takes one tensor and axis=; got %d tensor%s", c.npos, c.npos == 1 ? "" : "s");
       return NULL;
     }
     if (!call_options(b, e, &c, " axis ", &axis, &keep, &eps, false)) return NULL;
@@ -218,7 +227,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   if (!strcmp(f, "layernorm")) {
     /* (x - mean) * rsqrt(var + eps) * gamma + beta, along axis */
     if (c.npos != 3) {
-      err(b, &e->loc, "layernorm() takes x, gamma, beta and axis=, eps=; got %d tensors", c.npos);
+      err(b, &e->loc, "layernorm() takes x, gamma, beta and axis=, eps=; got %d tensor%s", c.npos, c.npos == 1 ? "" : "s");
       return NULL;
     }
     if (!call_options(b, e, &c, " axis eps ", &axis, &keep, &eps, false)) return NULL;

@@ -6,7 +6,7 @@ model calls {
   output d = sigmod(x);
 }
 // RUN: not %wsecc %s --emit=wir 2>&1 | FileCheck %s --strict-whitespace --match-full-lines
-// CHECK:{{.*}}calls.wdl:3:14: error: max() takes 2 arguments, got 1 argument
+// CHECK:{{.*}}calls.wdl:3:14: error: max() needs axis= (one axis at a time, e.g. max(x, axis=-1))
 // CHECK-NEXT: 3 |   output a = max(x);
 // CHECK-NEXT:   |              ^~~~~~
 // CHECK-NEXT:{{.*}}calls.wdl:4:22: error: cast() takes a dtype as its second argument (f32 or f16)
