@@ -4,7 +4,7 @@
 #define WSEC_AST_H
 #include "ir/ir.h"
 
-typedef enum { E_NAME, E_NUM, E_BIN, E_NEG, E_CALL } ExprKind;
+typedef enum { E_NAME, E_NUM, E_BIN, E_NEG, E_CALL, E_LIST } ExprKind;
 typedef struct Expr {
   ExprKind kind;
   int op;              /* E_BIN: '+', '-', '*', '@' */

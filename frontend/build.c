@@ -89,7 +89,8 @@ static const Func *find_func(const char *name) {
   return NULL;
 }
 static const char *func_list(void) {
-  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm";
+  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm transpose slice "
+         "concat";
 }
 
 /* ---- calls ---- */
@@ -239,11 +240,84 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     IrOp *inv = mk(b, IR_RSQRT, mk(b, IR_ADD, var, mk_const(b, eps, e->loc), e->loc), NULL, e->loc);
     return mk(b, IR_ADD, mk(b, IR_MUL, mk(b, IR_MUL, d, inv, e->loc), g, e->loc), be, e->loc);
   }
+  if (!strcmp(f, "transpose")) {
+    if (c.npos != 1) {
+      err(b, &e->loc, "transpose() takes one tensor and perm=; got %d tensor%s", c.npos, c.npos == 1 ? "" : "s");
+      return NULL;
+    }
+    for (int i = 0; i < c.nnamed; i++) {
+      const ExprList *a = c.named[i];
+      double p0, p1;
+      bool ok = !strcmp(a->name, "perm") && a->e->kind == E_LIST && a->e->args && a->e->args->next &&
+                !a->e->args->next->next && const_num(a->e->args->e, &p0) && const_num(a->e->args->next->e, &p1) &&
+                p0 == 1 && p1 == 0;
+      if (!ok) {
+        err(b, strcmp(a->name, "perm") ? &a->nloc : &a->e->loc,
+            "transpose() takes perm=[1, 0] (2-D transposes only, for now)");
+        return NULL;
+      }
+    }
+    IrOp *x = lower_expr(b, c.pos[0]);
+    return x ? mk(b, IR_TRANSPOSE, x, NULL, e->loc) : NULL;
+  }
+  if (!strcmp(f, "slice")) {
+    if (c.npos != 1) {
+      err(b, &e->loc, "slice() takes one tensor and axis=, start=, end=; got %d tensor%s", c.npos, c.npos == 1 ? "" : "s");
+      return NULL;
+    }
+    int64_t v[3] = {0, 0, 0};
+    static const char *const names[3] = {"axis", "start", "end"};
+    for (int k = 0; k < 3; k++) {
+      const ExprList *a = named(&c, names[k]);
+      double d;
+      if (!a || !const_num(a->e, &d) || d != (double)(int64_t)d) {
+        err(b, a ? &a->e->loc : &e->loc, "slice() needs %s= as a whole number: slice(x, axis=1, start=0, end=32)",
+            names[k]);
+        return NULL;
+      }
+      v[k] = (int64_t)d;
+    }
+    for (int i = 0; i < c.nnamed; i++)
+      if (strcmp(c.named[i]->name, "axis") && strcmp(c.named[i]->name, "start") && strcmp(c.named[i]->name, "end")) {
+        err(b, &c.named[i]->nloc, "slice() has no argument '%s' (it takes axis=, start=, end=)", c.named[i]->name);
+        return NULL;
+      }
+    IrOp *x = lower_expr(b, c.pos[0]);
+    if (!x) return NULL;
+    IrOp *op = mk(b, IR_SLICE, x, NULL, e->loc);
+    op->axis = (int)v[0];
+    op->start = v[1];
+    op->end = v[2];
+    return op;
+  }
+  if (!strcmp(f, "concat")) {
+    if (c.npos != 1 || c.pos[0]->kind != E_LIST || !c.pos[0]->args || !c.pos[0]->args->next) {
+      err(b, &e->loc, "concat() takes a list of two or more tensors and axis=: concat([a, b], axis=0)");
+      return NULL;
+    }
+    if (!call_options(b, e, &c, " axis ", &axis, &keep, &eps, true)) return NULL;
+    IrOp *acc = NULL;
+    bool ok = true;
+    for (const ExprList *a = c.pos[0]->args; a; a = a->next) {
+      IrOp *x = lower_expr(b, a->e);
+      if (!x) {
+        ok = false;
+        continue;
+      }
+      if (ok && acc) {
+        acc = mk(b, IR_CONCAT, acc, x, e->loc);
+        acc->axis = axis;
+      } else if (ok) {
+        acc = x;
+      }
+    }
+    return ok ? acc : NULL;
+  }
   const Func *fn = find_func(f);
   if (!fn) {
     const char *best = NULL;
     int bd = 3;
-    static const char *const extra[] = {"sum", "mean", "softmax", "layernorm", NULL};
+    static const char *const extra[] = {"sum", "mean", "softmax", "layernorm", "transpose", "slice", "concat", NULL};
     for (const Func *g = funcs; g->name; g++) {
       int d = edit_distance(f, g->name);
       if (d < bd && 2 * d <= (int)strlen(f)) {
@@ -355,6 +429,9 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
     return op;
   }
   case E_CALL: return lower_call(b, e);
+  case E_LIST:
+    err(b, &e->loc, "a list [...] can only be an argument (concat([a, b], axis=0), perm=[1, 0])");
+    return NULL;
   }
   return NULL;
 }

@@ -141,7 +141,7 @@ iarg
   ;
 
 /* expr: expr ('+'|'-'|'*'|'/'|'@') expr | '-' expr | '(' expr ')' | NAME
- *     | NAME '(' args ')' | NUMBER */
+ *     | NAME '(' args ')' | NUMBER | '[' args ']' */
 expr
   : expr '+' expr       { $$ = bin(ctx, '+', $1, $3, @$, @2); }
   | expr '-' expr       { $$ = bin(ctx, '-', $1, $3, @$, @2); }
@@ -153,6 +153,7 @@ expr
   | IDENT               { $$ = mk(ctx, E_NAME); $$->kind = E_NAME; $$->name = $1; $$->loc = L(ctx, @1); }
   | IDENT '(' args ')'  { $$ = mk(ctx, E_CALL); $$->kind = E_CALL; $$->name = $1; $$->args = $3; $$->loc = L(ctx, @$); $$->oploc = L(ctx, @1); }
   | NUMBER              { $$ = mk(ctx, E_NUM); $$->kind = E_NUM; $$->num = $1.v; $$->loc = L(ctx, @1); }
+  | '[' args ']'        { $$ = mk(ctx, E_LIST); $$->kind = E_LIST; $$->args = $2; $$->loc = L(ctx, @$); }
   ;
 
 /* args: (expr | NAME '=' expr) (',' ...)* */

@@ -62,6 +62,35 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
         }
       break;
     }
+    case IR_TRANSPOSE:
+    case IR_SLICE:
+    case IR_CONCAT: {
+      /* gather: for each output index, the source element */
+      r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+      int64_t idx[IR_MAXRANK] = {0};
+      for (int64_t e = 0; e < n; e++) {
+        const IrOp *src = op->arg[0];
+        int64_t si[IR_MAXRANK];
+        for (int k = 0; k < op->shape.rank; k++) si[k] = idx[k];
+        if (op->kind == IR_TRANSPOSE && op->shape.rank == 2) {
+          si[0] = idx[1];
+          si[1] = idx[0];
+        } else if (op->kind == IR_SLICE) {
+          si[op->axis] += op->start;
+        } else if (op->kind == IR_CONCAT && idx[op->axis] >= src->shape.d[op->axis]) {
+          si[op->axis] -= src->shape.d[op->axis];
+          src = op->arg[1];
+        }
+        int64_t off = 0;
+        for (int k = 0; k < src->shape.rank; k++) off = off * src->shape.d[k] + si[k];
+        r[e] = val[src->idx][off];
+        for (int k = op->shape.rank - 1; k >= 0; k--) {
+          if (++idx[k] < op->shape.d[k]) break;
+          idx[k] = 0;
+        }
+      }
+      break;
+    }
     case IR_MATMUL: {
       const float *a = val[op->arg[0]->idx], *b = val[op->arg[1]->idx];
       int64_t M = op->shape.d[0], N = op->shape.d[1], K = op->arg[0]->shape.d[1];

@@ -72,6 +72,9 @@ typedef struct SrcLoc { const char *file; int line, col, end_col; } SrcLoc;
   X(SUM,    "sum",    1, -1,        "sum along one axis (f32 accumulation; over the fabric when the axis is split)") \
   X(MEAN,   "mean",   1, -1,        "mean along one axis: the sum divided by the axis length") \
   X(RMAX,   "rmax",   1, -1,        "maximum along one axis") \
+  X(TRANSPOSE, "transpose", 1, -1,  "2-D transpose (perm [1, 0])") \
+  X(SLICE,  "slice",  1, -1,        "a[start:end] along one axis") \
+  X(CONCAT, "concat", 2, -1,        "a and b joined along one axis") \
   X(MATMUL, "matmul", 2, -1,        "2-D matrix product a[M,K] @ b[K,N]") \
   X(OUTPUT, "output", 1, -1,        "interface output: names its operand's value")
 
@@ -104,9 +107,11 @@ typedef struct IrOp {
   double fill;             /* INIT_FULL */
   uint64_t seed;           /* INIT_RANDN */
   double std;              /* INIT_RANDN */
-  /* SUM / MEAN / RMAX: the reduced axis of the operand (0-based) */
+  /* SUM / MEAN / RMAX: the reduced axis of the operand (0-based);
+   * SLICE: the sliced axis and [start, end); CONCAT: the joined axis */
   int axis;
   bool keepdims;
+  int64_t start, end;
   /* placement (stage >= place); INPUT and computing ops only */
   bool placed;
   Rect place;              /* absolute core rectangle: x, y, w (cores along x), h */
@@ -145,12 +150,14 @@ typedef struct IrNet {
   IrHop *hop;              /* sorted by (y, x) */
 } IrNet;
 
-typedef enum { BUF_TILE = 0, BUF_OPERAND, BUF_PARAM, BUF_ACC } IrBufKind;
+typedef enum { BUF_TILE = 0, BUF_OPERAND, BUF_PARAM, BUF_ACC, BUF_STAGE } IrBufKind;
 /* A buffer in a core's SRAM, dense C order.
  *  TILE:    the core's tile of its op's value (box `box` of `val` == core op)
  *  OPERAND: box `box` of value `val` received over the fabric (or copied)
  *  PARAM:   box `box` of param `val`, preloaded from the image
- *  ACC:     f32 scratch (matmul partial sums); val/box describe the region */
+ *  ACC:     f32 scratch (matmul partial sums); val/box describe the region
+ *  STAGE:   a received box of value `val` larger than the core needs; the
+ *           needed part is copied out into an OPERAND buffer */
 typedef struct IrBuf {
   IrBufKind kind;
   IrOp *val;
@@ -206,7 +213,13 @@ IrNet *ir_add_net(IrModule *m);
 IrCore *ir_add_core(IrModule *m, int x, int y);  /* appended; caller keeps (y,x) order */
 IrOp *ir_find_op(IrModule *m, const char *name);
 /* PARAM and CONST: values known at compile time, preloaded where used. */
-static inline bool ir_is_preloaded(const IrOp *op) { return op->kind == IR_PARAM || op->kind == IR_CONST; }
+/* SLICE and TRANSPOSE can be views: place leaves them unplaced and their
+ * users read the source's cores directly (passes/mapping.h). */
+static inline bool ir_is_view_kind(const IrOp *op) { return op->kind == IR_SLICE || op->kind == IR_TRANSPOSE; }
+static inline bool ir_is_preloaded(const IrOp *op) {
+  while (ir_is_view_kind(op)) op = op->arg[0];
+  return op->kind == IR_PARAM || op->kind == IR_CONST;
+}
 /* An elementwise op (one ISA tensor instruction per tile). */
 static inline bool ir_is_elementwise(const IrOp *op) { return ir_ops[op->kind].isa >= 0; }
 static inline bool ir_is_reduction(const IrOp *op) {

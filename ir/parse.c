@@ -268,6 +268,17 @@ static void parse_op(P *p) {
     op->axis = (int)decimal(p);
     op->keepdims = kw(p, "keepdims");
   }
+  if (k == IR_CONCAT || k == IR_SLICE) {
+    expect_kw(p, "axis");
+    op->axis = (int)integer(p);
+  }
+  if (k == IR_SLICE) {
+    expect(p, '[', "before the slice range");
+    op->start = integer(p);
+    expect(p, ':', "in the slice range");
+    op->end = integer(p);
+    expect(p, ']', "after the slice range");
+  }
   if (accept(p, ':')) type(p, op);
   if (k == IR_PARAM && accept(p, '=')) {
     const char *f = word(p);
@@ -384,7 +395,7 @@ static void parse_core(P *p) {
   VEC(IrDsr) dsrs = {0};
   VEC(IrTask) tasks = {0};
   VEC(Insn) code = {0};
-  static const char *const bk[] = {"tile", "operand", "param", "acc"};
+  static const char *const bk[] = {"tile", "operand", "param", "acc", "stage"};
   static const char *const dk[] = {"none", "mem", "fabin", "fabout"};
   static const char *const tk[] = {"main", "data", "local"};
   for (;;) {
@@ -392,7 +403,7 @@ static void parse_core(P *p) {
       if (integer(p) != bufs.n) perr(p, "buffers must be numbered in order");
       IrBuf b;
       memset(&b, 0, sizeof b);
-      b.kind = (IrBufKind)pick(p, bk, 4, "buffer kind");
+      b.kind = (IrBufKind)pick(p, bk, 5, "buffer kind");
       b.val = value(p);
       box(p, &b.box);
       b.dt = dtype(p);

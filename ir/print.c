@@ -68,6 +68,8 @@ static void pop(Buf *b, const IrOp *op) {
     for (int i = 0; i < op->nargs; i++) buf_printf(b, "%s%%%s", i ? ", " : " ", op->arg[i]->name);
     if (op->kind == IR_CAST) buf_printf(b, " to %s", ir_dtype_name(op->dt));
     if (ir_is_reduction(op)) buf_printf(b, " axis %d%s", op->axis, op->keepdims ? " keepdims" : "");
+    if (op->kind == IR_CONCAT) buf_printf(b, " axis %d", op->axis);
+    if (op->kind == IR_SLICE) buf_printf(b, " axis %d [%lld:%lld]", op->axis, (long long)op->start, (long long)op->end);
   }
   if (op->typed) {
     buf_printf(b, " : ");
@@ -128,7 +130,7 @@ static void pnet(Buf *b, const IrNet *n) {
   buf_printf(b, "}\n");
 }
 
-static const char *const buf_kinds[] = {"tile", "operand", "param", "acc"};
+static const char *const buf_kinds[] = {"tile", "operand", "param", "acc", "stage"};
 static const char *const dsr_kinds[] = {"none", "mem", "fabin", "fabout"};
 static const char *const task_kinds[] = {"main", "data", "local"};
 

@@ -14,7 +14,7 @@
 #include "passes/passes.h"
 
 static const char *buf_kind_name(IrBufKind k) {
-  static const char *const n[] = {"tile", "operand", "param", "acc"};
+  static const char *const n[] = {"tile", "operand", "param", "acc", "stage"};
   return n[k];
 }
 

@@ -100,6 +100,50 @@ static bool type_op(IrOp *op) {
     }
     break;
   }
+  case IR_TRANSPOSE:
+    op->shape = a->shape;
+    if (a->shape.rank == 2) {
+      op->shape.d[0] = a->shape.d[1];
+      op->shape.d[1] = a->shape.d[0];
+    } else if (a->shape.rank > 2) {
+      diag_error(&op->loc, "transpose of %s: only 2-D transposes (perm=[1, 0]) are supported", type_str(a, ta, sizeof ta));
+      return false;
+    }
+    break;
+  case IR_SLICE: {
+    int ax = op->axis < 0 ? op->axis + a->shape.rank : op->axis;
+    if (a->shape.rank == 0 || ax < 0 || ax >= a->shape.rank) {
+      diag_error(&op->loc, "axis %d is out of range for %s (rank %d)", op->axis, type_str(a, ta, sizeof ta), a->shape.rank);
+      return false;
+    }
+    int64_t d = a->shape.d[ax];
+    if (op->start < 0) op->start += d;
+    if (op->end < 0) op->end += d;
+    if (op->start < 0 || op->end > d || op->start >= op->end) {
+      diag_error(&op->loc, "slice [%lld:%lld] of axis %d is empty or outside %s (that axis has %lld)", (long long)op->start,
+                 (long long)op->end, ax, type_str(a, ta, sizeof ta), (long long)d);
+      return false;
+    }
+    op->axis = ax;
+    op->shape = a->shape;
+    op->shape.d[ax] = op->end - op->start;
+    break;
+  }
+  case IR_CONCAT: {
+    int r = a->shape.rank;
+    int ax = op->axis < 0 ? op->axis + r : op->axis;
+    bool ok = r == b->shape.rank && ax >= 0 && ax < r;
+    for (int k = 0; k < r && ok; k++) ok = k == ax || a->shape.d[k] == b->shape.d[k];
+    if (!ok) {
+      diag_error(&op->loc, "cannot concatenate %s and %s along axis %d: the other axes must match", type_str(a, ta, sizeof ta),
+                 type_str(b, tb, sizeof tb), op->axis);
+      return false;
+    }
+    op->axis = ax;
+    op->shape = a->shape;
+    op->shape.d[ax] += b->shape.d[ax];
+    break;
+  }
   case IR_MATMUL:
     if (a->shape.rank != 2 || b->shape.rank != 2) {
       diag_error(&op->loc, "'@' needs two 2-D operands, got %s @ %s", type_str(a, ta, sizeof ta), type_str(b, tb, sizeof tb));

@@ -114,6 +114,25 @@ static int sub_dsr(Prog *p, int bi, const Box *sub) {
   return mem_dsr(p, bi, off, rank, sub->n, st);
 }
 
+/* DSR that writes the stream of box `rb` of the root value under view `v`
+ * (walked in the root's C order) into buffer bi, which holds a box of v
+ * densely: the strides follow the view's permutation. */
+static int view_dsr(Prog *p, int bi, const IrOp *v, const Box *rb) {
+  ViewMap vm;
+  const IrOp *root = map_root(v, &vm);
+  if (root == v) return sub_dsr(p, bi, rb);
+  const IrBuf *b = &p->buf.v[bi];
+  int rank = v->shape.rank;
+  int64_t st[IR_MAXRANK], rst[IR_MAXRANK], off = 0;
+  dense_strides(&b->box, rank, st);
+  for (int k = 0; k < rank; k++) {
+    int j = vm.perm[k];
+    rst[j] = st[k];
+    off += (rb->lo[j] - vm.off[j] - b->box.lo[k]) * st[k];
+  }
+  return mem_dsr(p, bi, off, root->shape.rank, rb->n, rst);
+}
+
 static int emit(Prog *p, int op, int a, int b, int c, int32_t imm) {
   Insn in = {(uint8_t)op, (uint8_t)a, (uint8_t)b, (uint8_t)c, imm};
   VEC_PUSH(p->code, in);
@@ -153,6 +172,33 @@ static void lower_elementwise(Prog *p, IrOp *op, int tile, const int *opbuf) {
     src[a] = mem_dsr(p, opbuf[a], 0, ndim, dim, bst);
   }
   emit(p, ir_ops[op->kind].isa, dd, src[0], op->nargs > 1 ? src[1] : 0, 0);
+}
+
+/* Body of a data-movement op: the operand slices arrived in the boxes the
+ * core needs; copy them into the tile (transposing for TRANSPOSE). */
+static void lower_move(Prog *p, IrOp *op, int tile, const int *opbuf) {
+  const IrBuf *tb = &p->buf.v[tile];
+  int rank = op->shape.rank;
+  int64_t st[IR_MAXRANK];
+  dense_strides(&tb->box, rank, st);
+  for (int a = 0; a < op->nargs; a++) {
+    if (opbuf[a] < 0) continue;
+    const IrBuf *ob = &p->buf.v[opbuf[a]];
+    if (op->kind == IR_TRANSPOSE && rank == 2) {
+      /* out (i, j) = in (j, i); the operand buffer is [cn, rn] */
+      int64_t dim[2] = {tb->box.n[0], tb->box.n[1]}, sin[2] = {1, tb->box.n[0]};
+      emit(p, OP_FMOV, mem_dsr(p, tile, 0, 2, dim, st), mem_dsr(p, opbuf[a], 0, 2, dim, sin), 0, 0);
+      continue;
+    }
+    /* the part of the tile this operand fills, in output coordinates */
+    Box sub = ob->box;
+    if (op->kind == IR_SLICE) sub.lo[op->axis] -= op->start;
+    if (op->kind == IR_CONCAT && a == 1) sub.lo[op->axis] += op->arg[0]->shape.d[op->axis];
+    int64_t one = 1, sst[IR_MAXRANK];
+    dense_strides(&ob->box, rank, sst);
+    int dsrc = rank ? mem_dsr(p, opbuf[a], 0, rank, ob->box.n, sst) : mem_dsr(p, opbuf[a], 0, 1, &one, &one);
+    emit(p, OP_FMOV, sub_dsr(p, tile, &sub), dsrc, 0, 0);
+  }
 }
 
 /* Body of a reduction core: reduce the tile into an f32 accumulator, fold
@@ -214,7 +260,10 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   if (op->kind != IR_INPUT)
     for (int a = 0; a < op->nargs; a++) {
       Box nb;
-      if (!map_need(op, a, cx, cy, &nb)) die("lower: core (%d,%d) of %%%s needs nothing", x, y, op->name);
+      if (!map_need(op, a, cx, cy, &nb)) {
+        if (op->kind == IR_CONCAT) continue; /* this core's tile lies in the other operand */
+        die("lower: core (%d,%d) of %%%s needs nothing", x, y, op->name);
+      }
       if (a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL) {
         opbuf[1] = opbuf[0]; /* the same value twice: one buffer (route sends it once) */
         continue;
@@ -258,10 +307,25 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   int jmp_body = -1;
   if (in.n) emit(&p, OP_TERM, 0, 0, 0, 0);
   /* DATA tasks */
+  typedef struct Copy { int arg, stage; Box part; } Copy;
+  VEC(Copy) copies = {0};
   for (int i = 0; i < in.n; i++) {
     IrNet *n = in.v[i];
     p.task.v[data_tasks.v[i]].pc = p.code.n;
-    int dst = sub_dsr(&p, opbuf[in_arg.v[i]], &n->box);
+    int a = in_arg.v[i];
+    ViewMap vm;
+    const IrOp *root = map_root(op->arg[a], &vm);
+    Box need = map_view_box(&vm, &p.buf.v[opbuf[a]].box), part;
+    int dst;
+    if (!box_intersect(&need, &n->box, root->shape.rank, &part)) die("lower: net %d brings nothing to (%d,%d)", n->id, x, y);
+    if (box_eq(&part, &n->box, root->shape.rank)) {
+      dst = view_dsr(&p, opbuf[a], op->arg[a], &n->box);
+    } else { /* more than this core needs: stage it, copy the part out in the body */
+      int st = add_buf(&p, BUF_STAGE, (IrOp *)root, &n->box, root->dt);
+      dst = sub_dsr(&p, st, &n->box);
+      Copy c = {a, st, part};
+      VEC_PUSH(copies, c);
+    }
     int src = fab_dsr(&p, DSR_FABIN, n->dt, n->color, box_count(&n->box, n->src->shape.rank));
     emit(&p, OP_FMOV, dst, src, 0, ISA_ASYNC | ISA_ACTIVATE | (t_done << 8));
     emit(&p, OP_TERM, 0, 0, 0, 0);
@@ -277,6 +341,11 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   }
   int body = p.code.n;
   if (jmp_body >= 0) p.code.v[jmp_body].imm = body;
+  for (int i = 0; i < copies.n; i++) {
+    const Copy *c = &copies.v[i];
+    emit(&p, OP_FMOV, view_dsr(&p, opbuf[c->arg], op->arg[c->arg], &c->part), sub_dsr(&p, c->stage, &c->part), 0, 0);
+  }
+  VEC_FREE(copies);
 
   int tile = -1;
   if (op->kind == IR_INPUT) {
@@ -317,6 +386,9 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         emit(&p, OP_FMOV, t2, acc2, 0, 0);
       }
     }
+  } else if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT) {
+    tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
+    lower_move(&p, op, tile, opbuf);
   } else if (ir_is_reduction(op)) {
     tile = lower_reduction(&p, op, cx, cy, opbuf[0], psum_in, psum_out);
   } else {

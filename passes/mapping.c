@@ -58,6 +58,43 @@ void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
   map_chunk(N, op->place.w, cx, n0, nn);
 }
 
+const IrOp *map_root(const IrOp *v, ViewMap *m) {
+  ViewMap vm;
+  vm.rank = v->shape.rank;
+  for (int k = 0; k < IR_MAXRANK; k++) {
+    vm.perm[k] = k;
+    vm.off[k] = 0;
+  }
+  while (ir_is_view_kind(v) && !v->placed) {
+    /* compose: view index -> index in v's source */
+    if (v->kind == IR_SLICE) {
+      /* t[a] = s[a] + start: the offset of source axis a grows */
+      ViewMap nm = vm;
+      nm.off[v->axis] += v->start;
+      vm = nm;
+    } else if (v->shape.rank == 2) {
+      /* t[j] = s[1 - j]: flip the permutation and swap the offsets */
+      ViewMap nm = vm;
+      for (int k = 0; k < vm.rank; k++) nm.perm[k] = 1 - vm.perm[k];
+      nm.off[0] = vm.off[1];
+      nm.off[1] = vm.off[0];
+      vm = nm;
+    }
+    v = v->arg[0];
+  }
+  if (m) *m = vm;
+  return v;
+}
+
+Box map_view_box(const ViewMap *m, const Box *b) {
+  Box r = {0};
+  for (int k = 0; k < m->rank; k++) {
+    r.lo[m->perm[k]] = b->lo[k] + m->off[m->perm[k]];
+    r.n[m->perm[k]] = b->n[k];
+  }
+  return r;
+}
+
 bool map_reduces_cols(const IrOp *op) { return op->arg[0]->shape.rank == 1 || op->axis == 1; }
 
 int64_t map_reduce_acc(const IrOp *op, int cx, int cy, Box *out) {
@@ -141,6 +178,30 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
     map_chunk(C, op->place.w, cx, &c0, &cn);
     if (rn <= 0 || cn <= 0) return false;
     *out = box_from_matrix(&a->shape, r0, rn, c0, cn);
+    return true;
+  }
+  if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT) {
+    Box o;
+    if (!map_held(op, cx, cy, &o)) return false;
+    b = o;
+    if (op->kind == IR_TRANSPOSE && op->shape.rank == 2) {
+      b.lo[0] = o.lo[1];
+      b.n[0] = o.n[1];
+      b.lo[1] = o.lo[0];
+      b.n[1] = o.n[0];
+    } else if (op->kind == IR_SLICE) {
+      b.lo[op->axis] += op->start;
+    } else if (op->kind == IR_CONCAT) {
+      int64_t da = op->arg[0]->shape.d[op->axis];
+      int64_t lo = o.lo[op->axis], hi = lo + o.n[op->axis];
+      int64_t rlo = argi == 0 ? 0 : da, rhi = argi == 0 ? da : op->shape.d[op->axis];
+      if (lo < rlo) lo = rlo;
+      if (hi > rhi) hi = rhi;
+      if (hi <= lo) return false;
+      b.lo[op->axis] = lo - rlo;
+      b.n[op->axis] = hi - lo;
+    }
+    *out = b;
     return true;
   }
   /* Elementwise: the output tile, mapped through NumPy broadcasting

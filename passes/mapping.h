@@ -44,6 +44,15 @@ bool map_reduces_cols(const IrOp *op);
  * reducing columns, its columns when reducing rows), and the output box it
  * accumulates (in the output's index space). */
 int64_t map_reduce_acc(const IrOp *op, int cx, int cy, Box *out);
+/* Views. A SLICE or TRANSPOSE that no output names is a view: it is not
+ * placed, and its users receive the boxes they need straight from the cores
+ * of the value under it (its root). ViewMap takes view indices to root
+ * indices: root[perm[k]] = view[k] + off[perm[k]]. */
+typedef struct ViewMap { int rank; int perm[IR_MAXRANK]; int64_t off[IR_MAXRANK]; } ViewMap;
+/* Follow views down from v; returns the root and (if m) the composed map. */
+const IrOp *map_root(const IrOp *v, ViewMap *m);
+/* A box in view space -> the box in root space. */
+Box map_view_box(const ViewMap *m, const Box *b);
 /* Per-core tile shape of the value held by (cx,cy) as a matrix box:
  * rows/cols of the box in matrix view. */
 void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn);

@@ -24,6 +24,8 @@
  *     be given a rectangle inside it is an error naming the op and the need.
  * PARAM ops are never placed: their slices are preloaded into the SRAM of
  * the cores that use them. OUTPUT ops name a value; they are not placed.
+ * SLICE and TRANSPOSE are views unless an output names them: not placed;
+ * their users read the boxes they need from the cores under them.
  */
 #include "ir/diag.h"
 #include "passes/mapping.h"
@@ -61,6 +63,11 @@ bool pass_place(IrModule *m, const Target *t) {
     op->placed = false;
     op->ktile = 0;
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
+    if (ir_is_view_kind(op)) { /* a view unless an output names it */
+      bool named = false;
+      for (int j = i + 1; j < m->nops; j++) named |= m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op;
+      if (!named) continue;
+    }
     char sb[64];
     if (op->shape.rank > 2) {
       diag_error(&op->loc, "'%s' has shape %s%s: tensors of rank %d cannot be mapped yet (rank 2 at most)",

@@ -6,7 +6,10 @@
  *     which box of the operand it needs; each producer core knows which box
  *     it holds. Every non-empty intersection is a transfer (producer core,
  *     box) -> consumer core. Transfers with the same producer core and box
- *     become one multicast net, across all the value's users. Each MATMUL
+ *     become one multicast net, across all the value's users; a producer
+ *     core with more than MERGE_BOXES different boxes sends their bounding
+ *     box once to all of their users instead (each receiver stages it and
+ *     copies out its part), which keeps its router's colors. Each MATMUL
  *     also gets one PSUM net per vertically adjacent core pair of its
  *     rectangle: the partial sums flow down each column to the bottom row.
  *  2. Trees. A net's tree is the union of dimension-ordered paths from its
@@ -99,6 +102,10 @@ static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrCoord from, Box 
   return n;
 }
 
+/* More distinct boxes than this from one producer core are sent as one
+ * bounding box, multicast to all their users. */
+#define MERGE_BOXES 2
+
 static bool has_core(const DestVec *d, int x, int y) {
   for (int i = 0; i < d->n; i++)
     if (d->v[i].x == x && d->v[i].y == y) return true;
@@ -121,13 +128,15 @@ static void build_value_nets(IrModule *m, IrOp *v) {
         IrOp *op = m->ops[i];
         if (!op->placed || op->kind == IR_INPUT) continue;
         for (int argi = 0; argi < op->nargs; argi++) {
-          if (op->arg[argi] != v) continue;
-          if (argi == 1 && op->arg[0] == v && op->kind != IR_MATMUL) continue; /* x * x: one stream */
+          ViewMap vm;
+          if (map_root(op->arg[argi], &vm) != v) continue;
+          if (argi == 1 && op->arg[0] == op->arg[1] && op->kind != IR_MATMUL) continue; /* x * x: one stream */
           const Rect *cr = &op->place;
           for (int cy = 0; cy < cr->h; cy++)
             for (int cx = 0; cx < cr->w; cx++) {
               Box nb, ov;
               if (!map_need(op, argi, cx, cy, &nb)) continue;
+              nb = map_view_box(&vm, &nb); /* through views, into v's index space */
               if (!box_intersect(&hb, &nb, v->shape.rank, &ov)) continue;
               IrDest d = {cr->x + cx, cr->y + cy, op, argi};
               int j;
@@ -142,9 +151,45 @@ static void build_value_nets(IrModule *m, IrOp *v) {
             }
         }
       }
-      for (int j = 0; j < boxes.n; j++) {
-        new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], v->dt, dsts.v[j].v, dsts.v[j].n);
-        VEC_FREE(dsts.v[j]);
+      if (boxes.n > MERGE_BOXES) {
+        /* Many different boxes from one core cost one color each at its
+         * router: send the bounding box once instead, to every user; each
+         * receiver stages it and keeps its part (passes/lower.c). */
+        Box u = boxes.v[0];
+        int r = v->shape.rank;
+        for (int j = 1; j < boxes.n; j++)
+          for (int k = 0; k < r; k++) {
+            int64_t lo = u.lo[k] < boxes.v[j].lo[k] ? u.lo[k] : boxes.v[j].lo[k];
+            int64_t hi = u.lo[k] + u.n[k], hj = boxes.v[j].lo[k] + boxes.v[j].n[k];
+            if (hj > hi) hi = hj;
+            u.lo[k] = lo;
+            u.n[k] = hi - lo;
+          }
+        VEC(DestVec) merged = {0};
+        for (int j = 0; j < boxes.n; j++)
+          for (int d = 0; d < dsts.v[j].n; d++) {
+            IrDest dd = dsts.v[j].v[d];
+            int t;
+            for (t = 0; t < merged.n; t++)
+              if (!has_core(&merged.v[t], dd.x, dd.y)) break;
+            if (t == merged.n) {
+              DestVec empty = {0};
+              VEC_PUSH(merged, empty);
+            }
+            VEC_PUSH(merged.v[t], dd);
+          }
+        for (int t = 0; t < merged.n; t++) {
+          new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, u, v->dt, merged.v[t].v, merged.v[t].n);
+          VEC_FREE(merged.v[t]);
+        }
+        VEC_FREE(merged);
+        for (int j = 0; j < boxes.n; j++) VEC_FREE(dsts.v[j]);
+      } else {
+        for (int j = 0; j < boxes.n; j++) {
+          new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], v->dt, dsts.v[j].v,
+                  dsts.v[j].n);
+          VEC_FREE(dsts.v[j]);
+        }
       }
       VEC_FREE(boxes);
       VEC_FREE(dsts);
