@@ -4,7 +4,7 @@
 #define WSEC_AST_H
 #include "ir/ir.h"
 
-typedef enum { E_NAME, E_NUM, E_BIN, E_NEG, E_CALL, E_LIST } ExprKind;
+typedef enum { E_NAME, E_NUM, E_BIN, E_NEG, E_CALL, E_LIST, E_INDEX } ExprKind;
 typedef struct Expr {
   ExprKind kind;
   int op;              /* E_BIN: '+', '-', '*', '@' */
@@ -27,8 +27,18 @@ typedef struct IArg {
   struct IArg *next;
 } IArg;
 
-typedef enum { S_INPUT, S_PARAM, S_LET, S_OUTPUT } StmtKind;
-typedef struct TypeSpec { const char *dtype; SrcLoc dloc; int rank; int64_t d[8]; SrcLoc dimloc[8]; SrcLoc loc; bool bad; } TypeSpec;
+typedef enum { S_INPUT, S_PARAM, S_LET, S_OUTPUT, S_DEF } StmtKind;
+typedef struct TypeSpec {
+  const char *dtype;   /* "f32", "f16", or "index" (def parameters) */
+  SrcLoc dloc;
+  int rank;
+  int64_t d[8];
+  const char *dname[8]; /* a named dimension (def parameters): S, H ... */
+  SrcLoc dimloc[8];
+  SrcLoc loc;
+  bool bad;
+} TypeSpec;
+typedef struct DParam { const char *name; SrcLoc loc; TypeSpec type; struct DParam *next; } DParam;
 typedef struct Stmt {
   StmtKind kind;
   const char *name;
@@ -38,6 +48,10 @@ typedef struct Stmt {
   SrcLoc iloc;
   IArg *iargs;
   Expr *e;
+  int64_t count;       /* S_PARAM: array size (param w[12] : ...), 0 for one */
+  DParam *params;      /* S_DEF */
+  TypeSpec ret;        /* S_DEF: the result type */
+  struct Stmt *body;   /* S_DEF: its lets */
   struct Stmt *next;
 } Stmt;
 

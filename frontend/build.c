@@ -17,10 +17,28 @@
 #include "frontend/ast.h"
 #include "frontend/wdl.h"
 #include "ir/diag.h"
+#include "passes/passes.h"
 #include "wdl.tab.h"
 #include "wdl.lex.h"
 
-typedef struct Sym { const char *name; SrcLoc loc; IrOp *op; const Stmt *st; } Sym;
+typedef struct Sym {
+  const char *name;
+  SrcLoc loc;
+  IrOp *op;
+  const Stmt *st;
+  IrOp **arr;     /* a param array: arr[0..narr) */
+  int64_t narr;
+} Sym;
+
+/* The environment of an inlined def: its parameters and lets, its index
+ * variables and the values its named dimensions took at this call. */
+typedef struct Binding { const char *name; IrOp *op; int64_t val; } Binding;
+typedef struct Env {
+  VEC(Binding) vals;   /* tensors */
+  VEC(Binding) idx;    /* index parameters */
+  VEC(Binding) dims;   /* named dimensions */
+  const Stmt *def;
+} Env;
 
 typedef struct Build {
   IrModule *m;
@@ -28,8 +46,13 @@ typedef struct Build {
   VEC(Sym) syms;
   int ntemp;
   int errors;
+  Env *env;       /* inside an inlined def, else NULL */
+  int ninline;    /* inlined calls so far (names their lets) */
+  int depth;      /* nesting of inlined calls */
   const char *wdl_path;
 } Build;
+
+static IrOp *typed(Build *b, IrOp *op);
 
 static Sym *lookup(Build *b, const char *name) {
   for (int i = 0; i < b->syms.n; i++)
@@ -96,12 +119,15 @@ static const char *func_list(void) {
 /* ---- calls ---- */
 
 static IrOp *mk(Build *b, IrOpKind k, IrOp *x, IrOp *y, SrcLoc loc) {
+  if (!x || (ir_ops[k].nargs > 1 && !y)) return NULL;
   IrOp *op = ir_add_op(b->m, k, temp_name(b));
   op->arg[0] = x;
   op->arg[1] = y;
   op->loc = loc;
   return op;
 }
+/* mk for ops whose attributes are already set by the caller: type it */
+#define MK(...) typed(b, mk(b, __VA_ARGS__))
 static IrOp *mk_const(Build *b, double v, SrcLoc loc) {
   IrOp *op = ir_add_op(b->m, IR_CONST, temp_name(b));
   op->init = INIT_FULL;
@@ -111,9 +137,10 @@ static IrOp *mk_const(Build *b, double v, SrcLoc loc) {
 }
 static IrOp *mk_reduce(Build *b, IrOpKind k, IrOp *x, int axis, bool keep, SrcLoc loc) {
   IrOp *op = mk(b, k, x, NULL, loc);
+  if (!op) return NULL;
   op->axis = axis;
   op->keepdims = keep;
-  return op;
+  return typed(b, op);
 }
 
 /* A compile-time number: NUMBER or -NUMBER. */
@@ -189,6 +216,166 @@ static bool call_options(Build *b, const Expr *e, const CallArgs *c, const char 
   return ok;
 }
 
+static const Stmt *find_def(Build *b, const char *name);
+
+/* Check v against a declared type, binding its named dimensions in env. */
+static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcLoc *at, const char *what) {
+  if (!v->typed) return false; /* reported already */
+  char sb[96];
+  DType dt = !strcmp(t->dtype, "f16") ? DT_F16 : DT_F32;
+  bool ok = v->dt == dt && v->shape.rank == t->rank;
+  for (int k = 0; ok && k < t->rank; k++) {
+    if (!t->dname[k]) {
+      ok = v->shape.d[k] == t->d[k];
+      continue;
+    }
+    int j;
+    for (j = 0; j < env->dims.n; j++)
+      if (!strcmp(env->dims.v[j].name, t->dname[k])) break;
+    if (j == env->dims.n) {
+      Binding bd = {t->dname[k], NULL, v->shape.d[k]};
+      VEC_PUSH(env->dims, bd);
+    } else if (env->dims.v[j].val != v->shape.d[k]) {
+      err(b, at, "%s is %s%s, but %s = %lld from an earlier argument", what, ir_dtype_name(v->dt),
+          shape_str(&v->shape, sb, sizeof sb), t->dname[k], (long long)env->dims.v[j].val);
+      return false;
+    }
+  }
+  if (!ok) {
+    char want[128];
+    int o = snprintf(want, sizeof want, "%s[", t->dtype);
+    for (int k = 0; k < t->rank; k++) {
+      if (t->dname[k]) o += snprintf(want + o, sizeof want - (size_t)o, "%s%s", k ? ", " : "", t->dname[k]);
+      else o += snprintf(want + o, sizeof want - (size_t)o, "%s%lld", k ? ", " : "", (long long)t->d[k]);
+    }
+    snprintf(want + o, sizeof want - (size_t)o, "]");
+    err(b, at, "%s is %s%s but the def takes %s", what, ir_dtype_name(v->dt), shape_str(&v->shape, sb, sizeof sb), want);
+  }
+  return ok;
+}
+
+/* Inline def `d` with the given arguments (tensors in ops[], indices in
+ * idx[]); check every argument's type against the parameter's, binding the
+ * named dimensions, and the result against the declared result type. */
+static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx, SrcLoc call) {
+  if (b->depth > 64) {
+    err(b, &call, "def '%s' calls itself (through %d nested calls); defs cannot recurse", d->name, b->depth);
+    return NULL;
+  }
+  Env env;
+  memset(&env, 0, sizeof env);
+  env.def = d;
+  bool ok = true;
+  int i = 0;
+  for (const DParam *pa = d->params; pa; pa = pa->next, i++) {
+    if (pa->type.rank < 0) {
+      Binding bd = {pa->name, NULL, idx[i]};
+      VEC_PUSH(env.idx, bd);
+      continue;
+    }
+    char what[96];
+    snprintf(what, sizeof what, "argument %d of %s() ('%s')", i + 1, d->name, pa->name);
+    if (!bind_type(b, &env, &pa->type, ops[i], &call, what)) {
+      diag_note(&pa->loc, "'%s' is declared here", pa->name);
+      ok = false;
+      continue;
+    }
+    Binding bd = {pa->name, ops[i], 0};
+    VEC_PUSH(env.vals, bd);
+  }
+  IrOp *ret = NULL;
+  if (ok) {
+    Env *saved = b->env;
+    b->env = &env;
+    b->depth++;
+    int call_no = b->ninline++;
+    for (const Stmt *st = d->body; st && ok; st = st->next) {
+      int before = b->m->nops;
+      IrOp *v = lower_expr(b, st->e);
+      if (!v) {
+        ok = false;
+        break;
+      }
+      if (b->m->nops > before && !ir_is_preloaded(v)) v->name = arena_printf(&b->m->arena, "%s$%d", st->name, call_no);
+      Binding bd = {st->name, v, 0};
+      VEC_PUSH(env.vals, bd);
+    }
+    if (ok) ret = lower_expr(b, d->e);
+    b->depth--;
+    b->env = saved;
+    if (ret && !bind_type(b, &env, &d->ret, ret, &call, "the result")) {
+      diag_note(&d->ret.loc, "%s() is declared to return this", d->name);
+      ret = NULL;
+    }
+  }
+  VEC_FREE(env.vals);
+  VEC_FREE(env.idx);
+  VEC_FREE(env.dims);
+  return ret;
+}
+
+static IrOp *call_def(Build *b, const Expr *e, const Stmt *d, const CallArgs *c) {
+  int np = 0;
+  for (const DParam *pa = d->params; pa; pa = pa->next) np++;
+  if (c->nnamed || c->npos != np || np > 8) {
+    err(b, &e->loc, "%s() takes %d argument%s, got %d", d->name, np, np == 1 ? "" : "s", c->npos + c->nnamed);
+    diag_note(&d->nloc, "%s is defined here", d->name);
+    return NULL;
+  }
+  IrOp *ops[8] = {0};
+  int64_t idx[8] = {0};
+  bool ok = true;
+  int i = 0;
+  for (const DParam *pa = d->params; pa; pa = pa->next, i++) {
+    if (pa->type.rank >= 0) {
+      ops[i] = lower_expr(b, c->pos[i]);
+      ok &= ops[i] != NULL;
+      continue;
+    }
+    double v;
+    const Expr *a = c->pos[i];
+    bool found = false;
+    if (const_num(a, &v) && v == (double)(int64_t)v) {
+      idx[i] = (int64_t)v;
+      found = true;
+    } else if (a->kind == E_NAME && b->env) {
+      for (int j = 0; j < b->env->idx.n; j++)
+        if (!strcmp(b->env->idx.v[j].name, a->name)) {
+          idx[i] = b->env->idx.v[j].val;
+          found = true;
+        }
+    }
+    if (!found) {
+      err(b, &a->loc, "argument %d of %s() ('%s') is an index: give a whole number", i + 1, d->name, pa->name);
+      ok = false;
+    }
+  }
+  return ok ? inline_def(b, d, ops, idx, e->loc) : NULL;
+}
+
+/* repeat(f, x, N) = f(... f(f(x, 0), 1) ..., N-1): a stack of N layers. */
+static IrOp *call_repeat(Build *b, const Expr *e, const CallArgs *c) {
+  double n;
+  const Stmt *d = c->npos == 3 && c->pos[0]->kind == E_NAME ? find_def(b, c->pos[0]->name) : NULL;
+  if (!d || c->nnamed || !const_num(c->pos[2], &n) || n < 1 || n != (double)(int64_t)n) {
+    err(b, &e->loc, "repeat() takes a def, a start value and a count: repeat(layer, x, 12)");
+    return NULL;
+  }
+  const DParam *p0 = d->params, *p1 = p0 ? p0->next : NULL;
+  if (!p0 || !p1 || p1->next || p0->type.rank < 0 || p1->type.rank >= 0) {
+    err(b, &c->pos[0]->loc, "repeat() needs a def of (tensor, index), like def layer(h: f16[S, H], i: index) -> f16[S, H]");
+    diag_note(&d->nloc, "%s is defined here", d->name);
+    return NULL;
+  }
+  IrOp *h = lower_expr(b, c->pos[1]);
+  for (int64_t i = 0; h && i < (int64_t)n; i++) {
+    IrOp *ops[2] = {h, NULL};
+    int64_t idx[2] = {0, i};
+    h = inline_def(b, d, ops, idx, e->loc);
+  }
+  return h;
+}
+
 static IrOp *lower_call(Build *b, const Expr *e) {
   CallArgs c = {{0}, 0, {0}, 0};
   for (const ExprList *a = e->args; a; a = a->next) {
@@ -199,6 +386,9 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   bool keep = false;
   double eps = 1e-5;
   const char *f = e->name;
+  const Stmt *d = find_def(b, f);
+  if (d) return call_def(b, e, d, &c);
+  if (!strcmp(f, "repeat")) return call_repeat(b, e, &c);
   bool reduce = !strcmp(f, "sum") || !strcmp(f, "mean") || (!strcmp(f, "max") && (c.nnamed || c.npos == 1));
   if (reduce) {
     if (c.npos != 1) {
@@ -221,9 +411,9 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     IrOp *x = lower_expr(b, c.pos[0]);
     if (!x) return NULL;
     IrOp *m = mk_reduce(b, IR_RMAX, x, axis, true, e->loc);
-    IrOp *ex = mk(b, IR_EXP, mk(b, IR_SUB, x, m, e->loc), NULL, e->loc);
+    IrOp *ex = MK(IR_EXP, MK(IR_SUB, x, m, e->loc), NULL, e->loc);
     IrOp *s = mk_reduce(b, IR_SUM, ex, axis, true, e->loc);
-    return mk(b, IR_DIV, ex, s, e->loc);
+    return MK(IR_DIV, ex, s, e->loc);
   }
   if (!strcmp(f, "layernorm")) {
     /* (x - mean) * rsqrt(var + eps) * gamma + beta, along axis */
@@ -235,10 +425,10 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     IrOp *x = lower_expr(b, c.pos[0]), *g = lower_expr(b, c.pos[1]), *be = lower_expr(b, c.pos[2]);
     if (!x || !g || !be) return NULL;
     IrOp *mu = mk_reduce(b, IR_MEAN, x, axis, true, e->loc);
-    IrOp *d = mk(b, IR_SUB, x, mu, e->loc);
-    IrOp *var = mk_reduce(b, IR_MEAN, mk(b, IR_MUL, d, d, e->loc), axis, true, e->loc);
-    IrOp *inv = mk(b, IR_RSQRT, mk(b, IR_ADD, var, mk_const(b, eps, e->loc), e->loc), NULL, e->loc);
-    return mk(b, IR_ADD, mk(b, IR_MUL, mk(b, IR_MUL, d, inv, e->loc), g, e->loc), be, e->loc);
+    IrOp *d = MK(IR_SUB, x, mu, e->loc);
+    IrOp *var = mk_reduce(b, IR_MEAN, MK(IR_MUL, d, d, e->loc), axis, true, e->loc);
+    IrOp *inv = MK(IR_RSQRT, MK(IR_ADD, var, mk_const(b, eps, e->loc), e->loc), NULL, e->loc);
+    return MK(IR_ADD, MK(IR_MUL, MK(IR_MUL, d, inv, e->loc), g, e->loc), be, e->loc);
   }
   if (!strcmp(f, "transpose")) {
     if (c.npos != 1) {
@@ -258,7 +448,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
       }
     }
     IrOp *x = lower_expr(b, c.pos[0]);
-    return x ? mk(b, IR_TRANSPOSE, x, NULL, e->loc) : NULL;
+    return MK(IR_TRANSPOSE, x, NULL, e->loc);
   }
   if (!strcmp(f, "slice")) {
     if (c.npos != 1) {
@@ -288,7 +478,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     op->axis = (int)v[0];
     op->start = v[1];
     op->end = v[2];
-    return op;
+    return typed(b, op);
   }
   if (!strcmp(f, "concat")) {
     if (c.npos != 1 || c.pos[0]->kind != E_LIST || !c.pos[0]->args || !c.pos[0]->args->next) {
@@ -307,6 +497,8 @@ static IrOp *lower_call(Build *b, const Expr *e) {
       if (ok && acc) {
         acc = mk(b, IR_CONCAT, acc, x, e->loc);
         acc->axis = axis;
+        acc = typed(b, acc);
+        ok = acc != NULL;
       } else if (ok) {
         acc = x;
       }
@@ -365,12 +557,35 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   if (!ok) return NULL;
   IrOp *op = mk(b, fn->kind, args[0], args[1], e->loc);
   op->dt = cast_to;
-  return op;
+  return typed(b, op);
+}
+
+static const Stmt *find_def(Build *b, const char *name) {
+  for (const Stmt *st = b->ctx->head; st; st = st->next)
+    if (st->kind == S_DEF && !strcmp(st->name, name)) return st;
+  return NULL;
 }
 
 static IrOp *name_ref(Build *b, const Expr *e) {
+  if (b->env) {
+    for (int i = b->env->vals.n - 1; i >= 0; i--)
+      if (!strcmp(b->env->vals.v[i].name, e->name)) return b->env->vals.v[i].op;
+    for (int i = 0; i < b->env->idx.n; i++)
+      if (!strcmp(b->env->idx.v[i].name, e->name)) {
+        err(b, &e->loc, "'%s' is an index; use it to pick from a param array, like w[%s]", e->name, e->name);
+        return NULL;
+      }
+  }
   Sym *s = lookup(b, e->name);
+  if (s && s->arr) {
+    err(b, &e->loc, "'%s' is an array of %lld params; pick one with %s[i]", e->name, (long long)s->narr, e->name);
+    return NULL;
+  }
   if (s) return s->op;
+  if (b->env) {
+    err(b, &e->loc, "unknown name '%s' in def '%s'", e->name, b->env->def->name);
+    return NULL;
+  }
   /* defined later? */
   for (const Stmt *st = b->ctx->head; st; st = st->next)
     if (st->name && !strcmp(st->name, e->name)) {
@@ -399,6 +614,20 @@ static IrOp *name_ref(Build *b, const Expr *e) {
 }
 
 static IrOp *lower_call(Build *b, const Expr *e);
+static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcLoc *at, const char *what);
+
+/* Type a freshly built op now (the rules of pass_infer), so that the
+ * shapes at a def's call site can be checked. */
+static IrOp *typed(Build *b, IrOp *op) {
+  if (!op) return NULL;
+  for (int i = 0; i < op->nargs; i++)
+    if (!op->arg[i]->typed && op->arg[i]->kind != IR_CONST) return NULL;
+  if (!pass_type_op(op)) {
+    b->errors++;
+    return NULL;
+  }
+  return op;
+}
 
 static IrOp *lower_expr(Build *b, const Expr *e) {
   switch (e->kind) {
@@ -416,7 +645,7 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
     IrOp *op = ir_add_op(b->m, IR_NEG, temp_name(b));
     op->arg[0] = a;
     op->loc = e->loc;
-    return op;
+    return typed(b, op);
   }
   case E_BIN: {
     IrOp *l = lower_expr(b, e->l), *r = lower_expr(b, e->r);
@@ -426,12 +655,41 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
     op->arg[0] = l;
     op->arg[1] = r;
     op->loc = e->loc;
-    return op;
+    return typed(b, op);
   }
   case E_CALL: return lower_call(b, e);
   case E_LIST:
     err(b, &e->loc, "a list [...] can only be an argument (concat([a, b], axis=0), perm=[1, 0])");
     return NULL;
+  case E_INDEX: {
+    Sym *s = lookup(b, e->name);
+    if (!s || !s->arr) {
+      err(b, &e->loc, "'%s' is not a param array (declare one with: param %s[N] : TYPE = INIT;)", e->name, e->name);
+      return NULL;
+    }
+    int64_t k = -1;
+    bool have = false;
+    double v;
+    if (const_num(e->l, &v) && v == (double)(int64_t)v) {
+      k = (int64_t)v;
+      have = true;
+    } else if (e->l->kind == E_NAME && b->env) {
+      for (int i = 0; i < b->env->idx.n; i++)
+        if (!strcmp(b->env->idx.v[i].name, e->l->name)) {
+          k = b->env->idx.v[i].val;
+          have = true;
+        }
+    }
+    if (!have) {
+      err(b, &e->l->loc, "an index must be a whole number or an index parameter of the def");
+      return NULL;
+    }
+    if (k < 0 || k >= s->narr) {
+      err(b, &e->loc, "index %lld is out of range for %s[%lld]", (long long)k, e->name, (long long)s->narr);
+      return NULL;
+    }
+    return s->arr[k];
+  }
   }
   return NULL;
 }
@@ -450,6 +708,11 @@ static bool check_type(Build *b, const TypeSpec *t, DType *dt, Shape *s) {
     return false;
   }
   s->rank = t->rank;
+  for (int i = 0; i < t->rank; i++)
+    if (t->dname[i]) {
+      err(b, &t->dimloc[i], "named dimensions ('%s') are only for def parameters; give a number", t->dname[i]);
+      return false;
+    }
   for (int i = 0; i < t->rank; i++) {
     s->d[i] = t->d[i];
     if (t->d[i] < 1 || t->d[i] > 1000000000) {
@@ -534,11 +797,12 @@ static bool check_init(Build *b, const Stmt *st, IrOp *op) {
 }
 
 static void define(Build *b, const Stmt *st, IrOp *op) {
-  Sym s = {st->name, st->nloc, op, st};
+  Sym s = {st->name, st->nloc, op, st, NULL, 0};
   VEC_PUSH(b->syms, s);
 }
 
 static bool redefined(Build *b, const Stmt *st) {
+  if (st->kind == S_DEF) return false;
   Sym *s = lookup(b, st->name);
   if (!s) return false;
   err(b, &st->nloc, "redefinition of '%s'", st->name);
@@ -555,18 +819,58 @@ static IrModule *build(Ctx *ctx, const char *path) {
   for (const Stmt *st = ctx->head; st; st = st->next) {
     bool dup = redefined(&b, st);
     switch (st->kind) {
+    case S_DEF: {
+      for (const Stmt *o = ctx->head; o != st; o = o->next)
+        if (o->kind == S_DEF && !strcmp(o->name, st->name)) {
+          err(&b, &st->nloc, "redefinition of def '%s'", st->name);
+          diag_note(&o->nloc, "previous definition is here");
+        }
+      for (const DParam *pa = st->params; pa; pa = pa->next)
+        if (pa->type.rank < 0 && strcmp(pa->type.dtype, "index"))
+          err(&b, &pa->type.dloc, "'%s' is not a parameter type (a tensor type like f16[S, H], or index)", pa->type.dtype);
+        else if (pa->type.rank >= 0 && strcmp(pa->type.dtype, "f32") && strcmp(pa->type.dtype, "f16"))
+          err(&b, &pa->type.dloc, "unknown dtype '%s' (WDL has f32 and f16)", pa->type.dtype);
+      break;
+    }
     case S_INPUT:
     case S_PARAM: {
       DType dt = DT_F32;
       Shape s = {0};
       bool ok = check_type(&b, &st->type, &dt, &s);
-      IrOp *op = ir_add_op(b.m, st->kind == S_INPUT ? IR_INPUT : IR_PARAM, st->name);
-      op->typed = true;
-      op->dt = dt;
-      op->shape = s;
-      op->loc = st->nloc;
-      if (st->kind == S_PARAM) ok = check_init(&b, st, op) && ok;
-      if (!dup) define(&b, st, op);
+      if (st->count < 0) {
+        err(&b, &st->nloc, "a param array needs a whole number of elements in [1, 4096]: param %s[12] : ...", st->name);
+        break;
+      }
+      int64_t n = st->count ? st->count : 1;
+      IrOp **arr = ARENA_NEW(&b.m->arena, IrOp *, n);
+      for (int64_t k = 0; k < n; k++) {
+        const char *name = st->count ? arena_printf(&b.m->arena, "%s$%lld", st->name, (long long)k) : st->name;
+        IrOp *op = ir_add_op(b.m, st->kind == S_INPUT ? IR_INPUT : IR_PARAM, name);
+        op->typed = true;
+        op->dt = dt;
+        op->shape = s;
+        op->loc = st->nloc;
+        if (st->kind == S_PARAM) ok = check_init(&b, st, op) && ok;
+        if (ok && st->count && op->init == INIT_RANDN) op->seed += (uint64_t)k; /* w[k]: seed + k */
+        if (ok && st->count && op->init == INIT_LOAD) {
+          const char *brace = strstr(op->path, "{}");
+          if (!brace) {
+            err(&b, &st->iloc, "load() of a param array needs {} in the file name, replaced by the index: load(\"w_{}.npy\")");
+            ok = false;
+          } else {
+            op->path = arena_printf(&b.m->arena, "%.*s%lld%s", (int)(brace - op->path), op->path, (long long)k, brace + 2);
+          }
+        }
+        arr[k] = op;
+        if (!ok) break;
+      }
+      if (!dup) {
+        define(&b, st, arr[0]);
+        if (st->count) {
+          b.syms.v[b.syms.n - 1].arr = arr;
+          b.syms.v[b.syms.n - 1].narr = n;
+        }
+      }
       break;
     }
     case S_LET:

@@ -67,9 +67,12 @@ static Stmt *stmt(Ctx *c, StmtKind k, const char *name, YYLTYPE nl) {
   ExprList *el;
   IArg *ia;
   TypeSpec ty;
+  DParam *dp;
+  Stmt *st;
 }
 
 %token MODEL "'model'" INPUT "'input'" PARAM "'param'" LET "'let'" OUTPUT "'output'"
+%token DEF "'def'" RETURN "'return'" ARROW "'->'"
 %token <str> IDENT "name" STRING "string"
 %token <num> NUMBER "number"
 %token BADSTRING "unterminated string" BADCHAR "invalid character"
@@ -78,6 +81,8 @@ static Stmt *stmt(Ctx *c, StmtKind k, const char *name, YYLTYPE nl) {
 %type <el> args arg
 %type <ia> iargs iarg
 %type <ty> type dims
+%type <dp> dparams dparam
+%type <st> body
 %type <num> signed
 
 %left '+' '-'
@@ -104,8 +109,32 @@ stmt
   | PARAM IDENT ':' type '=' IDENT '(' iargs ')' ';'
       { Stmt *s = stmt(ctx, S_PARAM, $2, @2); s->type = $4; s->init = $6; s->iloc = span(ctx, @6, @9);
         s->iargs = $8; add_stmt(ctx, s); }
+  | PARAM IDENT '[' NUMBER ']' ':' type '=' IDENT '(' iargs ')' ';'
+      { Stmt *s = stmt(ctx, S_PARAM, $2, @2); s->type = $7; s->init = $9; s->iloc = span(ctx, @9, @12);
+        s->iargs = $11; s->count = $4.isint && $4.v >= 1 && $4.v <= 4096 ? (int64_t)$4.v : -1; add_stmt(ctx, s); }
   | LET IDENT '=' expr ';'    { Stmt *s = stmt(ctx, S_LET, $2, @2); s->e = $4; add_stmt(ctx, s); }
+  | DEF IDENT '(' dparams ')' ARROW type '{' body RETURN expr ';' '}'
+      { Stmt *s = stmt(ctx, S_DEF, $2, @2); s->params = $4; s->ret = $7; s->body = $9; s->e = $11; add_stmt(ctx, s); }
   | OUTPUT IDENT '=' expr ';' { Stmt *s = stmt(ctx, S_OUTPUT, $2, @2); s->e = $4; add_stmt(ctx, s); }
+  ;
+
+/* def NAME '(' NAME ':' (type | 'index') , ... ')' '->' type '{' (let ...;)* return expr ';' '}' */
+dparams
+  : dparam              { $$ = $1; }
+  | dparam ',' dparams  { $1->next = $3; $$ = $1; }
+  ;
+
+dparam
+  : IDENT ':' type      { $$ = ARENA_NEW(ctx->arena, DParam, 1); $$->name = $1; $$->loc = L(ctx, @1); $$->type = $3; }
+  | IDENT ':' IDENT     { $$ = ARENA_NEW(ctx->arena, DParam, 1); $$->name = $1; $$->loc = L(ctx, @1);
+                          $$->type.dtype = $3; $$->type.dloc = L(ctx, @3); $$->type.loc = L(ctx, @3); $$->type.rank = -1; }
+  ;
+
+body
+  : %empty              { $$ = NULL; }
+  | body LET IDENT '=' expr ';'
+      { Stmt *s = stmt(ctx, S_LET, $3, @3); s->e = $5;
+        if (!$1) $$ = s; else { Stmt *t = $1; while (t->next) t = t->next; t->next = s; $$ = $1; } }
   ;
 
 /* type: DTYPE '[' dims ']' | DTYPE '[' ']' */
@@ -119,6 +148,8 @@ dims
                           if (!$1.isint || $1.v < 1 || $1.v > 1e9) $$.bad = true; }
   | dims ',' signed     { $$ = $1; if ($$.rank < 8) { $$.d[$$.rank] = (int64_t)$3.v; $$.dimloc[$$.rank] = L(ctx, @3); }
                           $$.rank++; if (!$3.isint || $3.v < 1 || $3.v > 1e9) $$.bad = true; }
+  | IDENT               { memset(&$$, 0, sizeof $$); $$.rank = 1; $$.dname[0] = $1; $$.dimloc[0] = L(ctx, @1); }
+  | dims ',' IDENT      { $$ = $1; if ($$.rank < 8) { $$.dname[$$.rank] = $3; $$.dimloc[$$.rank] = L(ctx, @3); } $$.rank++; }
   ;
 
 signed
@@ -151,6 +182,7 @@ expr
   | '-' expr %prec UMINUS { $$ = mk(ctx, E_NEG); $$->kind = E_NEG; $$->l = $2; $$->loc = L(ctx, @$); $$->oploc = L(ctx, @1); }
   | '(' expr ')'        { $$ = $2; }
   | IDENT               { $$ = mk(ctx, E_NAME); $$->kind = E_NAME; $$->name = $1; $$->loc = L(ctx, @1); }
+  | IDENT '[' expr ']'  { $$ = mk(ctx, E_INDEX); $$->kind = E_INDEX; $$->name = $1; $$->l = $3; $$->loc = L(ctx, @$); }
   | IDENT '(' args ')'  { $$ = mk(ctx, E_CALL); $$->kind = E_CALL; $$->name = $1; $$->args = $3; $$->loc = L(ctx, @$); $$->oploc = L(ctx, @1); }
   | NUMBER              { $$ = mk(ctx, E_NUM); $$->kind = E_NUM; $$->num = $1.v; $$->loc = L(ctx, @1); }
   | '[' args ']'        { $$ = mk(ctx, E_LIST); $$->kind = E_LIST; $$->args = $2; $$->loc = L(ctx, @$); }

@@ -65,7 +65,7 @@ static void expect(P *p, char c, const char *what) {
 static const char *word(P *p) {
   ws(p);
   size_t st = p->i;
-  while (isalnum((unsigned char)p->s[p->i]) || p->s[p->i] == '_') adv(p);
+  while (isalnum((unsigned char)p->s[p->i]) || p->s[p->i] == '_' || p->s[p->i] == '$') adv(p);
   if (st == p->i) perr(p, "expected a word");
   return arena_strndup(&p->m->arena, p->s + st, p->i - st);
 }
@@ -147,7 +147,7 @@ static IrOp *value(P *p) {
   expect(p, '%', "before a value name");
   size_t st = p->i;
   int col = p->col;
-  while (isalnum((unsigned char)p->s[p->i]) || p->s[p->i] == '_') adv(p);
+  while (isalnum((unsigned char)p->s[p->i]) || p->s[p->i] == '_' || p->s[p->i] == '$') adv(p);
   char name[128];
   snprintf(name, sizeof name, "%.*s", (int)(p->i - st), p->s + st);
   IrOp *op = ir_find_op(p->m, name);

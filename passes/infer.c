@@ -45,7 +45,7 @@ static void type_const(IrOp *c, DType dt) {
   c->shape.rank = 0;
 }
 
-static bool type_op(IrOp *op) {
+bool pass_type_op(IrOp *op) {
   if (op->nargs == 2) {
     IrOp *a = op->arg[0], *b = op->arg[1];
     if (a->kind == IR_CONST && b->typed) type_const(a, b->dt);
@@ -206,7 +206,7 @@ bool pass_infer(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     if (op->kind == IR_INPUT || op->kind == IR_PARAM) continue;
     if (op->kind == IR_CONST) continue; /* typed where it is used */
-    if (!type_op(op)) ok = false;
+    if (!op->typed && !pass_type_op(op)) ok = false;
     if (op->kind == IR_OUTPUT && op->typed && ir_is_preloaded(op->arg[0])) {
       if (op->arg[0]->kind == IR_PARAM)
         diag_error(&op->loc, "output '%s' is the parameter '%s'; outputs must be computed values or inputs", op->name,

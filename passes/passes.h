@@ -17,6 +17,10 @@
 #include "targets/target.h"
 
 bool pass_infer(IrModule *m, const Target *t);
+/* Type one op from its typed operands (the rules of pass_infer); reports a
+ * diagnostic and returns false on a type error. The frontend uses it to
+ * check the shapes at each call of a def. */
+bool pass_type_op(IrOp *op);
 bool pass_place(IrModule *m, const Target *t);
 bool pass_route(IrModule *m, const Target *t);
 bool pass_lower(IrModule *m, const Target *t);
