@@ -156,6 +156,38 @@ static bool const_num(const Expr *e, double *v) {
   return false;
 }
 
+/* A compile-time whole number: numbers, the def's index parameters, and
+ * + - * of those (slice(q, axis=1, start=i*64, end=i*64+64)). */
+static bool const_int(Build *b, const Expr *e, int64_t *out) {
+  double v;
+  if (const_num(e, &v)) {
+    if (v != (double)(int64_t)v) return false;
+    *out = (int64_t)v;
+    return true;
+  }
+  if (e->kind == E_NAME && b->env) {
+    for (int i = 0; i < b->env->idx.n; i++)
+      if (!strcmp(b->env->idx.v[i].name, e->name)) {
+        *out = b->env->idx.v[i].val;
+        return true;
+      }
+    return false;
+  }
+  if (e->kind == E_NEG) {
+    int64_t a;
+    if (!const_int(b, e->l, &a)) return false;
+    *out = -a;
+    return true;
+  }
+  if (e->kind == E_BIN && (e->op == '+' || e->op == '-' || e->op == '*')) {
+    int64_t a, c;
+    if (!const_int(b, e->l, &a) || !const_int(b, e->r, &c)) return false;
+    *out = e->op == '+' ? a + c : e->op == '-' ? a - c : a * c;
+    return true;
+  }
+  return false;
+}
+
 typedef struct CallArgs {
   const Expr *pos[8];
   int npos;
@@ -332,20 +364,8 @@ static IrOp *call_def(Build *b, const Expr *e, const Stmt *d, const CallArgs *c)
       ok &= ops[i] != NULL;
       continue;
     }
-    double v;
     const Expr *a = c->pos[i];
-    bool found = false;
-    if (const_num(a, &v) && v == (double)(int64_t)v) {
-      idx[i] = (int64_t)v;
-      found = true;
-    } else if (a->kind == E_NAME && b->env) {
-      for (int j = 0; j < b->env->idx.n; j++)
-        if (!strcmp(b->env->idx.v[j].name, a->name)) {
-          idx[i] = b->env->idx.v[j].val;
-          found = true;
-        }
-    }
-    if (!found) {
+    if (!const_int(b, a, &idx[i])) {
       err(b, &a->loc, "argument %d of %s() ('%s') is an index: give a whole number", i + 1, d->name, pa->name);
       ok = false;
     }
@@ -459,13 +479,11 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     static const char *const names[3] = {"axis", "start", "end"};
     for (int k = 0; k < 3; k++) {
       const ExprList *a = named(&c, names[k]);
-      double d;
-      if (!a || !const_num(a->e, &d) || d != (double)(int64_t)d) {
+      if (!a || !const_int(b, a->e, &v[k])) {
         err(b, a ? &a->e->loc : &e->loc, "slice() needs %s= as a whole number: slice(x, axis=1, start=0, end=32)",
             names[k]);
         return NULL;
       }
-      v[k] = (int64_t)d;
     }
     for (int i = 0; i < c.nnamed; i++)
       if (strcmp(c.named[i]->name, "axis") && strcmp(c.named[i]->name, "start") && strcmp(c.named[i]->name, "end")) {
@@ -668,19 +686,7 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
       return NULL;
     }
     int64_t k = -1;
-    bool have = false;
-    double v;
-    if (const_num(e->l, &v) && v == (double)(int64_t)v) {
-      k = (int64_t)v;
-      have = true;
-    } else if (e->l->kind == E_NAME && b->env) {
-      for (int i = 0; i < b->env->idx.n; i++)
-        if (!strcmp(b->env->idx.v[i].name, e->l->name)) {
-          k = b->env->idx.v[i].val;
-          have = true;
-        }
-    }
-    if (!have) {
+    if (!const_int(b, e->l, &k)) {
       err(b, &e->l->loc, "an index must be a whole number or an index parameter of the def");
       return NULL;
     }

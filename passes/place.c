@@ -15,11 +15,16 @@
  *     Then the per-core SRAM need is estimated (tiles, operand slices,
  *     accumulators and a code allowance); while it exceeds 3/4 of the core's
  *     SRAM, the side whose split shrinks the biggest buffer is doubled.
- *  2. Position. Rectangles are packed on shelves in op order: left to
- *     right from (0,0); when the next one does not fit in the grid width, a
- *     new shelf starts below the tallest rectangle of the current one. The
- *     producer -> consumer order of the canonical op list keeps data flowing
- *     east, to the next rectangle, which keeps routes short.
+ *  2. Position. Rectangles are packed in op order on a skyline: for every
+ *     column the first free row is kept; a w x h rectangle goes where its
+ *     top can be lowest (the maximum of the skyline under it), and among
+ *     those places the one nearest (in x) to the previous op. The canonical
+ *     op order puts producers before consumers, so data mostly flows to the
+ *     neighbouring rectangle, which keeps routes short; unlike shelves, tall
+ *     and short rectangles do not waste the rows between them. An op tiled
+ *     like its operand is put right below that operand when it fits, so
+ *     every tile moves straight down its own column (one net per column
+ *     rather than a whole row's worth crossing the same routers).
  *  3. The grid is the target's, or the --grid WxH limit; an op that cannot
  *     be given a rectangle inside it is an error naming the op and the need.
  * PARAM ops are never placed: their slices are preloaded into the SRAM of
@@ -27,6 +32,7 @@
  * SLICE and TRANSPOSE are views unless an output names them: not placed;
  * their users read the boxes they need from the cores under them.
  */
+#include <stdlib.h>
 #include "ir/diag.h"
 #include "passes/mapping.h"
 #include "passes/passes.h"
@@ -55,7 +61,9 @@ bool pass_place(IrModule *m, const Target *t) {
   if (m->grid_w > 0) gw = m->grid_w < gw ? m->grid_w : gw;
   if (m->grid_h > 0) gh = m->grid_h < gh ? m->grid_h : gh;
   int64_t budget = (int64_t)t->sram_bytes * 3 / 4;
-  int cur_x = 0, cur_y = 0, shelf_h = 0;
+  int *top = xcalloc((size_t)gw + 1, sizeof(int)); /* first free row per column */
+  int *win = xmalloc(sizeof(int) * ((size_t)gw + 1));
+  int prev_x = 0;
   bool ok = true;
 
   for (int i = 0; i < m->nops; i++) {
@@ -98,6 +106,7 @@ bool pass_place(IrModule *m, const Target *t) {
     /* An elementwise op takes the tiling of its first placed operand of the
      * same shape, so each core's operand tile comes from exactly one
      * producer core (a matmul's result is split over columns only). */
+    const IrOp *under = NULL; /* the operand whose tiling this op takes */
     if (op->kind != IR_MATMUL && op->kind != IR_INPUT) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
@@ -108,6 +117,7 @@ bool pass_place(IrModule *m, const Target *t) {
           h = ph;
           wmax = w;
           hmax = h;
+          under = p;
         }
         break;
       }
@@ -130,24 +140,46 @@ bool pass_place(IrModule *m, const Target *t) {
       ok = false;
       continue;
     }
-    if (cur_x + w > gw) {
-      cur_y += shelf_h;
-      cur_x = 0;
-      shelf_h = 0;
+    /* lowest top over every window of w columns: a sliding-window maximum */
+    int best_x = -1, best_y = 0, head = 0, tail = 0;
+    for (int x = 0; x < gw; x++) {
+      while (tail > head && top[win[tail - 1]] <= top[x]) tail--;
+      win[tail++] = x;
+      if (win[head] <= x - (int)w) head++;
+      int x0 = x - (int)w + 1;
+      if (x0 < 0) continue;
+      int y = top[win[head]];
+      if (best_x < 0 || y < best_y || (y == best_y && abs(x0 - prev_x) < abs(best_x - prev_x))) {
+        best_x = x0;
+        best_y = y;
+      }
     }
-    if (cur_y + h > gh) {
+    /* An op tiled like its operand goes right below it when it can: each
+     * core's tile then travels straight down its own column. */
+    if (under && under->place.x + (int)w <= gw) {
+      int y = 0;
+      for (int x = under->place.x; x < under->place.x + (int)w; x++) y = top[x] > y ? top[x] : y;
+      if (y + h <= gh) {
+        best_x = under->place.x;
+        best_y = y;
+      }
+    }
+    if (best_x < 0 || best_y + h > gh) {
+      int low = gh;
+      for (int x = 0; x < gw; x++) low = top[x] < low ? top[x] : low;
       diag_error(&op->loc,
                  "the model does not fit in the %dx%d grid: %%%s (%s %s%s) needs %lldx%lld cores and "
-                 "only rows %d..%d are left; give a larger --grid or a larger target",
+                 "no free %lld-column stretch has %lld rows left (the emptiest column has %d); give a larger --grid "
+                 "or a larger target",
                  gw, gh, op->name, ir_ops[op->kind].name, ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb),
-                 (long long)w, (long long)h, cur_y, gh - 1);
+                 (long long)w, (long long)h, (long long)w, (long long)h, gh - low);
       ok = false;
       continue;
     }
     op->placed = true;
-    op->place = (Rect){cur_x, cur_y, (int)w, (int)h};
-    cur_x += (int)w;
-    if (h > shelf_h) shelf_h = (int)h;
+    op->place = (Rect){best_x, best_y, (int)w, (int)h};
+    for (int x = best_x; x < best_x + (int)w; x++) top[x] = best_y + (int)h;
+    prev_x = best_x;
     /* Record the largest tile for the reader of the IR. */
     Box b = {0};
     for (int cy = 0, found = 0; cy < h && !found; cy++)
@@ -155,5 +187,7 @@ bool pass_place(IrModule *m, const Target *t) {
     for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
     if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[1], h);
   }
+  free(top);
+  free(win);
   return ok;
 }
