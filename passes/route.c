@@ -240,12 +240,11 @@ static int opposite(int port) {
   return PORT_R;
 }
 
+/* The hop at (x, y), added with in_port if new; NULL if it exists with
+ * another input port (the paths would not form a tree). */
 static IrHop *hop_at(HopVec *hv, int x, int y, int in_port) {
   for (int i = 0; i < hv->n; i++)
-    if (hv->v[i].x == x && hv->v[i].y == y) {
-      if (hv->v[i].in_port != in_port) die("route: tree is not a tree at (%d,%d)", x, y);
-      return &hv->v[i];
-    }
+    if (hv->v[i].x == x && hv->v[i].y == y) return hv->v[i].in_port == in_port ? &hv->v[i] : NULL;
   IrHop h = {x, y, (uint8_t)in_port, 0};
   VEC_PUSH(*hv, h);
   return &hv->v[hv->n - 1];
@@ -263,27 +262,40 @@ static int find_hop(const HopVec *hv, int x, int y) {
   return -1;
 }
 
-/* Union of dimension-ordered paths; xfirst selects XY or YX. */
-static void build_tree(const IrNet *n, bool xfirst, HopVec *hv) {
+/* Walk from (*x, *y) straight to coordinate `to` along x (horiz) or y,
+ * adding hops. False if the walk would break the tree. */
+static bool walk(HopVec *hv, int *x, int *y, int to, bool horiz) {
+  while (horiz ? *x != to : *y != to) {
+    int port = horiz ? (to > *x ? PORT_E : PORT_W) : (to > *y ? PORT_S : PORT_N);
+    hv->v[find_hop(hv, *x, *y)].out_mask |= (uint8_t)(1u << port);
+    if (port == PORT_E) (*x)++;
+    else if (port == PORT_W) (*x)--;
+    else if (port == PORT_S) (*y)++;
+    else (*y)--;
+    if (!hop_at(hv, *x, *y, opposite(port))) return false;
+  }
+  return true;
+}
+
+/* Tree shapes: each destination is reached by three straight legs,
+ *   ROW r:  y to row r, then x, then y   (r = source row: XY)
+ *   COL c:  x to column c, then y, then x (c = source column: YX)
+ * The union over the destinations is a tree when no router is entered from
+ * two sides; build_tree returns false otherwise. */
+typedef struct Shape2 { bool via_row; int at; } Shape2;
+
+static bool build_tree(const IrNet *n, Shape2 s, HopVec *hv) {
   hv->n = 0;
   hop_at(hv, n->from.x, n->from.y, PORT_R);
   for (int d = 0; d < n->ndst; d++) {
     int x = n->from.x, y = n->from.y;
     IrDest t = n->to[d];
-    for (int leg = 0; leg < 2; leg++) {
-      bool horiz = (leg == 0) == xfirst;
-      while (horiz ? x != t.x : y != t.y) {
-        int port = horiz ? (t.x > x ? PORT_E : PORT_W) : (t.y > y ? PORT_S : PORT_N);
-        hv->v[find_hop(hv, x, y)].out_mask |= (uint8_t)(1u << port);
-        if (port == PORT_E) x++;
-        else if (port == PORT_W) x--;
-        else if (port == PORT_S) y++;
-        else y--;
-        hop_at(hv, x, y, opposite(port));
-      }
-    }
+    bool ok = s.via_row ? walk(hv, &x, &y, s.at, false) && walk(hv, &x, &y, t.x, true) && walk(hv, &x, &y, t.y, false)
+                        : walk(hv, &x, &y, s.at, true) && walk(hv, &x, &y, t.y, false) && walk(hv, &x, &y, t.x, true);
+    if (!ok) return false;
     hv->v[find_hop(hv, x, y)].out_mask |= 1u << PORT_R;
   }
+  return true;
 }
 
 static const char *net_desc(const IrNet *n, char *buf, size_t len) {
@@ -365,7 +377,11 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *hv,
   fprintf(stderr, "  hint: a target with more colors, or a larger --grid, leaves room\n");
 }
 
+/* How far a detour may stray from the source's row or column. */
+#define DETOUR 3
+
 bool pass_route(IrModule *m, const Target *t) {
+  int gw = (int)t->grid_w, gh = (int)t->grid_h;
   /* Nets are rebuilt from scratch: the pass is a function of the placement. */
   m->nnets = 0;
   for (int i = 0; i < m->nops; i++) {
@@ -381,21 +397,32 @@ bool pass_route(IrModule *m, const Target *t) {
   bool ok = true;
   for (int i = 0; i < m->nnets && ok; i++) {
     IrNet *n = m->nets[i];
-    build_tree(n, true, &hv);
-    build_tree(n, false, &alt);
-    /* Prefer the tree through less-loaded routers (XY on a tie). */
+    /* XY or YX, whichever runs through less-loaded routers (XY on a tie)
+     * and has a free color; if neither has one, detours through nearby
+     * rows and columns are tried in a fixed order (deterministic). */
+    build_tree(n, (Shape2){true, n->from.y}, &hv);
+    build_tree(n, (Shape2){false, n->from.x}, &alt);
     if (tree_load(&rm, &alt, ncolors) < tree_load(&rm, &hv, ncolors)) {
       HopVec tmp = hv;
       hv = alt;
       alt = tmp;
     }
     int c = free_color(&rm, &hv, ncolors);
-    if (c < 0) {
-      c = free_color(&rm, &alt, ncolors);
-      if (c >= 0) {
-        HopVec tmp = hv;
-        hv = alt;
-        alt = tmp;
+    if (c < 0 && (c = free_color(&rm, &alt, ncolors)) >= 0) {
+      HopVec tmp = hv;
+      hv = alt;
+      alt = tmp;
+    }
+    for (int k = 1; c < 0 && k <= DETOUR; k++) {
+      Shape2 cand[4] = {{true, n->from.y - k}, {true, n->from.y + k}, {false, n->from.x - k}, {false, n->from.x + k}};
+      for (int j = 0; j < 4 && c < 0; j++) {
+        if (cand[j].at < 0 || cand[j].at >= (cand[j].via_row ? gh : gw)) continue;
+        if (!build_tree(n, cand[j], &alt)) continue;
+        if ((c = free_color(&rm, &alt, ncolors)) >= 0) {
+          HopVec tmp = hv;
+          hv = alt;
+          alt = tmp;
+        }
       }
     }
     if (c < 0) {
