@@ -29,7 +29,7 @@ typedef struct NamedFile { const char *name, *file; } NamedFile;
 typedef struct Opts {
   const char *input, *output, *emit, *target, *grid;
   const char *print_after, *print_before, *stop_after, *dump_dir;
-  bool print_after_all, list_passes, reference;
+  bool print_after_all, list_passes, reference, stats;
   VEC(NamedFile) inputs, outputs;
 } Opts;
 
@@ -46,6 +46,7 @@ static void usage(FILE *f) {
         "  --stop-after=PASS      stop after PASS (default output: the IR text)\n"
         "  --dump-dir=DIR         write the IR after every pass to DIR/NN-PASS.wir\n"
         "  --list-passes          list the passes in pipeline order\n"
+        "  --stats                print mapping statistics (to stderr) after the last pass\n"
         "  --reference            evaluate the model on the host from the IR (no mapping)\n"
         "  --input NAME=FILE.npy  an input for --reference\n"
         "  --output NAME=FILE.npy write an output of --reference\n",
@@ -109,6 +110,8 @@ static void parse_args(int argc, char **argv, Opts *o) {
       o->stop_after = v;
     } else if ((v = opt_value(argc, argv, &i, "--dump-dir"))) {
       o->dump_dir = v;
+    } else if (!strcmp(a, "--stats")) {
+      o->stats = true;
     } else if (!strcmp(a, "--list-passes")) {
       o->list_passes = true;
     } else if (!strcmp(a, "--reference")) {
@@ -158,6 +161,57 @@ static void write_out(const char *path, const void *data, size_t len) {
     return;
   }
   if (write_file_atomic(path, data, len) != 0) fail("cannot write '%s': %s", path, strerror(errno));
+}
+
+/* --stats: what the mapping passes decided, in numbers. */
+static void print_stats(const IrModule *m, const Target *t) {
+  int ops = 0, placed = 0, views = 0, matmuls = 0, x1 = 0, y1 = 0;
+  int64_t cores = 0, params = 0;
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->kind == IR_OUTPUT) continue;
+    ops++;
+    if (op->kind == IR_PARAM) params += shape_count(&op->shape);
+    if (ir_is_view_kind(op) && !op->placed) views++;
+    if (!op->placed) continue;
+    placed++;
+    matmuls += op->kind == IR_MATMUL;
+    cores += (int64_t)op->place.w * op->place.h;
+    if (op->place.x + op->place.w > x1) x1 = op->place.x + op->place.w;
+    if (op->place.y + op->place.h > y1) y1 = op->place.y + op->place.h;
+  }
+  fprintf(stderr, "mapping of '%s' on %s (%ux%u cores), stage %s\n", m->name, t->name, t->grid_w, t->grid_h,
+          ir_stage_name(m->stage));
+  fprintf(stderr, "  ops            %d (%d placed, %d matmuls, %d views), %lld parameters\n", ops, placed, matmuls, views,
+          (long long)params);
+  if (m->stage >= STAGE_PLACE)
+    fprintf(stderr, "  cores          %lld in rectangles, region %dx%d (%.1f%% of the wafer)\n", (long long)cores, x1, y1,
+            100.0 * (double)cores / ((double)t->grid_w * t->grid_h));
+  if (m->stage >= STAGE_ROUTE) {
+    int64_t hops = 0, dests = 0;
+    for (int i = 0; i < m->nnets; i++) {
+      hops += m->nets[i]->nhop;
+      dests += m->nets[i]->ndst;
+    }
+    int maxc = -1;
+    for (int i = 0; i < m->nnets; i++) maxc = m->nets[i]->color > maxc ? m->nets[i]->color : maxc;
+    fprintf(stderr, "  nets           %d (%lld destinations, %lld router entries), colors used %d of %u\n", m->nnets,
+            (long long)dests, (long long)hops, maxc + 1, t->colors);
+  }
+  if (m->stage >= STAGE_ALLOC) {
+    int64_t maxb = 0, insns = 0;
+    int maxd = 0, maxi = 0;
+    for (int i = 0; i < m->ncores; i++) {
+      const IrCore *c = m->cores[i];
+      maxb = c->data_end > maxb ? c->data_end : maxb;
+      maxd = c->ndsr > maxd ? c->ndsr : maxd;
+      maxi = c->ninsn > maxi ? c->ninsn : maxi;
+      insns += c->ninsn;
+    }
+    fprintf(stderr, "  programs       %d cores, %lld instructions, at most %d per core\n", m->ncores, (long long)insns, maxi);
+    fprintf(stderr, "  per core       at most %lld of %u bytes of SRAM, %d of %u DSRs\n", (long long)maxb, t->sram_bytes, maxd,
+            t->dsrs);
+  }
 }
 
 /* --reference: evaluate on the host straight from the typed IR. */
@@ -319,6 +373,7 @@ int main(int argc, char **argv) {
     if (stop == p) break;
   }
 
+  if (o.stats && m->stage >= STAGE_INFER) print_stats(m, &t);
   if (status == 0 && o.reference) {
     status = run_reference(m, &o);
   } else if (status == 0) {
