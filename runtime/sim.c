@@ -86,6 +86,9 @@ struct Sim {
   int ncore;
   int *grid;         /* region index -> core or -1 */
   Insn **progs;
+  int *prog_cores;   /* indices of the cores with programs */
+  int nprog_cores;
+  uint64_t *busy_routers; /* bit i: core i's router holds a wavelet */
   uint64_t cycle;
   SimStats st;
 };
@@ -137,6 +140,8 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   s->grid = xmalloc(sizeof(int) * ((size_t)img->rw * img->rh + 1));
   for (size_t i = 0; i < (size_t)img->rw * img->rh; i++) s->grid[i] = -1;
   s->progs = xcalloc(img->nprog + 1, sizeof(Insn *));
+  s->prog_cores = xcalloc((size_t)s->ncore + 1, sizeof(int));
+  s->busy_routers = xcalloc((size_t)(s->ncore + 63) / 64 + 1, sizeof(uint64_t));
   for (uint32_t p = 0; p < img->nprog; p++) {
     s->progs[p] = xmalloc(sizeof(Insn) * (img->progs[p].ninsn + 1));
     for (uint32_t i = 0; i < img->progs[p].ninsn; i++) s->progs[p][i] = isa_decode(img->progs[p].insn[i]);
@@ -150,7 +155,8 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     s->grid[(size_t)(w->y - img->ry) * img->rw + (size_t)(w->x - img->rx)] = i;
     c->running = -1;
     c->has_prog = w->prog != WIMG_NO_PROG;
-    c->sram = xcalloc(img->tgt.sram_bytes, 1);
+    if (c->has_prog) s->prog_cores[s->nprog_cores++] = i;
+    c->sram = c->has_prog ? xcalloc(img->tgt.sram_bytes, 1) : NULL; /* a router-only core has no use for it */
     if (c->has_prog) {
       c->code = s->progs[w->prog];
       c->ninsn = img->progs[w->prog].ninsn;
@@ -171,9 +177,15 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       c->route_in[w->route[r].color] = (int8_t)w->route[r].in_port;
       c->route_out[w->route[r].color] = w->route[r].out_mask;
     }
-    for (int k = 0; k < s->ncolors; k++) {
-      fifo_init(&c->fifo[k], s->depth);
-      fifo_init(&c->inq[k], s->depth);
+    for (int k = 0; k < s->ncolors; k++) /* queues only where a route exists */
+      if (c->route_in[k] >= 0) {
+        fifo_init(&c->fifo[k], s->depth);
+        if (c->route_out[k] & (1u << PORT_R)) fifo_init(&c->inq[k], s->depth);
+      }
+    if (w->ninit && !c->has_prog) {
+      snprintf(err, errlen, "core (%d,%d) has SRAM init records but no program", c->x, c->y);
+      sim_free(s);
+      return NULL;
     }
     for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, img->data + w->init[k].off, w->init[k].len);
   }
@@ -228,6 +240,8 @@ void sim_free(Sim *s) {
   }
   for (uint32_t p = 0; p < s->img->nprog; p++) free(s->progs[p]);
   free(s->progs);
+  free(s->prog_cores);
+  free(s->busy_routers);
   free(s->cores);
   free(s->grid);
   free(s);
@@ -379,6 +393,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     if (t->dst.d.kind == DSR_FABOUT) {
       fifo_push(s, &c->fifo[t->dst.d.color], to_wave(r, t->dst.d.dtype));
       c->nonempty |= 1u << t->dst.d.color;
+      s->busy_routers[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
       s->st.wavelets_sent++;
     } else stv(c, &t->dst, r);
     walk_next(&t->dst);
@@ -404,29 +419,42 @@ static bool route_step(Sim *s, Core *c) {
       n = core_at(s, nx, ny);
       if (!n) continue;
     }
-    for (int j = 0; j < s->ncolors; j++) {
-      int k = (int)((c->rr[p] + (uint32_t)j) % (uint32_t)s->ncolors);
-      if (!(c->nonempty & (1u << k))) continue;
-      Fifo *f = &c->fifo[k];
-      if (!f->count || f->stamp[f->head] >= s->cycle) continue;
-      uint8_t want = c->route_out[k] & (uint8_t)~f->sent;
-      if (!(want & (1 << p))) continue;
-      Fifo *dst = p == PORT_R ? &c->inq[k] : &n->fifo[k];
-      if (dst->count >= s->depth) continue;
-      fifo_push(s, dst, f->val[f->head]);
-      if (p != PORT_R) n->nonempty |= 1u << k;
-      else c->inq_nonempty |= 1u << k;
-      f->sent |= (uint8_t)(1 << p);
-      if (p == PORT_R) s->st.wavelets_delivered++;
-      else s->st.hops++;
-      if (f->sent == c->route_out[k]) {
-        fifo_pop(s, f);
-        if (!f->count) c->nonempty &= ~(1u << k);
+    /* colors holding a wavelet, round-robin from rr[p]: first the colors
+     * >= start, then the ones below */
+    uint32_t start = c->rr[p] % (uint32_t)s->ncolors;
+    uint32_t ne = c->nonempty, low = start ? (1u << start) - 1 : 0;
+    uint32_t order[2] = {ne & ~low, ne & low};
+    for (int pass = 0; pass < 2; pass++) {
+      uint32_t bits = order[pass];
+      while (bits) {
+        int k = __builtin_ctz(bits);
+        bits &= bits - 1;
+        Fifo *f = &c->fifo[k];
+        if (!f->count || f->stamp[f->head] >= s->cycle) continue;
+        uint8_t want = c->route_out[k] & (uint8_t)~f->sent;
+        if (!(want & (1 << p))) continue;
+        Fifo *dst = p == PORT_R ? &c->inq[k] : &n->fifo[k];
+        if (dst->count >= s->depth) continue;
+        fifo_push(s, dst, f->val[f->head]);
+        if (p != PORT_R) {
+          n->nonempty |= 1u << k;
+          s->busy_routers[(n - s->cores) >> 6] |= 1ull << ((n - s->cores) & 63);
+        } else {
+          c->inq_nonempty |= 1u << k;
+        }
+        f->sent |= (uint8_t)(1 << p);
+        if (p == PORT_R) s->st.wavelets_delivered++;
+        else s->st.hops++;
+        if (f->sent == c->route_out[k]) {
+          fifo_pop(s, f);
+          if (!f->count) c->nonempty &= ~(1u << k);
+        }
+        c->rr[p] = (uint32_t)(k + 1);
+        act = true;
+        goto next_port;
       }
-      c->rr[p] = (uint32_t)(k + 1);
-      act = true;
-      break;
     }
+  next_port:;
   }
   return act;
 }
@@ -628,8 +656,18 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
     }
     s->cycle++;
     bool act = false;
-    for (int i = 0; i < s->ncore; i++) act |= route_step(s, &s->cores[i]);
-    for (int i = 0; i < s->ncore; i++) act |= core_step(s, &s->cores[i]);
+    /* routers holding wavelets, in (y, x) order; a router that empties
+     * leaves the set */
+    for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
+      uint64_t bits = s->busy_routers[wi];
+      while (bits) {
+        int i = wi * 64 + __builtin_ctzll(bits);
+        bits &= bits - 1;
+        act |= route_step(s, &s->cores[i]);
+        if (!s->cores[i].nonempty) s->busy_routers[wi] &= ~(1ull << (i & 63));
+      }
+    }
+    for (int i = 0; i < s->nprog_cores; i++) act |= core_step(s, &s->cores[s->prog_cores[i]]);
     if (!act) break;
   }
   s->cycle--; /* the last cycle did nothing */
