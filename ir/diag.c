@@ -9,10 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct Source { char *file, *text; } Source;
 static VEC(Source) sources;
 static int nerrors;
+static int color_mode = DIAG_COLOR_AUTO;
+
+void diag_set_color(int mode) { color_mode = mode; }
+
+static bool use_color(void) {
+  if (color_mode == DIAG_COLOR_AUTO) return isatty(2) && getenv("TERM") && strcmp(getenv("TERM"), "dumb") != 0;
+  return color_mode == DIAG_COLOR_ALWAYS;
+}
+/* clang's palette: bold location, bold red error, bold cyan note, green caret */
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_CYAN "\033[1;36m"
+#define C_GREEN "\033[1;32m"
+#define C_OFF "\033[0m"
 
 void diag_set_source(const char *file, const char *text) {
   for (int i = 0; i < sources.n; i++)
@@ -70,19 +85,23 @@ static void show_line(const SrcLoc *loc) {
   if (loc->col > len) caret_at = col + (loc->col - len - 1);
   if (loc->end_col > len || loc->end_col <= loc->col) caret_end = caret_at + 1 + (loc->end_col > loc->col ? loc->end_col - loc->col - 1 : 0);
   fputc('\n', stderr);
-  fprintf(stderr, " %*s | %*s^", gw, "", caret_at, "");
+  bool colour = use_color();
+  fprintf(stderr, " %*s | %*s%s^", gw, "", caret_at, "", colour ? C_GREEN : "");
   for (int i = caret_at + 1; i < caret_end; i++) fputc('~', stderr);
-  fputc('\n', stderr);
+  fprintf(stderr, "%s\n", colour ? C_OFF : "");
 }
 
 static void report(const char *kind, const SrcLoc *loc, const char *fmt, va_list ap) {
+  bool col = use_color();
+  const char *kc = !col ? "" : kind[0] == 'e' ? C_RED : C_CYAN;
   if (loc && loc->file) {
-    fprintf(stderr, "%s:%d:%d: %s: ", loc->file, loc->line, loc->col, kind);
+    fprintf(stderr, "%s%s:%d:%d: %s%s:%s%s ", col ? C_BOLD : "", loc->file, loc->line, loc->col, kc, kind, col ? C_OFF : "",
+            col ? C_BOLD : "");
   } else {
-    fprintf(stderr, "wsecc: %s: ", kind);
+    fprintf(stderr, "%swsecc: %s%s:%s%s ", col ? C_BOLD : "", kc, kind, col ? C_OFF : "", col ? C_BOLD : "");
   }
   vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
+  fprintf(stderr, "%s\n", col ? C_OFF : "");
   if (loc && loc->file) show_line(loc);
 }
 

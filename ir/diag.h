@@ -14,6 +14,9 @@
 void diag_error(const SrcLoc *loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(const SrcLoc *loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int diag_errors(void);
+/* Colour: DIAG_COLOR_AUTO (when stderr is a terminal), _ALWAYS, _NEVER. */
+enum { DIAG_COLOR_AUTO, DIAG_COLOR_ALWAYS, DIAG_COLOR_NEVER };
+void diag_set_color(int mode);
 void diag_reset(void);
 /* Register the text of a file so caret lines need not reread it (the
  * frontend registers what it parsed). The text is copied. */

@@ -47,6 +47,7 @@ static void usage(FILE *f) {
         "  --dump-dir=DIR         write the IR after every pass to DIR/NN-PASS.wir\n"
         "  --list-passes          list the passes in pipeline order\n"
         "  --stats                print mapping statistics (to stderr) after the last pass\n"
+        "  --color=auto|always|never  colour in diagnostics (auto: when stderr is a terminal)\n"
         "  --reference            evaluate the model on the host from the IR (no mapping)\n"
         "  --input NAME=FILE.npy  an input for --reference\n"
         "  --output NAME=FILE.npy write an output of --reference\n",
@@ -110,6 +111,11 @@ static void parse_args(int argc, char **argv, Opts *o) {
       o->stop_after = v;
     } else if ((v = opt_value(argc, argv, &i, "--dump-dir"))) {
       o->dump_dir = v;
+    } else if ((v = opt_value(argc, argv, &i, "--color"))) {
+      if (!strcmp(v, "auto")) diag_set_color(DIAG_COLOR_AUTO);
+      else if (!strcmp(v, "always")) diag_set_color(DIAG_COLOR_ALWAYS);
+      else if (!strcmp(v, "never")) diag_set_color(DIAG_COLOR_NEVER);
+      else fail("--color expects auto, always or never, got '%s'", v);
     } else if (!strcmp(a, "--stats")) {
       o->stats = true;
     } else if (!strcmp(a, "--list-passes")) {
