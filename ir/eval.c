@@ -19,6 +19,36 @@ static int64_t bidx(const Shape *out, const Shape *a, const int64_t *idx) {
   return r;
 }
 
+float *ir_gather(const IrOp *op, const float *a, const float *b) {
+  int64_t n = shape_count(&op->shape);
+  float *r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
+  int64_t idx[IR_MAXRANK] = {0};
+  for (int64_t e = 0; e < n; e++) {
+    const IrOp *src = op->arg[0];
+    const float *data = a;
+    int64_t si[IR_MAXRANK];
+    for (int k = 0; k < op->shape.rank; k++) si[k] = idx[k];
+    if (op->kind == IR_TRANSPOSE && op->shape.rank == 2) {
+      si[0] = idx[1];
+      si[1] = idx[0];
+    } else if (op->kind == IR_SLICE) {
+      si[op->axis] += op->start;
+    } else if (op->kind == IR_CONCAT && idx[op->axis] >= src->shape.d[op->axis]) {
+      si[op->axis] -= src->shape.d[op->axis];
+      src = op->arg[1];
+      data = b;
+    }
+    int64_t off = 0;
+    for (int k = 0; k < src->shape.rank; k++) off = off * src->shape.d[k] + si[k];
+    r[e] = data[off];
+    for (int k = op->shape.rank - 1; k >= 0; k--) {
+      if (++idx[k] < op->shape.d[k]) break;
+      idx[k] = 0;
+    }
+  }
+  return r;
+}
+
 int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
   float **val = xcalloc((size_t)m->nops + 1, sizeof(float *));
   int ni = 0, no = 0, rc = 0;
@@ -64,33 +94,9 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
     }
     case IR_TRANSPOSE:
     case IR_SLICE:
-    case IR_CONCAT: {
-      /* gather: for each output index, the source element */
-      r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
-      int64_t idx[IR_MAXRANK] = {0};
-      for (int64_t e = 0; e < n; e++) {
-        const IrOp *src = op->arg[0];
-        int64_t si[IR_MAXRANK];
-        for (int k = 0; k < op->shape.rank; k++) si[k] = idx[k];
-        if (op->kind == IR_TRANSPOSE && op->shape.rank == 2) {
-          si[0] = idx[1];
-          si[1] = idx[0];
-        } else if (op->kind == IR_SLICE) {
-          si[op->axis] += op->start;
-        } else if (op->kind == IR_CONCAT && idx[op->axis] >= src->shape.d[op->axis]) {
-          si[op->axis] -= src->shape.d[op->axis];
-          src = op->arg[1];
-        }
-        int64_t off = 0;
-        for (int k = 0; k < src->shape.rank; k++) off = off * src->shape.d[k] + si[k];
-        r[e] = val[src->idx][off];
-        for (int k = op->shape.rank - 1; k >= 0; k--) {
-          if (++idx[k] < op->shape.d[k]) break;
-          idx[k] = 0;
-        }
-      }
+    case IR_CONCAT:
+      r = ir_gather(op, val[op->arg[0]->idx], op->nargs > 1 ? val[op->arg[1]->idx] : NULL);
       break;
-    }
     case IR_MATMUL: {
       const float *a = val[op->arg[0]->idx], *b = val[op->arg[1]->idx];
       int64_t M = op->shape.d[0], N = op->shape.d[1], K = op->arg[0]->shape.d[1];

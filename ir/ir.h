@@ -247,5 +247,8 @@ float *ir_param_data(const IrOp *p);
  * inputs[i]/outputs[i] are parallel to the module's INPUT/OUTPUT ops in
  * module order; returns 0 or -1 after reporting a diagnostic. */
 int ir_eval(const IrModule *m, float **const inputs, float **outputs);
+/* TRANSPOSE / SLICE / CONCAT on the host: a new array with op's value,
+ * gathered from a (operand 0) and b (operand 1, CONCAT only). */
+float *ir_gather(const IrOp *op, const float *a, const float *b);
 
 #endif

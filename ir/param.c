@@ -11,28 +11,9 @@ float *ir_param_data(const IrOp *p) {
   int64_t n = shape_count(&p->shape);
   float *v = NULL;
   if (ir_is_view_kind(p)) { /* a slice or transpose of a constant */
-    const IrOp *a = p->arg[0];
-    float *src = ir_param_data(a);
+    float *src = ir_param_data(p->arg[0]);
     if (!src) return NULL;
-    v = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
-    int64_t idx[IR_MAXRANK] = {0};
-    for (int64_t e = 0; e < n; e++) {
-      int64_t si[IR_MAXRANK];
-      for (int k = 0; k < p->shape.rank; k++) si[k] = idx[k];
-      if (p->kind == IR_TRANSPOSE && p->shape.rank == 2) {
-        si[0] = idx[1];
-        si[1] = idx[0];
-      } else if (p->kind == IR_SLICE) {
-        si[p->axis] += p->start;
-      }
-      int64_t off = 0;
-      for (int k = 0; k < a->shape.rank; k++) off = off * a->shape.d[k] + si[k];
-      v[e] = src[off];
-      for (int k = p->shape.rank - 1; k >= 0; k--) {
-        if (++idx[k] < p->shape.d[k]) break;
-        idx[k] = 0;
-      }
-    }
+    v = ir_gather(p, src, NULL);
     free(src);
     return v; /* already rounded: the source was */
   }

@@ -6,6 +6,7 @@ Every op computes in float32; in the f16 model each op's result is rounded
 to float16 (reductions accumulate in float32 and round once)."""
 import os
 import numpy as np
+from goldio import save
 from wdlrand import randn
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -43,17 +44,6 @@ def model(x, gamma, beta, eps, r, spec):
         elif kind == "layernorm":
             out[name] = layernorm(X, ax)
     return out
-
-
-def save(name, inputs, outputs, dt):
-    data = os.path.join(root, "examples", "data", name)
-    exp = os.path.join(root, "tests", "golden", "expected", name)
-    os.makedirs(data, exist_ok=True)
-    os.makedirs(exp, exist_ok=True)
-    for k, v in inputs.items():
-        np.save(os.path.join(data, k + ".npy"), v)
-    for k, v in outputs.items():
-        np.save(os.path.join(exp, k + ".npy"), v.astype(dt))
 
 
 x = np.random.default_rng(21).standard_normal((19, 45)).astype(f32)

@@ -6,6 +6,7 @@ f16). GELU is the tanh form, sigmoid is 1 / (1 + exp(-x)), rsqrt is
 1 / sqrt(x)."""
 import os
 import numpy as np
+from goldio import save
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 f32 = np.float32
@@ -32,17 +33,6 @@ def model(a, b, c, r):
     return arith, minmax, expo, act
 
 
-def save(name, inputs, outputs, dt):
-    data = os.path.join(root, "examples", "data", name)
-    exp = os.path.join(root, "tests", "golden", "expected", name)
-    os.makedirs(data, exist_ok=True)
-    os.makedirs(exp, exist_ok=True)
-    for k, v in inputs.items():
-        np.save(os.path.join(data, k + ".npy"), v)
-    for k, (v, t) in outputs.items():
-        np.save(os.path.join(exp, k + ".npy"), v.astype(t))
-
-
 rng = np.random.default_rng(11)
 a = rng.standard_normal((13, 30)).astype(f32)
 b = rng.standard_normal(30).astype(f32)
@@ -50,7 +40,7 @@ c = rng.standard_normal((13, 1)).astype(f32)
 arith, minmax, expo, act = model(a, b, c, lambda v: v)
 half = (a.astype(np.float16) * b.astype(np.float16)).astype(f32)
 save("ops", {"a": a, "b": b, "c": c},
-     {"arith": (arith, f32), "minmax": (minmax, f32), "expo": (expo, f32), "act": (act, f32), "half": (half, f32)}, f32)
+     {"arith": arith, "minmax": minmax, "expo": expo, "act": act, "half": half}, f32)
 
 rng = np.random.default_rng(12)
 a = rng.standard_normal((9, 22)).astype(np.float16)
@@ -60,5 +50,5 @@ r16 = lambda v: v.astype(np.float16)
 arith, minmax, expo, act = model(a, b, c, r16)
 wide = a.astype(f32) * c.astype(f32)
 save("ops16", {"a": a, "b": b, "c": c},
-     {"arith": (arith, np.float16), "minmax": (minmax, np.float16), "expo": (expo, np.float16),
-      "act": (act, np.float16), "wide": (wide, f32)}, np.float16)
+     {"arith": arith.astype(np.float16), "minmax": minmax.astype(np.float16), "expo": expo.astype(np.float16),
+      "act": act.astype(np.float16), "wide": wide.astype(f32)})

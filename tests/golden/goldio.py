@@ -1,0 +1,18 @@
+"""Writing golden data: inputs under examples/data/NAME/, expected outputs
+under tests/golden/expected/NAME/ (shared by the gen_*.py scripts)."""
+import os
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def save(name, inputs, outputs, dtype=None):
+    """inputs/outputs: dicts name -> array; outputs are cast to dtype if given."""
+    data = os.path.join(ROOT, "examples", "data", name)
+    exp = os.path.join(ROOT, "tests", "golden", "expected", name)
+    os.makedirs(data, exist_ok=True)
+    os.makedirs(exp, exist_ok=True)
+    for k, v in inputs.items():
+        np.save(os.path.join(data, k + ".npy"), v)
+    for k, v in outputs.items():
+        np.save(os.path.join(exp, k + ".npy"), np.ascontiguousarray(v if dtype is None else v.astype(dtype)))
