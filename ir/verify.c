@@ -1,9 +1,34 @@
 /* ir/verify.c: structural checks between passes. A failure is a compiler
  * bug, not a user error: it aborts with the pass that broke the IR. */
+#include <stdlib.h>
 #include <string.h>
 #include "ir/ir.h"
 
 #define FAIL(...) die("IR verifier: after %s: " __VA_ARGS__)
+
+typedef struct RouterUse { int x, y, color, net; } RouterUse;
+
+static int cmp_xy(int ax, int ay, int bx, int by) {
+  if (ay != by) return ay < by ? -1 : 1;
+  return (ax > bx) - (ax < bx);
+}
+static int cmp_use(const void *a, const void *b) {
+  const RouterUse *p = a, *q = b;
+  int c = cmp_xy(p->x, p->y, q->x, q->y);
+  return c ? c : (p->color > q->color) - (p->color < q->color);
+}
+/* The hop of net n at (x, y) (hops are sorted by (y, x)), or NULL. */
+static const IrHop *find_hop(const IrNet *n, int x, int y) {
+  int lo = 0, hi = n->nhop - 1;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2;
+    int c = cmp_xy(n->hop[mid].x, n->hop[mid].y, x, y);
+    if (c == 0) return &n->hop[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return NULL;
+}
 
 void ir_verify(const IrModule *m, const char *after) {
   for (int i = 0; i < m->nops; i++) {
@@ -31,13 +56,19 @@ void ir_verify(const IrModule *m, const char *after) {
       }
     }
   }
-  for (int i = 0; i < m->nnets; i++) {
+  /* Nets: each tree is connected from its source to every destination,
+   * and no two nets share a color at a router. Hops are kept sorted by
+   * (y, x), so neighbours are found by binary search; the color check sorts
+   * all (router, color) uses once. */
+  VEC(RouterUse) uses = {0};
+  for (int i = 0; i < m->nnets && m->stage >= STAGE_ROUTE; i++) {
     const IrNet *n = m->nets[i];
-    if (m->stage < STAGE_ROUTE) break;
     if (n->color < 0) FAIL("net %d has no color", after, n->id);
     int nsrc = 0, ndst = 0;
     for (int h = 0; h < n->nhop; h++) {
       const IrHop *hp = &n->hop[h];
+      if (h && cmp_xy(hp->x, hp->y, n->hop[h - 1].x, n->hop[h - 1].y) <= 0)
+        FAIL("net %d: hops not sorted by (y, x) at (%d,%d)", after, n->id, hp->x, hp->y);
       if (hp->in_port == PORT_R) {
         nsrc++;
         if (hp->x != n->from.x || hp->y != n->from.y) FAIL("net %d enters from a ramp away from its source", after, n->id);
@@ -47,21 +78,21 @@ void ir_verify(const IrModule *m, const char *after) {
         if (!(hp->out_mask & (1 << p))) continue;
         int nx = hp->x + (p == PORT_E) - (p == PORT_W), ny = hp->y + (p == PORT_S) - (p == PORT_N);
         int opp = p == PORT_N ? PORT_S : p == PORT_S ? PORT_N : p == PORT_E ? PORT_W : PORT_E;
-        bool ok = false;
-        for (int k = 0; k < n->nhop && !ok; k++) ok = n->hop[k].x == nx && n->hop[k].y == ny && n->hop[k].in_port == opp;
-        if (!ok) FAIL("net %d: hop (%d,%d) sends %c to a router not on its tree", after, n->id, hp->x, hp->y, isa_port_names[p]);
+        const IrHop *to = find_hop(n, nx, ny);
+        if (!to || to->in_port != opp)
+          FAIL("net %d: hop (%d,%d) sends %c to a router not on its tree", after, n->id, hp->x, hp->y, isa_port_names[p]);
       }
+      RouterUse u = {hp->x, hp->y, n->color, n->id};
+      VEC_PUSH(uses, u);
     }
     if (nsrc != 1 || ndst != n->ndst) FAIL("net %d: tree has %d sources and %d deliveries for %d destinations", after, n->id, nsrc, ndst, n->ndst);
-    for (int j = 0; j < i; j++) {
-      const IrNet *o = m->nets[j];
-      if (o->color != n->color) continue;
-      for (int h = 0; h < n->nhop; h++)
-        for (int k = 0; k < o->nhop; k++)
-          if (n->hop[h].x == o->hop[k].x && n->hop[h].y == o->hop[k].y)
-            FAIL("nets %d and %d share color %d at router (%d,%d)", after, o->id, n->id, n->color, n->hop[h].x, n->hop[h].y);
-    }
   }
+  if (uses.n) qsort(uses.v, (size_t)uses.n, sizeof(RouterUse), cmp_use);
+  for (int i = 1; i < uses.n; i++)
+    if (cmp_use(&uses.v[i - 1], &uses.v[i]) == 0)
+      FAIL("nets %d and %d share color %d at router (%d,%d)", after, uses.v[i - 1].net, uses.v[i].net, uses.v[i].color,
+           uses.v[i].x, uses.v[i].y);
+  VEC_FREE(uses);
   for (int i = 0; i < m->ncores; i++) {
     const IrCore *c = m->cores[i];
     if (i && (c->y < m->cores[i - 1]->y || (c->y == m->cores[i - 1]->y && c->x <= m->cores[i - 1]->x)))
