@@ -75,7 +75,7 @@ typedef struct Core {
   uint32_t armed;    /* bit k: a DATA task on color k is armed */
   int nut;           /* busy microthreads */
   uint32_t nacts;    /* pending task activations */
-  uint64_t busy, fmac;
+  uint64_t busy, fmac, insns;
   bool has_prog;
 } Core;
 
@@ -518,11 +518,13 @@ static bool core_step(Sim *s, Core *c) {
         if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
       }
       s->st.insns_tensor++;
+      c->insns++;
       c->pc++;
       act = busy = true;
       goto done;
     }
     s->st.insns_scalar++;
+    c->insns++;
     act = busy = true;
     uint32_t next = c->pc + 1;
     switch (in.op) {
@@ -682,6 +684,19 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
 }
 
 const SimStats *sim_stats(const Sim *s) { return &s->st; }
+
+void sim_print_core_stats(const Sim *s, FILE *f) {
+  fprintf(f, "core        busy%%   fmac%%   instructions\n");
+  for (int i = 0; i < s->ncore; i++) {
+    const Core *c = &s->cores[i];
+    if (!c->has_prog) continue;
+    double cyc = s->st.cycles ? (double)s->st.cycles : 1.0;
+    char at[24];
+    snprintf(at, sizeof at, "(%d,%d)", c->x, c->y);
+    fprintf(f, "%-10s %6.1f %7.2f %14llu\n", at, 100.0 * (double)c->busy / cyc,
+            100.0 * (double)c->fmac / (cyc * s->img->tgt.simd_f16), (unsigned long long)c->insns);
+  }
+}
 
 void sim_print_stats(const Sim *s, FILE *f) {
   const SimStats *st = &s->st;

@@ -32,4 +32,6 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report);
 const SimStats *sim_stats(const Sim *s);
 /* Per-core busy and FMAC utilisation summary, printed by --stats. */
 void sim_print_stats(const Sim *s, FILE *f);
+/* One line per core with a program: busy and FMAC utilisation, instructions. */
+void sim_print_core_stats(const Sim *s, FILE *f);
 #endif

@@ -1,7 +1,7 @@
 /* runtime/wsesim.c: the simulator's command line.
  *
  *   wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...
- *                     [--stats] [--max-cycles N]
+ *                     [--stats] [--stats-cores] [--max-cycles N]
  *
  * It loads and validates the image (backend/wimg.c), writes the inputs into
  * the cores that hold them, runs the machine (runtime/sim.c) and reads the
@@ -33,7 +33,9 @@ static void fail(const char *fmt, ...) {
 
 static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
-        "              [--stats] [--max-cycles N]\n",
+        "              [--stats] [--stats-cores] [--max-cycles N]\n"
+        "  --stats        cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
+        "  --stats-cores  also one line per core: busy %, FMAC utilisation %, instructions\n",
         f);
 }
 
@@ -61,7 +63,7 @@ static void parse_nf(const char *opt, const char *v, NF *nf) {
 
 int main(int argc, char **argv) {
   const char *image = NULL;
-  bool stats = false;
+  bool stats = false, core_stats = false;
   uint64_t max_cycles = 100000000ULL;
   VEC(NF) ins = {0}, outs = {0};
   for (int i = 1; i < argc; i++) {
@@ -72,6 +74,8 @@ int main(int argc, char **argv) {
       return 0;
     } else if (!strcmp(a, "--stats")) {
       stats = true;
+    } else if (!strcmp(a, "--stats-cores")) {
+      stats = core_stats = true;
     } else if (!strncmp(a, "--input", 7) || !strncmp(a, "--output", 8) || !strncmp(a, "--max-cycles", 12)) {
       const char *name = !strncmp(a, "--input", 7) ? "--input" : !strncmp(a, "--output", 8) ? "--output" : "--max-cycles";
       size_t n = strlen(name);
@@ -170,6 +174,7 @@ int main(int argc, char **argv) {
         free(data);
       }
     if (stats) sim_print_stats(s, stdout);
+    if (core_stats) sim_print_core_stats(s, stdout);
   }
   sim_free(s);
   wimg_free(&img);
