@@ -155,12 +155,32 @@ bool pass_place(IrModule *m, const Target *t) {
       }
     }
     /* An op tiled like its operand goes right below it when it can: each
-     * core's tile then travels straight down its own column. */
-    if (under && under->place.x + (int)w <= gw) {
+     * core's tile then travels straight down its own column. A matmul whose
+     * operand is a view (a head sliced out of q or v) goes below the
+     * columns that hold the slice. */
+    int below_x = under ? under->place.x : -1;
+    for (int a = 0; a < 2 && !under && below_x < 0 && op->kind == IR_MATMUL; a++) {
+      if (!ir_is_view_kind(op->arg[a])) continue;
+      ViewMap vm;
+      const IrOp *root = map_root(op->arg[a], &vm);
+      if (root->placed && root->shape.rank == 2) {
+        Box all = {{0, 0}, {op->arg[a]->shape.d[0], op->arg[a]->shape.d[1]}};
+        Box rb = map_view_box(&vm, &all);
+        for (int cx = 0; cx < root->place.w; cx++) {
+          int cy = root->kind == IR_MATMUL ? root->place.h - 1 : 0;
+          Box hb;
+          if (map_held(root, cx, cy, &hb) && hb.lo[1] + hb.n[1] > rb.lo[1]) {
+            below_x = root->place.x + cx;
+            break;
+          }
+        }
+      }
+    }
+    if (below_x >= 0 && below_x + (int)w <= gw) {
       int y = 0;
-      for (int x = under->place.x; x < under->place.x + (int)w; x++) y = top[x] > y ? top[x] : y;
+      for (int x = below_x; x < below_x + (int)w; x++) y = top[x] > y ? top[x] : y;
       if (y + h <= gh) {
-        best_x = under->place.x;
+        best_x = below_x;
         best_y = y;
       }
     }
