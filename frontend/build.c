@@ -504,23 +504,31 @@ static IrOp *lower_call(Build *b, const Expr *e) {
       return NULL;
     }
     if (!call_options(b, e, &c, " axis ", &axis, &keep, &eps, true)) return NULL;
-    IrOp *acc = NULL;
+    /* The parts are joined as a balanced tree of binary concats (depth
+     * log2 n), so no part is copied more than log2 n times. */
+    VEC(IrOp *) part = {0};
     bool ok = true;
     for (const ExprList *a = c.pos[0]->args; a; a = a->next) {
       IrOp *x = lower_expr(b, a->e);
-      if (!x) {
-        ok = false;
-        continue;
-      }
-      if (ok && acc) {
-        acc = mk(b, IR_CONCAT, acc, x, e->loc);
-        acc->axis = axis;
-        acc = typed(b, acc);
-        ok = acc != NULL;
-      } else if (ok) {
-        acc = x;
-      }
+      ok = ok && x;
+      VEC_PUSH(part, x);
     }
+    while (ok && part.n > 1) {
+      int k = 0;
+      for (int i = 0; i < part.n && ok; i += 2) {
+        IrOp *x = part.v[i];
+        if (i + 1 < part.n) {
+          x = mk(b, IR_CONCAT, part.v[i], part.v[i + 1], e->loc);
+          x->axis = axis;
+          x = typed(b, x);
+          ok = x != NULL;
+        }
+        part.v[k++] = x;
+      }
+      part.n = k;
+    }
+    IrOp *acc = ok ? part.v[0] : NULL;
+    VEC_FREE(part);
     return ok ? acc : NULL;
   }
   const Func *fn = find_func(f);

@@ -54,7 +54,15 @@ void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn) {
   int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
-  map_chunk(K, op->place.h, cy, k0, kn);
+  /* K chunks go down the rows in order, except where the left operand's
+   * cores lie to the west and (by their centre) higher, or to the east and
+   * lower: then its columns (nearest first) feed the rows from the bottom
+   * up, so that the routes (vertical, then horizontal) do not cross. */
+  const IrOp *a = map_root(op->arg[0], NULL);
+  const Rect *r = &a->place, *o = &op->place;
+  bool up = 2 * r->y + r->h < 2 * o->y + o->h, down = 2 * r->y + r->h > 2 * o->y + o->h; /* centres */
+  bool rev = a->placed && ((r->x + r->w <= o->x && up) || (r->x >= o->x + o->w && down));
+  map_chunk(K, o->h, rev ? o->h - 1 - cy : cy, k0, kn);
   map_chunk(N, op->place.w, cx, n0, nn);
 }
 

@@ -18,13 +18,20 @@
  *     and every router on it has exactly one input port.
  *  3. Colors. A router holds one entry per color (input port -> output
  *     ports), so two nets may share a color only if their trees share no
- *     router. Nets are routed in creation order. For each, both the XY and
- *     the YX (y first) tree are built and the one through less-loaded
- *     routers is taken (cost: sum over its routers of 1 + (colors in use)^2,
- *     so hot spots are avoided); it gets the lowest color free on every
- *     router of the tree, or the other tree is tried. If neither has a free
- *     color, the error names the router and link that ran out of colors and
- *     the nets that hold them.
+ *     router. Nets are routed in creation order. For each, the XY and the
+ *     YX tree are built and the one through less-loaded routers is taken
+ *     (cost: sum over its routers of 1 + (colors in use)^2, so hot spots
+ *     are avoided) if some color is free on every router of it; else the
+ *     least-loaded detour (through a row or column near the net's box,
+ *     at distances 1, 2, 3, 4, 6, 9, ...) with a free color.
+ *  4. Rip-up and reroute. A net that finds no free color on any shape takes
+ *     the (shape, color) whose current holders cost least - a holder costs
+ *     1 + the times it was ripped up before, so the same nets are not
+ *     bumped back and forth - rips those holders up and puts them on a
+ *     queue, which is drained (the same way) before the next new net. A net
+ *     ripped up RIPUP_BUDGET times is never bumped again; when every choice
+ *     would bump one, the error names the router and link that ran out of
+ *     colors and the nets that hold them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,9 +40,9 @@
 #include "passes/mapping.h"
 #include "passes/passes.h"
 
-/* ---- a small open-addressing map (x,y) -> per-router color use ---- */
-typedef struct Router { int x, y; uint32_t used; int *net_of_color; } Router;
-typedef struct RMap { Router *slot; int cap, n; } RMap;
+/* ---- per-router color use, one entry per router of the grid ---- */
+typedef struct Router { uint32_t used; int *net_of_color; } Router;
+typedef struct RMap { Router *r; int w, h; } RMap;
 
 static uint64_t key_hash(int x, int y) {
   uint64_t k = ((uint64_t)(uint32_t)x << 32) | (uint32_t)y;
@@ -45,35 +52,17 @@ static uint64_t key_hash(int x, int y) {
   return k;
 }
 static Router *rmap_get(RMap *m, int x, int y, int ncolors) {
-  if (2 * (m->n + 1) > m->cap) {
-    RMap big = {xcalloc((size_t)(m->cap ? 2 * m->cap : 256), sizeof(Router)), m->cap ? 2 * m->cap : 256, 0};
-    for (int i = 0; i < m->cap; i++)
-      if (m->slot[i].net_of_color) {
-        uint64_t h = key_hash(m->slot[i].x, m->slot[i].y) & (uint64_t)(big.cap - 1);
-        while (big.slot[h].net_of_color) h = (h + 1) & (uint64_t)(big.cap - 1);
-        big.slot[h] = m->slot[i];
-        big.n++;
-      }
-    free(m->slot);
-    *m = big;
+  if (x < 0 || y < 0 || x >= m->w || y >= m->h) die("route: router (%d,%d) outside the grid", x, y);
+  Router *r = &m->r[(size_t)y * (size_t)m->w + (size_t)x];
+  if (!r->net_of_color) {
+    r->net_of_color = xmalloc(sizeof(int) * (size_t)ncolors);
+    for (int i = 0; i < ncolors; i++) r->net_of_color[i] = -1;
   }
-  uint64_t h = key_hash(x, y) & (uint64_t)(m->cap - 1);
-  while (m->slot[h].net_of_color) {
-    if (m->slot[h].x == x && m->slot[h].y == y) return &m->slot[h];
-    h = (h + 1) & (uint64_t)(m->cap - 1);
-  }
-  Router *r = &m->slot[h];
-  r->x = x;
-  r->y = y;
-  r->used = 0;
-  r->net_of_color = xmalloc(sizeof(int) * (size_t)ncolors);
-  for (int i = 0; i < ncolors; i++) r->net_of_color[i] = -1;
-  m->n++;
   return r;
 }
 static void rmap_free(RMap *m) {
-  for (int i = 0; i < m->cap; i++) free(m->slot[i].net_of_color);
-  free(m->slot);
+  for (size_t i = 0; i < (size_t)m->w * (size_t)m->h; i++) free(m->r[i].net_of_color);
+  free(m->r);
 }
 
 /* ---- net construction ---- */
@@ -228,7 +217,51 @@ static void build_psum_nets(IrModule *m, IrOp *op) {
 }
 
 /* ---- trees ---- */
-typedef VEC(IrHop) HopVec;
+
+/* A tree under construction: its hops, and an index (x, y) -> hop so that
+ * building a tree is linear in its size. */
+typedef struct Tree {
+  VEC(IrHop) h;
+  int *slot; /* hop index + 1, 0 = empty; cap is a power of two */
+  int cap;
+} Tree;
+
+static void tree_free(Tree *t) {
+  VEC_FREE(t->h);
+  free(t->slot);
+}
+
+static int tree_find(const Tree *t, int x, int y) {
+  if (!t->cap) return -1;
+  uint64_t i = key_hash(x, y) & (uint64_t)(t->cap - 1);
+  for (; t->slot[i]; i = (i + 1) & (uint64_t)(t->cap - 1)) {
+    const IrHop *h = &t->h.v[t->slot[i] - 1];
+    if (h->x == x && h->y == y) return t->slot[i] - 1;
+  }
+  return -1;
+}
+
+static void tree_clear(Tree *t) {
+  t->h.n = 0;
+  if (t->cap) memset(t->slot, 0, sizeof(int) * (size_t)t->cap);
+}
+
+static void tree_index(Tree *t, int i) {
+  if (4 * (t->h.n + 1) > t->cap) {
+    free(t->slot);
+    t->cap = t->cap ? 2 * t->cap : 256;
+    t->slot = xcalloc((size_t)t->cap, sizeof(int));
+    for (int j = 0; j < t->h.n; j++) {
+      if (j == i) continue;
+      uint64_t k = key_hash(t->h.v[j].x, t->h.v[j].y) & (uint64_t)(t->cap - 1);
+      while (t->slot[k]) k = (k + 1) & (uint64_t)(t->cap - 1);
+      t->slot[k] = j + 1;
+    }
+  }
+  uint64_t k = key_hash(t->h.v[i].x, t->h.v[i].y) & (uint64_t)(t->cap - 1);
+  while (t->slot[k]) k = (k + 1) & (uint64_t)(t->cap - 1);
+  t->slot[k] = i + 1;
+}
 
 static int opposite(int port) {
   switch (port) {
@@ -240,14 +273,15 @@ static int opposite(int port) {
   return PORT_R;
 }
 
-/* The hop at (x, y), added with in_port if new; NULL if it exists with
- * another input port (the paths would not form a tree). */
-static IrHop *hop_at(HopVec *hv, int x, int y, int in_port) {
-  for (int i = 0; i < hv->n; i++)
-    if (hv->v[i].x == x && hv->v[i].y == y) return hv->v[i].in_port == in_port ? &hv->v[i] : NULL;
+/* The index of the hop at (x, y), added with in_port if new; -1 if it
+ * exists with another input port (the paths would not form a tree). */
+static int hop_at(Tree *t, int x, int y, int in_port) {
+  int i = tree_find(t, x, y);
+  if (i >= 0) return t->h.v[i].in_port == in_port ? i : -1;
   IrHop h = {x, y, (uint8_t)in_port, 0};
-  VEC_PUSH(*hv, h);
-  return &hv->v[hv->n - 1];
+  VEC_PUSH(t->h, h);
+  tree_index(t, t->h.n - 1);
+  return t->h.n - 1;
 }
 
 static int cmp_hop(const void *a, const void *b) {
@@ -256,23 +290,17 @@ static int cmp_hop(const void *a, const void *b) {
   return (p->x > q->x) - (p->x < q->x);
 }
 
-static int find_hop(const HopVec *hv, int x, int y) {
-  for (int i = 0; i < hv->n; i++)
-    if (hv->v[i].x == x && hv->v[i].y == y) return i;
-  return -1;
-}
-
-/* Walk from (*x, *y) straight to coordinate `to` along x (horiz) or y,
- * adding hops. False if the walk would break the tree. */
-static bool walk(HopVec *hv, int *x, int *y, int to, bool horiz) {
+/* Walk from hop *cur at (*x, *y) straight to coordinate `to` along x
+ * (horiz) or y, adding hops. False if the walk would break the tree. */
+static bool walk(Tree *t, int *cur, int *x, int *y, int to, bool horiz) {
   while (horiz ? *x != to : *y != to) {
     int port = horiz ? (to > *x ? PORT_E : PORT_W) : (to > *y ? PORT_S : PORT_N);
-    hv->v[find_hop(hv, *x, *y)].out_mask |= (uint8_t)(1u << port);
+    t->h.v[*cur].out_mask |= (uint8_t)(1u << port);
     if (port == PORT_E) (*x)++;
     else if (port == PORT_W) (*x)--;
     else if (port == PORT_S) (*y)++;
     else (*y)--;
-    if (!hop_at(hv, *x, *y, opposite(port))) return false;
+    if ((*cur = hop_at(t, *x, *y, opposite(port))) < 0) return false;
   }
   return true;
 }
@@ -284,16 +312,18 @@ static bool walk(HopVec *hv, int *x, int *y, int to, bool horiz) {
  * two sides; build_tree returns false otherwise. */
 typedef struct Shape2 { bool via_row; int at; } Shape2;
 
-static bool build_tree(const IrNet *n, Shape2 s, HopVec *hv) {
-  hv->n = 0;
-  hop_at(hv, n->from.x, n->from.y, PORT_R);
+static bool build_tree(const IrNet *n, Shape2 s, Tree *t) {
+  tree_clear(t);
+  int root = hop_at(t, n->from.x, n->from.y, PORT_R);
   for (int d = 0; d < n->ndst; d++) {
-    int x = n->from.x, y = n->from.y;
-    IrDest t = n->to[d];
-    bool ok = s.via_row ? walk(hv, &x, &y, s.at, false) && walk(hv, &x, &y, t.x, true) && walk(hv, &x, &y, t.y, false)
-                        : walk(hv, &x, &y, s.at, true) && walk(hv, &x, &y, t.y, false) && walk(hv, &x, &y, t.x, true);
+    int x = n->from.x, y = n->from.y, cur = root;
+    IrDest to = n->to[d];
+    bool ok = s.via_row ? walk(t, &cur, &x, &y, s.at, false) && walk(t, &cur, &x, &y, to.x, true) &&
+                              walk(t, &cur, &x, &y, to.y, false)
+                        : walk(t, &cur, &x, &y, s.at, true) && walk(t, &cur, &x, &y, to.y, false) &&
+                              walk(t, &cur, &x, &y, to.x, true);
     if (!ok) return false;
-    hv->v[find_hop(hv, x, y)].out_mask |= 1u << PORT_R;
+    t->h.v[cur].out_mask |= 1u << PORT_R;
   }
   return true;
 }
@@ -322,31 +352,31 @@ static const char *port_word(int p) {
 }
 
 /* Congestion of a tree: the sum over its routers of the colors in use. */
-static int64_t tree_load(RMap *rm, const HopVec *hv, int ncolors) {
+static int64_t tree_load(RMap *rm, const Tree *tr, int ncolors) {
   int64_t load = 0;
-  for (int i = 0; i < hv->n; i++) {
-    int u = __builtin_popcount(rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors)->used);
+  for (int i = 0; i < tr->h.n; i++) {
+    int u = __builtin_popcount(rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors)->used);
     load += (int64_t)u * u + 1;
   }
   return load;
 }
 
 /* Lowest color free on every router of the tree, or -1. */
-static int free_color(RMap *rm, const HopVec *hv, int ncolors) {
+static int free_color(RMap *rm, const Tree *tr, int ncolors) {
   uint32_t used = 0;
-  for (int i = 0; i < hv->n; i++) used |= rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors)->used;
+  for (int i = 0; i < tr->h.n; i++) used |= rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors)->used;
   for (int c = 0; c < ncolors; c++)
     if (!(used & (1u << c))) return c;
   return -1;
 }
 
-static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *hv, int ncolors) {
+static void report_full(IrModule *m, RMap *rm, const IrNet *n, const Tree *tr, int ncolors) {
   char d[256];
   /* The first full router along the tree, and the link into it. */
-  for (int i = 0; i < hv->n; i++) {
-    Router *r = rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors);
+  for (int i = 0; i < tr->h.n; i++) {
+    Router *r = rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors);
     if (__builtin_popcount(r->used) < ncolors) continue;
-    const IrHop *h = &hv->v[i];
+    const IrHop *h = &tr->h.v[i];
     SrcLoc loc = n->to[0].op->loc;
     if (h->in_port == PORT_R)
       diag_error(&loc, "cannot route %s: all %d colors are taken at router (%d,%d), the source's own router",
@@ -367,21 +397,177 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *hv,
              net_desc(n, d, sizeof d), ncolors);
   fprintf(stderr, "  the nets holding them:\n");
   for (int c = 0; c < ncolors; c++)
-    for (int i = 0; i < hv->n; i++) {
-      Router *r = rmap_get(rm, hv->v[i].x, hv->v[i].y, ncolors);
+    for (int i = 0; i < tr->h.n; i++) {
+      Router *r = rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors);
       if (r->net_of_color[c] < 0) continue;
-      fprintf(stderr, "    color %2d at router (%d,%d): %s\n", c, r->x, r->y,
+      fprintf(stderr, "    color %2d at router (%d,%d): %s\n", c, tr->h.v[i].x, tr->h.v[i].y,
               net_desc(m->nets[r->net_of_color[c]], d, sizeof d));
       break;
     }
   fprintf(stderr, "  hint: a target with more colors, or a larger --grid, leaves room\n");
 }
 
-/* How far a detour may stray from the source's row or column. */
+/* How far a detour may stray outside the box spanned by a net's source
+ * and destinations. */
 #define DETOUR 3
+/* Rip-ups allowed per net before the router gives up. */
+#define RIPUP_BUDGET 64
+
+typedef VEC(Shape2) ShapeVec;
+typedef VEC(int) IntVec;
+
+/* The tree shapes tried for a net, in a fixed order: XY, YX, then every
+ * row and column within DETOUR of the box spanned by source and
+ * destinations, nearest to the source first. */
+static void shapes(const IrNet *n, int gw, int gh, ShapeVec *sv) {
+  sv->n = 0;
+  Shape2 xy = {true, n->from.y}, yx = {false, n->from.x};
+  VEC_PUSH(*sv, xy);
+  VEC_PUSH(*sv, yx);
+  int x0 = n->from.x, x1 = n->from.x, y0 = n->from.y, y1 = n->from.y;
+  for (int d = 0; d < n->ndst; d++) {
+    if (n->to[d].x < x0) x0 = n->to[d].x;
+    if (n->to[d].x > x1) x1 = n->to[d].x;
+    if (n->to[d].y < y0) y0 = n->to[d].y;
+    if (n->to[d].y > y1) y1 = n->to[d].y;
+  }
+  int span = (x1 - x0 > y1 - y0 ? x1 - x0 : y1 - y0) + DETOUR;
+  /* distances 1..4, then growing by half: a few dozen shapes at most */
+  for (int k = 1; k <= span; k = k < 4 ? k + 1 : k + k / 2) {
+    Shape2 cand[4] = {{true, n->from.y - k}, {true, n->from.y + k}, {false, n->from.x - k}, {false, n->from.x + k}};
+    for (int j = 0; j < 4; j++) {
+      int at = cand[j].at, lo = cand[j].via_row ? y0 : x0, hi = cand[j].via_row ? y1 : x1;
+      if (at < 0 || at >= (cand[j].via_row ? gh : gw) || at < lo - DETOUR || at > hi + DETOUR) continue;
+      VEC_PUSH(*sv, cand[j]);
+    }
+  }
+}
+
+typedef struct RState {
+  IrModule *m;
+  RMap rm;
+  int ncolors, gw, gh;
+  Tree hv, alt;
+  ShapeVec sv;
+  int *ripped;      /* per net: times it was ripped up */
+} RState;
+
+static void swap_trees(RState *st) {
+  Tree tmp = st->hv;
+  st->hv = st->alt;
+  st->alt = tmp;
+}
+
+/* Give net n color c on the tree in st->hv. */
+static void commit(RState *st, IrNet *n, int c) {
+  Tree *tr = &st->hv;
+  for (int h = 0; h < tr->h.n; h++) {
+    Router *r = rmap_get(&st->rm, tr->h.v[h].x, tr->h.v[h].y, st->ncolors);
+    r->used |= 1u << c;
+    r->net_of_color[c] = n->id;
+  }
+  qsort(tr->h.v, (size_t)tr->h.n, sizeof(IrHop), cmp_hop);
+  n->color = c;
+  n->nhop = tr->h.n;
+  n->hop = ARENA_NEW(&st->m->arena, IrHop, tr->h.n);
+  memcpy(n->hop, tr->h.v, sizeof(IrHop) * (size_t)tr->h.n);
+}
+
+static void rip_up(RState *st, IrNet *n) {
+  for (int h = 0; h < n->nhop; h++) {
+    Router *r = rmap_get(&st->rm, n->hop[h].x, n->hop[h].y, st->ncolors);
+    r->used &= ~(1u << n->color);
+    r->net_of_color[n->color] = -1;
+  }
+  n->color = -1;
+  n->nhop = 0;
+  n->hop = NULL;
+  st->ripped[n->id]++;
+}
+
+/* Route n without disturbing other nets: XY or YX, whichever runs through
+ * less-loaded routers (XY on a tie) and has a free color; if neither has
+ * one, the least-loaded detour with a free color. Leaves the tree in
+ * st->hv; returns the color or -1 (st->hv then holds the XY-or-YX tree). */
+static int route_free(RState *st, IrNet *n) {
+  RMap *rm = &st->rm;
+  build_tree(n, st->sv.v[0], &st->hv);
+  build_tree(n, st->sv.v[1], &st->alt);
+  if (tree_load(rm, &st->alt, st->ncolors) < tree_load(rm, &st->hv, st->ncolors)) swap_trees(st);
+  int c = free_color(rm, &st->hv, st->ncolors);
+  if (c >= 0) return c;
+  if ((c = free_color(rm, &st->alt, st->ncolors)) >= 0) {
+    swap_trees(st);
+    return c;
+  }
+  int64_t best = -1;
+  for (int j = 2; j < st->sv.n; j++) {
+    if (!build_tree(n, st->sv.v[j], &st->alt)) continue;
+    int cc = free_color(rm, &st->alt, st->ncolors);
+    if (cc < 0) continue;
+    int64_t load = tree_load(rm, &st->alt, st->ncolors);
+    if (best >= 0 && load >= best) continue;
+    best = load;
+    c = cc;
+    swap_trees(st);
+  }
+  return c;
+}
+
+/* Route n by ripping others up: the (tree, color) whose current holders
+ * cost least (a net costs 1 + the times it was ripped before, so the same
+ * nets are not bumped forever) is taken; its holders are appended to the
+ * queue. Returns false if every choice would bump a net out of budget. */
+static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
+  RMap *rm = &st->rm;
+  int nc = st->ncolors;
+  int64_t best = -1;
+  int best_shape = -1, best_color = -1;
+  int *seen = xmalloc(sizeof(int) * (size_t)nc * 64);
+  VEC(Router *) rp = {0};
+  for (int j = 0; j < st->sv.n; j++) {
+    if (!build_tree(n, st->sv.v[j], &st->alt)) continue;
+    rp.n = 0;
+    for (int h = 0; h < st->alt.h.n; h++) VEC_PUSH(rp, rmap_get(rm, st->alt.h.v[h].x, st->alt.h.v[h].y, nc));
+    for (int c = 0; c < nc; c++) {
+      int nseen = 0;
+      int64_t cost = 0;
+      bool over = false;
+      for (int h = 0; h < rp.n && !over; h++) {
+        int id = rp.v[h]->net_of_color[c];
+        if (id < 0) continue;
+        int k;
+        for (k = 0; k < nseen; k++)
+          if (seen[k] == id) break;
+        if (k < nseen) continue;
+        if (nseen == nc * 64 || st->ripped[id] >= RIPUP_BUDGET) {
+          over = true;
+          break;
+        }
+        seen[nseen++] = id;
+        cost += 1 + st->ripped[id];
+      }
+      if (over || (best >= 0 && cost >= best)) continue;
+      best = cost;
+      best_shape = j;
+      best_color = c;
+    }
+  }
+  free(seen);
+  VEC_FREE(rp);
+  if (best_shape < 0) return false;
+  build_tree(n, st->sv.v[best_shape], &st->hv);
+  for (int h = 0; h < st->hv.h.n; h++) {
+    int id = rmap_get(rm, st->hv.h.v[h].x, st->hv.h.v[h].y, nc)->net_of_color[best_color];
+    if (id < 0) continue;
+    rip_up(st, st->m->nets[id]);
+    VEC_PUSH(*queue, id);
+  }
+  commit(st, n, best_color);
+  return true;
+}
 
 bool pass_route(IrModule *m, const Target *t) {
-  int gw = (int)t->grid_w, gh = (int)t->grid_h;
   /* Nets are rebuilt from scratch: the pass is a function of the placement. */
   m->nnets = 0;
   for (int i = 0; i < m->nops; i++) {
@@ -391,58 +577,34 @@ bool pass_route(IrModule *m, const Target *t) {
     if (ir_is_reduction(op)) build_reduce_nets(m, op);
     build_value_nets(m, op);
   }
-  int ncolors = (int)(t->colors < 32 ? t->colors : 32);
-  RMap rm = {0};
-  HopVec hv = {0}, alt = {0};
+  RState st = {.rm = {xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h}, .m = m, .ncolors = (int)(t->colors < 32 ? t->colors : 32), .gw = (int)t->grid_w, .gh = (int)t->grid_h};
+  st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
+  IntVec queue = {0};
   bool ok = true;
+  /* Nets in creation order; a net that finds no free color takes one from
+   * the nets in its way, which go back on a queue and are routed again
+   * (rip-up and reroute) before the next new net. */
   for (int i = 0; i < m->nnets && ok; i++) {
-    IrNet *n = m->nets[i];
-    /* XY or YX, whichever runs through less-loaded routers (XY on a tie)
-     * and has a free color; if neither has one, detours through nearby
-     * rows and columns are tried in a fixed order (deterministic). */
-    build_tree(n, (Shape2){true, n->from.y}, &hv);
-    build_tree(n, (Shape2){false, n->from.x}, &alt);
-    if (tree_load(&rm, &alt, ncolors) < tree_load(&rm, &hv, ncolors)) {
-      HopVec tmp = hv;
-      hv = alt;
-      alt = tmp;
-    }
-    int c = free_color(&rm, &hv, ncolors);
-    if (c < 0 && (c = free_color(&rm, &alt, ncolors)) >= 0) {
-      HopVec tmp = hv;
-      hv = alt;
-      alt = tmp;
-    }
-    for (int k = 1; c < 0 && k <= DETOUR; k++) {
-      Shape2 cand[4] = {{true, n->from.y - k}, {true, n->from.y + k}, {false, n->from.x - k}, {false, n->from.x + k}};
-      for (int j = 0; j < 4 && c < 0; j++) {
-        if (cand[j].at < 0 || cand[j].at >= (cand[j].via_row ? gh : gw)) continue;
-        if (!build_tree(n, cand[j], &alt)) continue;
-        if ((c = free_color(&rm, &alt, ncolors)) >= 0) {
-          HopVec tmp = hv;
-          hv = alt;
-          alt = tmp;
-        }
+    VEC_PUSH(queue, i);
+    while (queue.n && ok) {
+      IrNet *n = m->nets[queue.v[--queue.n]];
+      shapes(n, st.gw, st.gh, &st.sv);
+      int c = route_free(&st, n);
+      if (c >= 0) {
+        commit(&st, n, c);
+        continue;
       }
-    }
-    if (c < 0) {
-      report_full(m, &rm, n, &hv, ncolors);
+      if (route_ripping(&st, n, &queue)) continue;
+      route_free(&st, n);
+      report_full(m, &st.rm, n, &st.hv, st.ncolors);
       ok = false;
-      break;
     }
-    for (int h = 0; h < hv.n; h++) {
-      Router *r = rmap_get(&rm, hv.v[h].x, hv.v[h].y, ncolors);
-      r->used |= 1u << c;
-      r->net_of_color[c] = n->id;
-    }
-    qsort(hv.v, (size_t)hv.n, sizeof(IrHop), cmp_hop);
-    n->color = c;
-    n->nhop = hv.n;
-    n->hop = ARENA_NEW(&m->arena, IrHop, hv.n);
-    memcpy(n->hop, hv.v, sizeof(IrHop) * (size_t)hv.n);
   }
-  VEC_FREE(hv);
-  VEC_FREE(alt);
-  rmap_free(&rm);
+  VEC_FREE(queue);
+  tree_free(&st.hv);
+  tree_free(&st.alt);
+  VEC_FREE(st.sv);
+  free(st.ripped);
+  rmap_free(&st.rm);
   return ok;
 }
