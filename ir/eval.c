@@ -98,18 +98,35 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
       r = ir_gather(op, val[op->arg[0]->idx], op->nargs > 1 ? val[op->arg[1]->idx] : NULL);
       break;
     case IR_MATMUL: {
-      const float *a = val[op->arg[0]->idx], *b = val[op->arg[1]->idx];
-      int64_t M = op->shape.d[0], N = op->shape.d[1], K = op->arg[0]->shape.d[1];
+      const IrOp *A = op->arg[0], *B = op->arg[1];
+      const float *a = val[A->idx], *b = val[B->idx];
+      int rk = op->shape.rank;
+      int64_t M = op->shape.d[rk - 2], N = op->shape.d[rk - 1], K = A->shape.d[A->shape.rank - 1];
       r = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
-      for (int64_t i2 = 0; i2 < M; i2++)
-        for (int64_t j = 0; j < N; j++) {
-          float acc = 0.0f;
-          for (int64_t k = 0; k < K; k++) {
-            float p = a[i2 * K + k] * b[k * N + j];
-            acc = acc + p;
-          }
-          r[i2 * N + j] = rnd(op->dt, acc);
+      /* batch index -> matrix offsets in A and B (NumPy broadcasting) */
+      int64_t bi[IR_MAXRANK] = {0}, nb = n / (M * N);
+      for (int64_t t = 0; t < nb; t++) {
+        int64_t oa = 0, ob = 0;
+        for (int k = 0; k < rk - 2; k++) {
+          int ia = k - (rk - A->shape.rank), ib = k - (rk - B->shape.rank);
+          if (ia >= 0) oa = oa * A->shape.d[ia] + (A->shape.d[ia] == 1 ? 0 : bi[k]);
+          if (ib >= 0) ob = ob * B->shape.d[ib] + (B->shape.d[ib] == 1 ? 0 : bi[k]);
         }
+        const float *pa = a + oa * M * K, *pb = b + ob * K * N;
+        for (int64_t i2 = 0; i2 < M; i2++)
+          for (int64_t j = 0; j < N; j++) {
+            float acc = 0.0f;
+            for (int64_t k = 0; k < K; k++) {
+              float p = pa[i2 * K + k] * pb[k * N + j];
+              acc = acc + p;
+            }
+            r[t * M * N + i2 * N + j] = rnd(op->dt, acc);
+          }
+        for (int k = rk - 3; k >= 0; k--) {
+          if (++bi[k] < op->shape.d[k]) break;
+          bi[k] = 0;
+        }
+      }
       break;
     }
     default: {

@@ -144,22 +144,40 @@ bool pass_type_op(IrOp *op) {
     op->shape.d[ax] += b->shape.d[ax];
     break;
   }
-  case IR_MATMUL:
-    if (a->shape.rank != 2 || b->shape.rank != 2) {
-      diag_error(&op->loc, "'@' needs two 2-D operands, got %s @ %s", type_str(a, ta, sizeof ta), type_str(b, tb, sizeof tb));
+  case IR_MATMUL: {
+    /* NumPy matmul: [.., M, K] @ [.., K, N] -> [.., M, N], the batch axes
+     * (all but the last two) broadcast against each other. */
+    int ra = a->shape.rank, rb = b->shape.rank;
+    if (ra < 2 || rb < 2) {
+      diag_error(&op->loc, "'@' needs operands of rank 2 to 4 (matrices or batches of them), got %s @ %s",
+                 type_str(a, ta, sizeof ta), type_str(b, tb, sizeof tb));
       return false;
     }
-    if (a->shape.d[1] != b->shape.d[0]) {
+    if (a->shape.d[ra - 1] != b->shape.d[rb - 2]) {
       diag_error(&op->loc, "matmul shapes %s @ %s: inner dimensions %lld and %lld differ", type_str(a, ta, sizeof ta),
-                 type_str(b, tb, sizeof tb), (long long)a->shape.d[1], (long long)b->shape.d[0]);
+                 type_str(b, tb, sizeof tb), (long long)a->shape.d[ra - 1], (long long)b->shape.d[rb - 2]);
       diag_note(&a->loc, "the left operand is %s", ta);
       diag_note(&b->loc, "the right operand is %s", tb);
       return false;
     }
-    op->shape.rank = 2;
-    op->shape.d[0] = a->shape.d[0];
-    op->shape.d[1] = b->shape.d[1];
+    int r = ra > rb ? ra : rb;
+    op->shape.rank = r;
+    for (int k = 0; k < r - 2; k++) {
+      int ia = k - (r - ra), ib = k - (r - rb);
+      int64_t da = ia >= 0 ? a->shape.d[ia] : 1, db = ib >= 0 ? b->shape.d[ib] : 1;
+      if (da != db && da != 1 && db != 1) {
+        diag_error(&op->loc, "matmul shapes %s @ %s: batch axis %d has %lld vs %lld", type_str(a, ta, sizeof ta),
+                   type_str(b, tb, sizeof tb), k - r, (long long)da, (long long)db);
+        diag_note(&a->loc, "the left operand is %s", ta);
+        diag_note(&b->loc, "the right operand is %s", tb);
+        return false;
+      }
+      op->shape.d[k] = da == 1 ? db : da;
+    }
+    op->shape.d[r - 2] = a->shape.d[ra - 2];
+    op->shape.d[r - 1] = b->shape.d[rb - 1];
     break;
+  }
   default: { /* broadcasting */
     int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank;
     op->shape.rank = r;

@@ -219,14 +219,16 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   int32_t bits;
   memcpy(&bits, &init, 4);
   emit(p, OP_FFILL, dacc, 0, 0, bits);
-  /* the tile as a matrix [rt, ct]; the accumulator walked with stride 0
+  /* the tile as [batch, rt, ct]; the accumulator walked with stride 0
    * along the reduced direction */
   const IrBuf *tb = &p->buf.v[in];
   int64_t r0, rt, c0, ct;
   map_box_matrix(a, &tb->box, &r0, &rt, &c0, &ct);
-  int64_t d2[2] = {rt, ct}, sin[2] = {ct, 1}, sacc[2] = {cols ? 1 : 0, cols ? 0 : 1};
-  int dacc2 = mem_dsr(p, acc, 0, 2, d2, sacc);
-  int din = mem_dsr(p, in, 0, 2, d2, sin);
+  int64_t nb = map_batch(&a->shape);
+  int64_t d3[3] = {nb, rt, ct}, sin[3] = {rt * ct, ct, 1};
+  int64_t sacc[3] = {cols ? rt : ct, cols ? 1 : 0, cols ? 0 : 1};
+  int dacc2 = mem_dsr(p, acc, 0, 3, d3, sacc);
+  int din = mem_dsr(p, in, 0, 3, d3, sin);
   emit(p, op_red, dacc2, dacc2, din, 0);
   if (part_in) emit(p, op_red, dacc, dacc, fab_dsr(p, DSR_FABIN, DT_F32, part_in->color, n), 0);
   if (part_out) emit(p, OP_FMOV, fab_dsr(p, DSR_FABOUT, DT_F32, part_out->color, n), dacc, 0, 0);
@@ -351,23 +353,43 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   if (op->kind == IR_INPUT) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
   } else if (op->kind == IR_MATMUL) {
-    int64_t k0, kn, n0, nn, M = op->shape.d[0];
+    int r = op->shape.rank;
+    int64_t k0, kn, n0, nn, M = op->shape.d[r - 2], nb = map_batch(&op->shape);
     map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);
-    Box accb = {0};
-    accb.lo[0] = 0;
-    accb.n[0] = M;
-    accb.lo[1] = n0;
-    accb.n[1] = nn;
+    Box accb;
+    map_matmul_acc(op, cx, &accb);
     bool bottom = cy == op->place.h - 1;
     int acc = add_buf(&p, bottom && op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &accb, DT_F32);
-    /* acc[m, n] += A[m, k] * B[k, n], walked as [M, nn, kn] */
-    int64_t d3[3] = {M, nn, kn};
-    int64_t sacc[3] = {nn, 1, 0}, sa[3] = {kn, 0, 1}, sb[3] = {0, 1, nn};
-    int da = mem_dsr(&p, acc, 0, 3, d3, sacc);
-    int dA = mem_dsr(&p, opbuf[0], 0, 3, d3, sa);
-    int dB = mem_dsr(&p, opbuf[1], 0, 3, d3, sb);
-    emit(&p, OP_FMAC, da, dA, dB, 0);
-    int64_t d2[2] = {M, nn}, s2[2] = {nn, 1};
+    /* acc[b, m, n] += A[b, m, k] * B[b, k, n]: one FMAC per batch element
+     * of the outer batch axes, each walking [inner batch, M, nn, kn]; a
+     * broadcast batch axis of A or B has stride 0. */
+    const Shape *as = &op->arg[0]->shape, *bs = &op->arg[1]->shape;
+    int64_t inner = r > 2 ? op->shape.d[r - 3] : 1;
+    int64_t sA[IR_MAXRANK] = {0}, sB[IR_MAXRANK] = {0}; /* per output batch axis: element stride in A / B */
+    int64_t ma = M * kn, mb = kn * nn; /* element counts of one batch slab of A and of B */
+    for (int k = r - 3, ia = as->rank - 3, ib = bs->rank - 3; k >= 0; k--, ia--, ib--) {
+      if (ia >= 0) {
+        sA[k] = as->d[ia] == 1 ? 0 : ma;
+        ma *= as->d[ia];
+      }
+      if (ib >= 0) {
+        sB[k] = bs->d[ib] == 1 ? 0 : mb;
+        mb *= bs->d[ib];
+      }
+    }
+    int64_t d4[4] = {inner, M, nn, kn};
+    int64_t sacc[4] = {M * nn, nn, 1, 0}, sa[4] = {r > 2 ? sA[r - 3] : 0, kn, 0, 1}, sb[4] = {r > 2 ? sB[r - 3] : 0, 0, 1, nn};
+    for (int64_t o = 0; o < nb / inner; o++) {
+      /* the outer batch index o (rank 4: axis 0) */
+      int64_t offA = r > 3 ? o * sA[0] : 0, offB = r > 3 ? o * sB[0] : 0;
+      int nd = r > 2 ? 4 : 3, k0d = 4 - nd; /* 2-D: a plain [M, nn, kn] walk */
+      int da = mem_dsr(&p, acc, o * inner * M * nn, nd, d4 + k0d, sacc + k0d);
+      int dA = mem_dsr(&p, opbuf[0], offA, nd, d4 + k0d, sa + k0d);
+      int dB = mem_dsr(&p, opbuf[1], offB, nd, d4 + k0d, sb + k0d);
+      emit(&p, OP_FMAC, da, dA, dB, 0);
+    }
+    int64_t d2[2] = {nb * M, nn}, s2[2] = {nn, 1};
+    M *= nb; /* the partial sums below cover every batch element */
     int acc2 = mem_dsr(&p, acc, 0, 2, d2, s2);
     if (psum_in) {
       int fin = fab_dsr(&p, DSR_FABIN, DT_F32, psum_in->color, M * nn);

@@ -16,8 +16,8 @@ void map_chunk(int64_t n, int parts, int i, int64_t *lo, int64_t *len) {
 
 void map_matrix(const Shape *s, int64_t *rows, int64_t *cols) {
   if (s->rank >= 2) {
-    *rows = s->d[0];
-    *cols = s->d[1];
+    *rows = s->d[s->rank - 2];
+    *cols = s->d[s->rank - 1];
   } else if (s->rank == 1) {
     *rows = 1;
     *cols = s->d[0];
@@ -27,12 +27,20 @@ void map_matrix(const Shape *s, int64_t *rows, int64_t *cols) {
   }
 }
 
-/* Build a box of a value from matrix rows/cols ranges. */
+int64_t map_batch(const Shape *s) {
+  int64_t n = 1;
+  for (int k = 0; k + 2 < s->rank; k++) n *= s->d[k];
+  return n;
+}
+
+/* Build a box of a value from matrix rows/cols ranges; batch axes (all but
+ * the last two) are whole. */
 static Box box_from_matrix(const Shape *s, int64_t r0, int64_t rn, int64_t c0, int64_t cn) {
   Box b = {0};
   if (s->rank >= 2) {
-    b.lo[0] = r0; b.n[0] = rn;
-    b.lo[1] = c0; b.n[1] = cn;
+    for (int k = 0; k + 2 < s->rank; k++) b.n[k] = s->d[k];
+    b.lo[s->rank - 2] = r0; b.n[s->rank - 2] = rn;
+    b.lo[s->rank - 1] = c0; b.n[s->rank - 1] = cn;
   } else if (s->rank == 1) {
     b.lo[0] = c0; b.n[0] = cn;
   }
@@ -40,10 +48,11 @@ static Box box_from_matrix(const Shape *s, int64_t r0, int64_t rn, int64_t c0, i
 }
 
 void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn) {
-  if (v->shape.rank >= 2) {
-    *r0 = b->lo[0]; *rn = b->n[0];
-    *c0 = b->lo[1]; *cn = b->n[1];
-  } else if (v->shape.rank == 1) {
+  int r = v->shape.rank;
+  if (r >= 2) {
+    *r0 = b->lo[r - 2]; *rn = b->n[r - 2];
+    *c0 = b->lo[r - 1]; *cn = b->n[r - 1];
+  } else if (r == 1) {
     *r0 = 0; *rn = 1;
     *c0 = b->lo[0]; *cn = b->n[0];
   } else {
@@ -53,7 +62,7 @@ void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64
 
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn) {
-  int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+  int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
   /* K chunks go down the rows in order, except where the left operand's
    * cores lie to the west and (by their centre) higher, or to the east and
    * lower: then its columns (nearest first) feed the rows from the bottom
@@ -103,39 +112,50 @@ Box map_view_box(const ViewMap *m, const Box *b) {
   return r;
 }
 
-bool map_reduces_cols(const IrOp *op) { return op->arg[0]->shape.rank == 1 || op->axis == 1; }
+bool map_reduces_cols(const IrOp *op) {
+  const Shape *s = &op->arg[0]->shape;
+  return s->rank == 1 || op->axis == s->rank - 1;
+}
 
 int64_t map_reduce_acc(const IrOp *op, int cx, int cy, Box *out) {
   const IrOp *a = op->arg[0];
-  int64_t R, C, r0, rn, c0, cn;
+  int ra = a->shape.rank;
+  int64_t R, C, r0, rn, c0, cn, nb = map_batch(&a->shape);
   map_matrix(&a->shape, &R, &C);
   map_chunk(R, op->place.h, cy, &r0, &rn);
   map_chunk(C, op->place.w, cx, &c0, &cn);
   Box b = {0};
+  for (int k = 0; k + 2 < ra; k++) b.n[k] = a->shape.d[k]; /* batch axes: whole */
   if (map_reduces_cols(op)) {
-    if (a->shape.rank == 2) { /* out [R, 1] or [R] */
-      b.lo[0] = r0;
-      b.n[0] = rn;
-      b.lo[1] = 0;
-      b.n[1] = 1;
+    if (ra >= 2) { /* out [.., R, 1] or [.., R] */
+      b.lo[ra - 2] = r0;
+      b.n[ra - 2] = rn;
+      b.lo[ra - 1] = 0;
+      b.n[ra - 1] = 1;
     } else { /* out [1] or [] */
       b.lo[0] = 0;
       b.n[0] = 1;
     }
     *out = b;
-    return a->shape.rank == 2 ? rn : 1;
+    return ra >= 2 ? nb * rn : 1;
   }
-  if (op->keepdims) { /* out [1, C] */
-    b.lo[0] = 0;
-    b.n[0] = 1;
-    b.lo[1] = c0;
-    b.n[1] = cn;
-  } else { /* out [C] */
-    b.lo[0] = c0;
-    b.n[0] = cn;
+  if (op->keepdims) { /* out [.., 1, C] */
+    b.lo[ra - 2] = 0;
+    b.n[ra - 2] = 1;
+    b.lo[ra - 1] = c0;
+    b.n[ra - 1] = cn;
+  } else { /* out [.., C] */
+    b.lo[ra - 2] = c0;
+    b.n[ra - 2] = cn;
   }
   *out = b;
-  return cn;
+  return nb * cn;
+}
+
+void map_matmul_acc(const IrOp *op, int cx, Box *out) {
+  int64_t k0, kn, n0, nn;
+  map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
+  *out = box_from_matrix(&op->shape, 0, op->shape.d[op->shape.rank - 2], n0, nn);
 }
 
 bool map_held(const IrOp *op, int cx, int cy, Box *out) {
@@ -148,10 +168,8 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out) {
   }
   if (op->kind == IR_MATMUL) {
     if (cy != op->place.h - 1) return false;
-    int64_t k0, kn, n0, nn;
-    map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);
-    *out = box_from_matrix(&op->shape, 0, op->shape.d[0], n0, nn);
-    return nn > 0;
+    map_matmul_acc(op, cx, out);
+    return out->n[op->shape.rank - 1] > 0;
   }
   int64_t R, C, r0, rn, c0, cn;
   map_matrix(&op->shape, &R, &C);
@@ -169,14 +187,8 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
     int64_t k0, kn, n0, nn;
     map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);
     if (kn <= 0 || nn <= 0) return false;
-    if (argi == 0) {
-      b.lo[0] = 0; b.n[0] = a->shape.d[0];
-      b.lo[1] = k0; b.n[1] = kn;
-    } else {
-      b.lo[0] = k0; b.n[0] = kn;
-      b.lo[1] = n0; b.n[1] = nn;
-    }
-    *out = b;
+    if (argi == 0) *out = box_from_matrix(&a->shape, 0, a->shape.d[a->shape.rank - 2], k0, kn);
+    else *out = box_from_matrix(&a->shape, k0, kn, n0, nn);
     return true;
   }
   if (ir_is_reduction(op)) { /* the operand's tile, split like an elementwise op's */

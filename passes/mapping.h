@@ -3,13 +3,16 @@
  * route, lower and the IR verifier all ask it. docs/mapping.md explains the
  * scheme with pictures.
  *
- * Every value is viewed as a matrix [R, C]: rank 2 as is, rank 1 [N] as
- * [1, N], rank 0 as [1, 1]. (Higher ranks are rejected by place.)
+ * Every value is viewed as a matrix [R, C]: its last two axes (rank 1 [N]
+ * as [1, N], rank 0 as [1, 1]). The axes before them (batch axes, ranks 3
+ * and 4) are not split: every core holds them whole for its (rows, cols)
+ * tile.
  *
  *  - INPUT and elementwise ops on a w x h rectangle: rows split over the h
  *    core rows, columns over the w core columns, in balanced chunks (sizes
  *    differ by at most one, larger chunks first).
- *  - MATMUL C[M,N] = A[M,K] @ B[K,N] on w x h: N is split over the columns,
+ *  - MATMUL C[..,M,N] = A[..,M,K] @ B[..,K,N] on w x h (batch axes are
+ *    NumPy-broadcast and whole on every core): N is split over the columns,
  *    K over the rows. Core (cx, cy) needs A[:, Kc(cy)] and B[Kc(cy), Nc(cx)],
  *    computes a partial C[:, Nc(cx)] and the partials are summed down each
  *    column over the fabric; the bottom row (cy = h-1) holds the result.
@@ -33,6 +36,12 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out);
 /* The box of operand `argi` (in the operand's index space) that core (cx,cy)
  * of op's rectangle needs. Returns false if it needs none. */
 bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out);
+/* The number of batch elements of a shape: the product of all but its
+ * last two axes (1 for ranks 0..2). */
+int64_t map_batch(const Shape *s);
+/* MATMUL: the accumulator box of the cores of column cx (every batch, all
+ * M rows, the column's N chunk), in the output's index space. */
+void map_matmul_acc(const IrOp *op, int cx, Box *out);
 /* MATMUL: K chunk and N chunk of core (cx, cy). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn);

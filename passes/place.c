@@ -3,7 +3,8 @@
  * Algorithm
  *  1. Size. Each INPUT and computing op gets a rectangle of w x h cores
  *     (see passes/mapping.h for how its tensors are split over it):
- *       MATMUL [M,K]@[K,N]:  w = min(N, max(4, ceil(N/32)))   (N over x)
+ *       MATMUL [..,M,K]@[..,K,N]:
+ *                            w = min(N, max(4, ceil(N/32)))   (N over x)
  *                            h = min(K, max(4, ceil(K/32)))   (K over y)
  *       others, as a matrix [R, C]:
  *                            w = min(C, max(4, ceil(C/64)))
@@ -46,13 +47,15 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   int64_t es = ir_dtype_size(op->dt);
   const int64_t code = 1024;
   if (op->kind == IR_MATMUL) {
-    int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
-    int64_t kc = cdiv(K, h), nc = cdiv(N, w);
-    return code + es * (M * kc + kc * nc) + 4 * M * nc + (es == 4 ? 0 : es * M * nc);
+    const Shape *a = &op->arg[0]->shape, *b = &op->arg[1]->shape;
+    int64_t M = op->shape.d[op->shape.rank - 2], K = a->d[a->rank - 1], N = op->shape.d[op->shape.rank - 1];
+    int64_t kc = cdiv(K, h), nc = cdiv(N, w), nb = map_batch(&op->shape);
+    return code + es * (map_batch(a) * M * kc + map_batch(b) * kc * nc) + nb * (4 * M * nc + (es == 4 ? 0 : es * M * nc));
   }
   int64_t R, C;
-  map_matrix(ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape, &R, &C);
-  int64_t tile = cdiv(R, h) * cdiv(C, w) * (es > 4 ? es : 4);
+  const Shape *s = ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape;
+  map_matrix(s, &R, &C);
+  int64_t tile = map_batch(s) * cdiv(R, h) * cdiv(C, w) * (es > 4 ? es : 4);
   return code + tile * (1 + op->nargs);
 }
 
@@ -77,15 +80,18 @@ bool pass_place(IrModule *m, const Target *t) {
       if (!named) continue;
     }
     char sb[64];
-    if (op->shape.rank > 2) {
-      diag_error(&op->loc, "'%s' has shape %s%s: tensors of rank %d cannot be mapped yet (rank 2 at most)",
-                 op->name, ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb), op->shape.rank);
+    if (ir_is_reduction(op) && op->arg[0]->shape.rank > 2 && op->axis < op->arg[0]->shape.rank - 2) {
+      int ra = op->arg[0]->shape.rank;
+      diag_error(&op->loc, "%s over axis %d of %s%s is not supported yet: a %d-D tensor is reduced over one of "
+                 "its last two axes (%d or %d), which are split over the cores",
+                 op->kind == IR_RMAX ? "max" : ir_ops[op->kind].name, op->axis, ir_dtype_name(op->arg[0]->dt),
+                 shape_str(&op->arg[0]->shape, sb, sizeof sb), ra, ra - 2, ra - 1);
       ok = false;
       continue;
     }
     int64_t w, h, wmax, hmax;
     if (op->kind == IR_MATMUL) {
-      int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+      int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
       wmax = N;
       hmax = K;
       w = min64(N, max64(4, cdiv(N, 32)));
@@ -205,7 +211,7 @@ bool pass_place(IrModule *m, const Target *t) {
     for (int cy = 0, found = 0; cy < h && !found; cy++)
       for (int cx = 0; cx < w && !found; cx++) found = map_held(op, cx, cy, &b);
     for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
-    if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[1], h);
+    if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], h);
   }
   free(top);
   free(win);

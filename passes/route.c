@@ -202,13 +202,8 @@ static void build_reduce_nets(IrModule *m, IrOp *op) {
 static void build_psum_nets(IrModule *m, IrOp *op) {
   const Rect *r = &op->place;
   for (int cx = 0; cx < r->w; cx++) {
-    int64_t k0, kn, n0, nn;
-    map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
-    Box b = {0};
-    b.lo[0] = 0;
-    b.n[0] = op->shape.d[0];
-    b.lo[1] = n0;
-    b.n[1] = nn;
+    Box b;
+    map_matmul_acc(op, cx, &b);
     for (int cy = 0; cy + 1 < r->h; cy++) {
       IrDest to = {r->x + cx, r->y + cy + 1, op, 0};
       new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
