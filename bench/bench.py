@@ -41,7 +41,8 @@ def main():
     ap.add_argument("--target", default=None, help="wsecc --target (default: wsecc's default, wse2)")
     ap.add_argument("examples", nargs="*")
     a = ap.parse_args()
-    exs = a.examples or [os.path.join(ROOT, "examples", e) for e in ("mlp.wdl", "add.wdl")]
+    exs = a.examples or [os.path.join(ROOT, "examples", e) for e in
+                         ("mlp.wdl", "add.wdl", "batch.wdl", "batch16.wdl", "gpt2_block.wdl", "stack.wdl")]
     if a.runs < 1:
         ap.error("--runs must be at least 1")
     wsecc, wsesim = os.path.join(a.build, "wsecc"), os.path.join(a.build, "wsesim")
