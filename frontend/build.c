@@ -112,8 +112,8 @@ static const Func *find_func(const char *name) {
   return NULL;
 }
 static const char *func_list(void) {
-  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm transpose slice "
-         "concat";
+  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm transpose reshape "
+         "slice concat";
 }
 
 /* ---- calls ---- */
@@ -156,8 +156,9 @@ static bool const_num(const Expr *e, double *v) {
   return false;
 }
 
-/* A compile-time whole number: numbers, the def's index parameters, and
- * + - * of those (slice(q, axis=1, start=i*64, end=i*64+64)). */
+/* A compile-time whole number: numbers, the def's index parameters and
+ * named dimensions, and + - * and exact / of those
+ * (slice(q, axis=1, start=i*64, end=i*64+64)). */
 static bool const_int(Build *b, const Expr *e, int64_t *out) {
   double v;
   if (const_num(e, &v)) {
@@ -171,6 +172,11 @@ static bool const_int(Build *b, const Expr *e, int64_t *out) {
         *out = b->env->idx.v[i].val;
         return true;
       }
+    for (int i = 0; i < b->env->dims.n; i++) /* a named dimension of the def: reshape(x, [S, 4, H / 4]) */
+      if (!strcmp(b->env->dims.v[i].name, e->name)) {
+        *out = b->env->dims.v[i].val;
+        return true;
+      }
     return false;
   }
   if (e->kind == E_NEG) {
@@ -179,13 +185,25 @@ static bool const_int(Build *b, const Expr *e, int64_t *out) {
     *out = -a;
     return true;
   }
-  if (e->kind == E_BIN && (e->op == '+' || e->op == '-' || e->op == '*')) {
+  if (e->kind == E_BIN && (e->op == '+' || e->op == '-' || e->op == '*' || e->op == '/')) {
     int64_t a, c;
     if (!const_int(b, e->l, &a) || !const_int(b, e->r, &c)) return false;
-    *out = e->op == '+' ? a + c : e->op == '-' ? a - c : a * c;
+    if (e->op == '/' && (c == 0 || a % c)) return false; /* only exact divisions */
+    *out = e->op == '+' ? a + c : e->op == '-' ? a - c : e->op == '*' ? a * c : a / c;
     return true;
   }
   return false;
+}
+
+/* A list [a, b, ...] of at most IR_MAXRANK compile-time whole numbers. */
+static bool int_list(Build *b, const Expr *e, int64_t *v, int *n) {
+  if (e->kind != E_LIST) return false;
+  *n = 0;
+  for (const ExprList *a = e->args; a; a = a->next) {
+    if (*n == IR_MAXRANK || !const_int(b, a->e, &v[*n])) return false;
+    (*n)++;
+  }
+  return true;
 }
 
 typedef struct CallArgs {
@@ -455,20 +473,68 @@ static IrOp *lower_call(Build *b, const Expr *e) {
       err(b, &e->loc, "transpose() takes one tensor and perm=; got %d tensor%s", c.npos, c.npos == 1 ? "" : "s");
       return NULL;
     }
+    int64_t perm[IR_MAXRANK];
+    int np = -1; /* no perm=: the axes reversed, as in NumPy */
     for (int i = 0; i < c.nnamed; i++) {
       const ExprList *a = c.named[i];
-      double p0, p1;
-      bool ok = !strcmp(a->name, "perm") && a->e->kind == E_LIST && a->e->args && a->e->args->next &&
-                !a->e->args->next->next && const_num(a->e->args->e, &p0) && const_num(a->e->args->next->e, &p1) &&
-                p0 == 1 && p1 == 0;
-      if (!ok) {
-        err(b, strcmp(a->name, "perm") ? &a->nloc : &a->e->loc,
-            "transpose() takes perm=[1, 0] (2-D transposes only, for now)");
+      if (strcmp(a->name, "perm")) {
+        err(b, &a->nloc, "transpose() has no argument '%s' (it takes perm=[...])", a->name);
+        return NULL;
+      }
+      if (!int_list(b, a->e, perm, &np)) {
+        err(b, &a->e->loc, "transpose() takes perm= as a list of axes: transpose(x, perm=[0, 2, 1])");
         return NULL;
       }
     }
     IrOp *x = lower_expr(b, c.pos[0]);
-    return MK(IR_TRANSPOSE, x, NULL, e->loc);
+    if (!x) return NULL;
+    IrOp *op = mk(b, IR_TRANSPOSE, x, NULL, e->loc);
+    int r = x->shape.rank;
+    if (np >= 0 && np != r) {
+      char tb[96];
+      err(b, &e->loc, "transpose() of %s%s needs perm= with %d axes, got %d", ir_dtype_name(x->dt),
+          shape_str(&x->shape, tb, sizeof tb), r, np);
+      return NULL;
+    }
+    for (int k = 0; k < r; k++) op->perm[k] = (int8_t)(np >= 0 ? perm[k] : r - 1 - k);
+    return typed(b, op);
+  }
+  if (!strcmp(f, "reshape")) {
+    int64_t dims[IR_MAXRANK];
+    int nd = -1;
+    if (c.npos != 2 || c.nnamed || !int_list(b, c.pos[1], dims, &nd)) {
+      err(b, &e->loc, "reshape() takes a tensor and a list of up to %d dimensions (one may be -1): "
+          "reshape(x, [4, -1, 32])", IR_MAXRANK);
+      return NULL;
+    }
+    IrOp *x = lower_expr(b, c.pos[0]);
+    if (!x) return NULL;
+    IrOp *op = mk(b, IR_RESHAPE, x, NULL, e->loc);
+    int64_t known = 1, n = shape_count(&x->shape);
+    int infer = -1;
+    for (int k = 0; k < nd; k++) {
+      if (dims[k] == -1 && infer < 0) {
+        infer = k;
+        continue;
+      }
+      if (dims[k] <= 0) {
+        err(b, &c.pos[1]->loc, "reshape() dimensions must be positive (or one -1, inferred); got %lld",
+            (long long)dims[k]);
+        return NULL;
+      }
+      known *= dims[k];
+    }
+    if (infer >= 0) dims[infer] = known > 0 && n % known == 0 ? n / known : 0;
+    op->shape.rank = nd;
+    for (int k = 0; k < nd; k++) op->shape.d[k] = dims[k];
+    if (infer >= 0 && dims[infer] == 0) {
+      char tb[96];
+      err(b, &c.pos[1]->loc, "reshape() of %s%s: its %lld elements are not a multiple of %lld (the other "
+          "dimensions), so no size fits the -1", ir_dtype_name(x->dt), shape_str(&x->shape, tb, sizeof tb),
+          (long long)n, (long long)known);
+      return NULL;
+    }
+    return typed(b, op);
   }
   if (!strcmp(f, "slice")) {
     if (c.npos != 1) {
@@ -535,7 +601,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   if (!fn) {
     const char *best = NULL;
     int bd = 3;
-    static const char *const extra[] = {"sum", "mean", "softmax", "layernorm", "transpose", "slice", "concat", NULL};
+    static const char *const extra[] = {"sum", "mean", "softmax", "layernorm", "transpose", "reshape", "slice", "concat", NULL};
     for (const Func *g = funcs; g->name; g++) {
       int d = edit_distance(f, g->name);
       if (d < bd && 2 * d <= (int)strlen(f)) {

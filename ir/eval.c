@@ -28,9 +28,11 @@ float *ir_gather(const IrOp *op, const float *a, const float *b) {
     const float *data = a;
     int64_t si[IR_MAXRANK];
     for (int k = 0; k < op->shape.rank; k++) si[k] = idx[k];
-    if (op->kind == IR_TRANSPOSE && op->shape.rank == 2) {
-      si[0] = idx[1];
-      si[1] = idx[0];
+    if (op->kind == IR_TRANSPOSE) {
+      for (int k = 0; k < op->shape.rank; k++) si[op->perm[k]] = idx[k];
+    } else if (op->kind == IR_RESHAPE) { /* C order is kept: element e is element e */
+      r[e] = data[e];
+      continue;
     } else if (op->kind == IR_SLICE) {
       si[op->axis] += op->start;
     } else if (op->kind == IR_CONCAT && idx[op->axis] >= src->shape.d[op->axis]) {
@@ -93,6 +95,7 @@ int ir_eval(const IrModule *m, float **const inputs, float **outputs) {
       break;
     }
     case IR_TRANSPOSE:
+    case IR_RESHAPE:
     case IR_SLICE:
     case IR_CONCAT:
       r = ir_gather(op, val[op->arg[0]->idx], op->nargs > 1 ? val[op->arg[1]->idx] : NULL);

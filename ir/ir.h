@@ -72,10 +72,11 @@ typedef struct SrcLoc { const char *file; int line, col, end_col; } SrcLoc;
   X(SUM,    "sum",    1, -1,        "sum along one axis (f32 accumulation; over the fabric when the axis is split)") \
   X(MEAN,   "mean",   1, -1,        "mean along one axis: the sum divided by the axis length") \
   X(RMAX,   "rmax",   1, -1,        "maximum along one axis") \
-  X(TRANSPOSE, "transpose", 1, -1,  "2-D transpose (perm [1, 0])") \
+  X(TRANSPOSE, "transpose", 1, -1,  "permute the axes: out[i0..] = a[j] with j[perm[k]] = i[k] (2-D: perm [1, 0])") \
   X(SLICE,  "slice",  1, -1,        "a[start:end] along one axis") \
   X(CONCAT, "concat", 2, -1,        "a and b joined along one axis") \
-  X(MATMUL, "matmul", 2, -1,        "2-D matrix product a[M,K] @ b[K,N]") \
+  X(RESHAPE,"reshape",1, -1,        "the same elements in C order, in the op's shape") \
+  X(MATMUL, "matmul", 2, -1,        "matrix product a[..,M,K] @ b[..,K,N], batch axes broadcast") \
   X(OUTPUT, "output", 1, -1,        "interface output: names its operand's value")
 
 typedef enum {
@@ -112,6 +113,8 @@ typedef struct IrOp {
   int axis;
   bool keepdims;
   int64_t start, end;
+  /* TRANSPOSE: output axis k is operand axis perm[k] */
+  int8_t perm[IR_MAXRANK];
   /* placement (stage >= place); INPUT and computing ops only */
   bool placed;
   Rect place;              /* absolute core rectangle: x, y, w (cores along x), h */

@@ -272,6 +272,19 @@ static void parse_op(P *p) {
     expect_kw(p, "axis");
     op->axis = (int)integer(p);
   }
+  if (k == IR_TRANSPOSE) {
+    /* perm [..] for rank 3 and 4; otherwise the axes reversed */
+    int r = op->arg[0]->shape.rank;
+    for (int j = 0; j < IR_MAXRANK; j++) op->perm[j] = (int8_t)(j < r ? r - 1 - j : j);
+    if (kw(p, "perm")) {
+      expect(p, '[', "before the permutation");
+      for (int j = 0; j < r; j++) {
+        if (j) expect(p, ',', "between axes");
+        op->perm[j] = (int8_t)decimal(p);
+      }
+      expect(p, ']', "after the permutation");
+    }
+  }
   if (k == IR_SLICE) {
     expect(p, '[', "before the slice range");
     op->start = integer(p);
@@ -342,7 +355,9 @@ static void parse_net(P *p) {
       d.op = value(p);
       expect(p, '.', "before the operand number");
       d.argi = (int)integer(p);
-      if (d.argi < 0 || d.argi >= d.op->nargs || d.op->arg[d.argi] != n->src) {
+      const IrOp *root = d.argi >= 0 && d.argi < d.op->nargs ? d.op->arg[d.argi] : NULL;
+      while (root && ir_is_view_kind(root) && !root->placed) root = root->arg[0]; /* through views */
+      if (root != n->src) {
         VEC_FREE(to);
         perr(p, "operand %d of %%%s is not %%%s", d.argi, d.op->name, n->src->name);
       }

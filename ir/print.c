@@ -70,6 +70,11 @@ static void pop(Buf *b, const IrOp *op) {
     if (ir_is_reduction(op)) buf_printf(b, " axis %d%s", op->axis, op->keepdims ? " keepdims" : "");
     if (op->kind == IR_CONCAT) buf_printf(b, " axis %d", op->axis);
     if (op->kind == IR_SLICE) buf_printf(b, " axis %d [%lld:%lld]", op->axis, (long long)op->start, (long long)op->end);
+    if (op->kind == IR_TRANSPOSE && op->arg[0]->shape.rank > 2) { /* 2-D: always [1, 0], not printed */
+      buf_printf(b, " perm [");
+      for (int k = 0; k < op->arg[0]->shape.rank; k++) buf_printf(b, "%s%d", k ? ", " : "", op->perm[k]);
+      buf_printf(b, "]");
+    }
   }
   if (op->typed) {
     buf_printf(b, " : ");

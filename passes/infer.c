@@ -100,13 +100,32 @@ bool pass_type_op(IrOp *op) {
     }
     break;
   }
-  case IR_TRANSPOSE:
-    op->shape = a->shape;
-    if (a->shape.rank == 2) {
-      op->shape.d[0] = a->shape.d[1];
-      op->shape.d[1] = a->shape.d[0];
-    } else if (a->shape.rank > 2) {
-      diag_error(&op->loc, "transpose of %s: only 2-D transposes (perm=[1, 0]) are supported", type_str(a, ta, sizeof ta));
+  case IR_TRANSPOSE: {
+    int r = a->shape.rank;
+    bool seen[IR_MAXRANK] = {false}, ok = true;
+    for (int k = 0; k < r; k++) {
+      int j = op->perm[k];
+      ok = ok && j >= 0 && j < r && !seen[j];
+      if (j >= 0 && j < r) seen[j] = true;
+    }
+    if (!ok) {
+      char pb[64];
+      int o = 0;
+      for (int k = 0; k < r; k++) o += snprintf(pb + o, sizeof pb - (size_t)o, "%s%d", k ? ", " : "", op->perm[k]);
+      diag_error(&op->loc, "transpose perm=[%s] is not a permutation of the %d axes of %s (each of 0..%d once)", pb, r,
+                 type_str(a, ta, sizeof ta), r - 1);
+      return false;
+    }
+    op->shape.rank = r;
+    for (int k = 0; k < r; k++) op->shape.d[k] = a->shape.d[op->perm[k]];
+    break;
+  }
+  case IR_RESHAPE: /* the target shape was set when the op was made */
+    if (shape_count(&op->shape) != shape_count(&a->shape)) {
+      char sb[64];
+      diag_error(&op->loc, "cannot reshape %s (%lld elements) to %s (%lld elements)", type_str(a, ta, sizeof ta),
+                 (long long)shape_count(&a->shape), shape_str(&op->shape, sb, sizeof sb),
+                 (long long)shape_count(&op->shape));
       return false;
     }
     break;

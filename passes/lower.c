@@ -184,10 +184,28 @@ static void lower_move(Prog *p, IrOp *op, int tile, const int *opbuf) {
   for (int a = 0; a < op->nargs; a++) {
     if (opbuf[a] < 0) continue;
     const IrBuf *ob = &p->buf.v[opbuf[a]];
-    if (op->kind == IR_TRANSPOSE && rank == 2) {
-      /* out (i, j) = in (j, i); the operand buffer is [cn, rn] */
-      int64_t dim[2] = {tb->box.n[0], tb->box.n[1]}, sin[2] = {1, tb->box.n[0]};
-      emit(p, OP_FMOV, mem_dsr(p, tile, 0, 2, dim, st), mem_dsr(p, opbuf[a], 0, 2, dim, sin), 0, 0);
+    if (op->kind == IR_TRANSPOSE && rank > 0) {
+      /* out[i] = in[j] with j[perm[k]] = i[k]: walk the tile in its order,
+       * the operand buffer (which holds the permuted box) with its strides
+       * permuted */
+      int64_t sst[IR_MAXRANK], sin[IR_MAXRANK];
+      dense_strides(&ob->box, rank, sst);
+      for (int k = 0; k < rank; k++) sin[k] = sst[op->perm[k]];
+      emit(p, OP_FMOV, mem_dsr(p, tile, 0, rank, tb->box.n, st), mem_dsr(p, opbuf[a], 0, rank, tb->box.n, sin), 0, 0);
+      continue;
+    }
+    if (op->kind == IR_RESHAPE) {
+      /* the tile is one run of C order; it is copied from the operand box
+       * as at most 2*rank-1 pieces, each a run of the operand too */
+      const Shape *is = &op->arg[0]->shape;
+      int64_t f0 = map_flat(&op->shape, tb->box.lo), n = box_count(&tb->box, rank), one = 1;
+      Box pc[2 * IR_MAXRANK];
+      int np = map_flat_pieces(is, f0, n, pc);
+      for (int i = 0; i < np; i++) {
+        int64_t len = box_count(&pc[i], is->rank);
+        int dst = mem_dsr(p, tile, map_flat(is, pc[i].lo) - f0, 1, &len, &one);
+        emit(p, OP_FMOV, dst, sub_dsr(p, opbuf[a], &pc[i]), 0, 0);
+      }
       continue;
     }
     /* the part of the tile this operand fills, in output coordinates */
@@ -408,7 +426,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         emit(&p, OP_FMOV, t2, acc2, 0, 0);
       }
     }
-  } else if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT) {
+  } else if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT || op->kind == IR_RESHAPE) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_move(&p, op, tile, opbuf);
   } else if (ir_is_reduction(op)) {

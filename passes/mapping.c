@@ -89,12 +89,12 @@ const IrOp *map_root(const IrOp *v, ViewMap *m) {
       ViewMap nm = vm;
       nm.off[v->axis] += v->start;
       vm = nm;
-    } else if (v->shape.rank == 2) {
-      /* t[j] = s[1 - j]: flip the permutation and swap the offsets */
+    } else {
+      /* transpose: v[m] = s[P[m]], so axis m of v becomes axis P[m] of
+       * the source, offsets included */
       ViewMap nm = vm;
-      for (int k = 0; k < vm.rank; k++) nm.perm[k] = 1 - vm.perm[k];
-      nm.off[0] = vm.off[1];
-      nm.off[1] = vm.off[0];
+      for (int k = 0; k < vm.rank; k++) nm.perm[k] = v->perm[vm.perm[k]];
+      for (int m = 0; m < v->shape.rank; m++) nm.off[v->perm[m]] = vm.off[m];
       vm = nm;
     }
     v = v->arg[0];
@@ -166,6 +166,14 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out) {
     int64_t n = map_reduce_acc(op, cx, cy, out);
     return n > 0;
   }
+  if (op->kind == IR_RESHAPE) { /* one column; contiguous runs of C order */
+    int s = map_reshape_axis(&op->shape);
+    Box b = {0};
+    for (int k = 0; k < op->shape.rank; k++) b.n[k] = op->shape.d[k];
+    if (op->shape.rank) map_chunk(op->shape.d[s], op->place.h, cy, &b.lo[s], &b.n[s]);
+    *out = b;
+    return cx == 0 && (!op->shape.rank || b.n[s] > 0);
+  }
   if (op->kind == IR_MATMUL) {
     if (cy != op->place.h - 1) return false;
     map_matmul_acc(op, cx, out);
@@ -200,15 +208,22 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
     *out = box_from_matrix(&a->shape, r0, rn, c0, cn);
     return true;
   }
+  if (op->kind == IR_RESHAPE) {
+    Box o;
+    if (!map_held(op, cx, cy, &o)) return false;
+    int64_t f0 = map_flat(&op->shape, o.lo), n = box_count(&o, op->shape.rank);
+    *out = map_flat_bounds(&a->shape, f0, n);
+    return true;
+  }
   if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT) {
     Box o;
     if (!map_held(op, cx, cy, &o)) return false;
     b = o;
-    if (op->kind == IR_TRANSPOSE && op->shape.rank == 2) {
-      b.lo[0] = o.lo[1];
-      b.n[0] = o.n[1];
-      b.lo[1] = o.lo[0];
-      b.n[1] = o.n[0];
+    if (op->kind == IR_TRANSPOSE) {
+      for (int k = 0; k < op->shape.rank; k++) {
+        b.lo[op->perm[k]] = o.lo[k];
+        b.n[op->perm[k]] = o.n[k];
+      }
     } else if (op->kind == IR_SLICE) {
       b.lo[op->axis] += op->start;
     } else if (op->kind == IR_CONCAT) {
@@ -240,4 +255,94 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
   }
   *out = b;
   return true;
+}
+
+/* ---- reshape: runs of C order ---- */
+
+int map_reshape_axis(const Shape *s) {
+  for (int k = 0; k < s->rank; k++)
+    if (s->d[k] > 1) return k;
+  return 0;
+}
+
+int64_t map_flat(const Shape *s, const int64_t *idx) {
+  int64_t f = 0;
+  for (int k = 0; k < s->rank; k++) f = f * s->d[k] + idx[k];
+  return f;
+}
+
+static void unflat(const Shape *s, int64_t f, int64_t *idx) {
+  for (int k = s->rank - 1; k >= 0; k--) {
+    idx[k] = f % s->d[k];
+    f /= s->d[k];
+  }
+}
+
+Box map_flat_bounds(const Shape *s, int64_t f0, int64_t n) {
+  Box b = {0};
+  if (s->rank == 0) return b;
+  int64_t A[IR_MAXRANK], B[IR_MAXRANK];
+  unflat(s, f0, A);
+  unflat(s, f0 + n - 1, B);
+  int k = 0;
+  while (k < s->rank && A[k] == B[k]) k++;
+  for (int j = 0; j < s->rank; j++) {
+    if (j < k) {
+      b.lo[j] = A[j];
+      b.n[j] = 1;
+    } else if (j == k) {
+      b.lo[j] = A[j];
+      b.n[j] = B[j] - A[j] + 1;
+    } else { /* below the first axis that differs the run wraps: whole */
+      b.lo[j] = 0;
+      b.n[j] = s->d[j];
+    }
+  }
+  return b;
+}
+
+/* Pieces of [f0, f0+n) below axis k, inside the slab whose indices on the
+ * axes before k are idx[0..k). */
+static int pieces(const Shape *s, int k, int64_t *idx, int64_t f0, int64_t n, Box *out, int np) {
+  if (n <= 0) return np;
+  int64_t slab = 1; /* elements per step of axis k */
+  for (int j = k + 1; j < s->rank; j++) slab *= s->d[j];
+  int64_t base = 0; /* flat index of the start of this slab */
+  for (int j = 0; j < k; j++) base = base * s->d[j] + idx[j];
+  base *= s->d[k] * slab;
+  int64_t a = f0 - base, e = a + n; /* relative to the slab */
+  int64_t a1 = (a + slab - 1) / slab * slab, e0 = e / slab * slab;
+  if (a1 > e0) { /* inside one step of axis k: go down */
+    idx[k] = a / slab;
+    return pieces(s, k + 1, idx, f0, n, out, np);
+  }
+  if (a < a1) { /* the head: the end of step a/slab */
+    idx[k] = a / slab;
+    np = pieces(s, k + 1, idx, f0, a1 - a, out, np);
+  }
+  if (e0 > a1) { /* whole steps */
+    Box b = {0};
+    for (int j = 0; j < k; j++) {
+      b.lo[j] = idx[j];
+      b.n[j] = 1;
+    }
+    b.lo[k] = a1 / slab;
+    b.n[k] = (e0 - a1) / slab;
+    for (int j = k + 1; j < s->rank; j++) b.n[j] = s->d[j];
+    out[np++] = b;
+  }
+  if (e > e0) { /* the tail: the start of step e0/slab */
+    idx[k] = e0 / slab;
+    np = pieces(s, k + 1, idx, base + e0, e - e0, out, np);
+  }
+  return np;
+}
+
+int map_flat_pieces(const Shape *s, int64_t f0, int64_t n, Box *out) {
+  int64_t idx[IR_MAXRANK] = {0};
+  if (s->rank == 0) {
+    out[0] = (Box){{0}, {0}};
+    return 1;
+  }
+  return pieces(s, 0, idx, f0, n, out, 0);
 }

@@ -62,6 +62,16 @@ typedef struct ViewMap { int rank; int perm[IR_MAXRANK]; int64_t off[IR_MAXRANK]
 const IrOp *map_root(const IrOp *v, ViewMap *m);
 /* A box in view space -> the box in root space. */
 Box map_view_box(const ViewMap *m, const Box *b);
+/* RESHAPE: its value is held by one column of cores, split along the
+ * first axis longer than 1 (map_reshape_axis), so each core's tile is one
+ * run of C order. map_flat: the C-order index of idx in s.
+ * map_flat_bounds: the smallest box of s holding the run [f0, f0+n).
+ * map_flat_pieces: the run as at most 2*rank-1 boxes of s, each itself a
+ * run, in order (returns how many). */
+int map_reshape_axis(const Shape *s);
+int64_t map_flat(const Shape *s, const int64_t *idx);
+Box map_flat_bounds(const Shape *s, int64_t f0, int64_t n);
+int map_flat_pieces(const Shape *s, int64_t f0, int64_t n, Box *out);
 /* Per-core tile shape of the value held by (cx,cy) as a matrix box:
  * rows/cols of the box in matrix view. */
 void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn);

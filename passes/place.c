@@ -52,6 +52,10 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
     int64_t kc = cdiv(K, h), nc = cdiv(N, w), nb = map_batch(&op->shape);
     return code + es * (map_batch(a) * M * kc + map_batch(b) * kc * nc) + nb * (4 * M * nc + (es == 4 ? 0 : es * M * nc));
   }
+  if (op->kind == IR_RESHAPE) { /* the tile, and the operand box around it (up to about twice as big) */
+    int64_t n = shape_count(&op->shape), ds = op->shape.rank ? op->shape.d[map_reshape_axis(&op->shape)] : 1;
+    return code + es * 3 * cdiv(ds, h) * (n / ds);
+  }
   int64_t R, C;
   const Shape *s = ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape;
   map_matrix(s, &R, &C);
@@ -96,6 +100,11 @@ bool pass_place(IrModule *m, const Target *t) {
       hmax = K;
       w = min64(N, max64(4, cdiv(N, 32)));
       h = min64(K, max64(4, cdiv(K, 32)));
+    } else if (op->kind == IR_RESHAPE) { /* one column, split along the first axis longer than 1 */
+      int64_t ds = op->shape.rank ? op->shape.d[map_reshape_axis(&op->shape)] : 1;
+      wmax = w = 1;
+      hmax = ds;
+      h = min64(ds, max64(4, cdiv(shape_count(&op->shape), 64 * 64)));
     } else {
       int64_t R, C;
       /* a reduction is tiled like its operand */
@@ -113,7 +122,7 @@ bool pass_place(IrModule *m, const Target *t) {
      * same shape, so each core's operand tile comes from exactly one
      * producer core (a matmul's result is split over columns only). */
     const IrOp *under = NULL; /* the operand whose tiling this op takes */
-    if (op->kind != IR_MATMUL && op->kind != IR_INPUT) {
+    if (op->kind != IR_MATMUL && op->kind != IR_INPUT && op->kind != IR_RESHAPE) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
         if (!p->placed || p->shape.rank < 1 || (!ir_is_reduction(op) && !shape_eq(&p->shape, &op->shape))) continue;

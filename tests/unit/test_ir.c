@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "frontend/wdl.h"
 #include "ir/diag.h"
+#include "passes/mapping.h"
 #include "passes/passes.h"
 #include "tests/unit/check.h"
 
@@ -49,6 +50,25 @@ int main(void) {
   CHECK(box_intersect(&x, &y, 2, &r) && r.lo[0] == 6 && r.n[0] == 2 && r.lo[1] == 4 && r.n[1] == 2);
   Box z = {{8, 0}, {1, 1}};
   CHECK(!box_intersect(&x, &z, 2, &r));
+  /* reshape runs: every run [f0, f0+n) of a [3, 4, 5] tensor splits into at
+   * most 5 boxes that are themselves consecutive runs covering it exactly,
+   * all inside the run's bounding box */
+  Shape sh = {3, {3, 4, 5}};
+  for (int64_t f0 = 0; f0 < 60; f0++)
+    for (int64_t n = 1; f0 + n <= 60; n++) {
+      Box pc[8], bb = map_flat_bounds(&sh, f0, n);
+      int np = map_flat_pieces(&sh, f0, n, pc);
+      int64_t at = f0;
+      bool ok = np >= 1 && np <= 5;
+      for (int i = 0; i < np && ok; i++) {
+        int64_t c = box_count(&pc[i], 3), last[3];
+        for (int k = 0; k < 3; k++) last[k] = pc[i].lo[k] + pc[i].n[k] - 1;
+        ok = map_flat(&sh, pc[i].lo) == at && map_flat(&sh, last) == at + c - 1;
+        for (int k = 0; k < 3; k++) ok = ok && pc[i].lo[k] >= bb.lo[k] && last[k] < bb.lo[k] + bb.n[k];
+        at += c;
+      }
+      CHECK(ok && at == f0 + n);
+    }
   /* parse errors are reported, not crashes */
   CHECK(ir_parse("bad.wir", "module @m target \"wse2\" grid 0x0 stage infer {\n  %a = frob %b\n}\n") == NULL);
   CHECK(ir_parse("bad.wir", "module @m") == NULL);
