@@ -17,9 +17,13 @@
  *     accumulators and a code allowance); while it exceeds 3/4 of the core's
  *     SRAM, the side whose split shrinks the biggest buffer is doubled.
  *  2. Position. Rectangles are packed in op order on a skyline: for every
- *     column the first free row is kept; a w x h rectangle goes where its
- *     top can be lowest (the maximum of the skyline under it), and among
- *     those places the one nearest (in x) to the previous op. The canonical
+ *     column the first free row is kept; a w x h rectangle at column x sits
+ *     on the maximum of the skyline under it. Of those places the one with
+ *     the lowest cost wins: its depth (rows from the top) plus PLACE_NEAR
+ *     times its distance in cores to the rectangles of the op's operands
+ *     (so data travels short routes, and the packing stays compact); ties
+ *     go to the shallower place, then to the one nearest in x to the
+ *     previous op. The canonical
  *     op order puts producers before consumers, so data mostly flows to the
  *     neighbouring rectangle, which keeps routes short; unlike shelves, tall
  *     and short rectangles do not waste the rows between them. An op tiled
@@ -61,6 +65,19 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   map_matrix(s, &R, &C);
   int64_t tile = map_batch(s) * cdiv(R, h) * cdiv(C, w) * (es > 4 ? es : 4);
   return code + tile * (1 + op->nargs);
+}
+
+/* Weight of one core of distance to the operands against one row of depth. */
+#ifndef PLACE_NEAR
+#define PLACE_NEAR 2
+#endif
+
+/* Cores between two rectangles along x plus along y (0 if they touch or
+ * overlap in that direction). */
+static int64_t rect_gap(int x, int y, int w, int h, const Rect *r) {
+  int64_t dx = r->x - (x + w) > x - (r->x + r->w) ? r->x - (x + w) : x - (r->x + r->w);
+  int64_t dy = r->y - (y + h) > y - (r->y + r->h) ? r->y - (y + h) : y - (r->y + r->h);
+  return (dx > 0 ? dx : 0) + (dy > 0 ? dy : 0);
 }
 
 bool pass_place(IrModule *m, const Target *t) {
@@ -155,8 +172,18 @@ bool pass_place(IrModule *m, const Target *t) {
       ok = false;
       continue;
     }
-    /* lowest top over every window of w columns: a sliding-window maximum */
+    /* The lowest top over every window of w columns (a sliding-window
+     * maximum) gives each x its y; of those places the one nearest to the
+     * op's placed operands wins (PLACE_NEAR per core of distance to them,
+     * plus one per row of depth, which keeps the packing compact; then the
+     * lower place, then the one nearest in x to the previous op). */
+    const IrOp *near[2] = {NULL, NULL};
+    for (int a = 0; a < op->nargs && op->kind != IR_INPUT; a++) {
+      const IrOp *r = map_root(op->arg[a], NULL);
+      if (r->placed) near[a] = r;
+    }
     int best_x = -1, best_y = 0, head = 0, tail = 0;
+    int64_t best_cost = 0;
     for (int x = 0; x < gw; x++) {
       while (tail > head && top[win[tail - 1]] <= top[x]) tail--;
       win[tail++] = x;
@@ -164,9 +191,15 @@ bool pass_place(IrModule *m, const Target *t) {
       int x0 = x - (int)w + 1;
       if (x0 < 0) continue;
       int y = top[win[head]];
-      if (best_x < 0 || y < best_y || (y == best_y && abs(x0 - prev_x) < abs(best_x - prev_x))) {
+      if (y + (int)h > gh) continue; /* does not fit below the skyline here */
+      int64_t cost = y;
+      for (int a = 0; a < 2; a++)
+        if (near[a]) cost += PLACE_NEAR * rect_gap(x0, y, (int)w, (int)h, &near[a]->place);
+      if (best_x < 0 || cost < best_cost || (cost == best_cost && y < best_y) ||
+          (cost == best_cost && y == best_y && abs(x0 - prev_x) < abs(best_x - prev_x))) {
         best_x = x0;
         best_y = y;
+        best_cost = cost;
       }
     }
     /* An op tiled like its operand goes right below it when it can: each

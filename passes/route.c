@@ -29,9 +29,10 @@
  *     1 + the times it was ripped up before, so the same nets are not
  *     bumped back and forth - rips those holders up and puts them on a
  *     queue, which is drained (the same way) before the next new net. A net
- *     ripped up RIPUP_BUDGET times is never bumped again; when every choice
- *     would bump one, the error names the router and link that ran out of
- *     colors and the nets that hold them.
+ *     ripped up RIPUP_BUDGET times is never bumped again, and there are at
+ *     most 1000 + (nets / 2) rip-ups in all; when every choice would bump
+ *     a net out of budget, or the total is spent, the error names the
+ *     router and link that ran out of colors and the nets that hold them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -576,6 +577,8 @@ bool pass_route(IrModule *m, const Target *t) {
   st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   IntVec queue = {0};
   bool ok = true;
+  /* Rip-ups in all: bounded, so that a hopeless placement fails in time. */
+  long nrip = 0, max_rip = 1000 + m->nnets / 2;
   /* Nets in creation order; a net that finds no free color takes one from
    * the nets in its way, which go back on a queue and are routed again
    * (rip-up and reroute) before the next new net. */
@@ -589,9 +592,15 @@ bool pass_route(IrModule *m, const Target *t) {
         commit(&st, n, c);
         continue;
       }
-      if (route_ripping(&st, n, &queue)) continue;
+      if (nrip < max_rip && route_ripping(&st, n, &queue)) {
+        nrip++;
+        continue;
+      }
       route_free(&st, n);
       report_full(m, &st.rm, n, &st.hv, st.ncolors);
+      if (nrip >= max_rip)
+        fprintf(stderr, "  note: the router gave up after %ld rip-ups (at most %ld for %d nets): the placement "
+                        "leaves this region too congested\n", nrip, max_rip, m->nnets);
       ok = false;
     }
   }
