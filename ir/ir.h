@@ -195,7 +195,7 @@ typedef struct IrCore {
   int64_t data_end;        /* alloc: first free byte after the last buffer */
 } IrCore;
 
-typedef enum { STAGE_PARSED = 0, STAGE_INFER, STAGE_PLACE, STAGE_ROUTE, STAGE_LOWER, STAGE_ALLOC } IrStage;
+typedef enum { STAGE_PARSED = 0, STAGE_INFER, STAGE_FUSE, STAGE_PLACE, STAGE_ROUTE, STAGE_LOWER, STAGE_ALLOC } IrStage;
 const char *ir_stage_name(IrStage s);     /* "parsed", "infer", ... */
 
 typedef struct IrModule {
@@ -215,12 +215,14 @@ IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name); /* appended; name co
 IrNet *ir_add_net(IrModule *m);
 IrCore *ir_add_core(IrModule *m, int x, int y);  /* appended; caller keeps (y,x) order */
 IrOp *ir_find_op(IrModule *m, const char *name);
-/* PARAM and CONST: values known at compile time, preloaded where used. */
+/* PARAM and CONST, views of them and concats of them (passes/fuse.c):
+ * values known at compile time, preloaded where used. */
 /* SLICE and TRANSPOSE can be views: place leaves them unplaced and their
  * users read the source's cores directly (passes/mapping.h). */
 static inline bool ir_is_view_kind(const IrOp *op) { return op->kind == IR_SLICE || op->kind == IR_TRANSPOSE; }
 static inline bool ir_is_preloaded(const IrOp *op) {
   while (ir_is_view_kind(op)) op = op->arg[0];
+  if (op->kind == IR_CONCAT) return ir_is_preloaded(op->arg[0]) && ir_is_preloaded(op->arg[1]); /* fused weights */
   return op->kind == IR_PARAM || op->kind == IR_CONST;
 }
 /* An elementwise op (one ISA tensor instruction per tile). */

@@ -10,12 +10,17 @@
 float *ir_param_data(const IrOp *p) {
   int64_t n = shape_count(&p->shape);
   float *v = NULL;
-  if (ir_is_view_kind(p)) { /* a slice or transpose of a constant */
-    float *src = ir_param_data(p->arg[0]);
-    if (!src) return NULL;
-    v = ir_gather(p, src, NULL);
+  if (ir_is_view_kind(p) || p->kind == IR_CONCAT) { /* a slice, transpose or concat of constants */
+    float *src = ir_param_data(p->arg[0]), *src2 = p->nargs > 1 ? ir_param_data(p->arg[1]) : NULL;
+    if (!src || (p->nargs > 1 && !src2)) {
+      free(src);
+      free(src2);
+      return NULL;
+    }
+    v = ir_gather(p, src, src2);
     free(src);
-    return v; /* already rounded: the source was */
+    free(src2);
+    return v; /* already rounded: the sources were */
   }
   switch (p->init) {
   case INIT_LOAD: {

@@ -107,10 +107,22 @@ void ir_verify(const IrModule *m, const char *after) {
       if (why) FAIL("core (%d,%d) pc %d: %s", after, c->x, c->y, k, why);
     }
     if (m->stage >= STAGE_ALLOC) {
-      int64_t end = c->code_bytes;
+      /* no two buffers live at the same time share bytes (a stage buffer
+       * is dead before an accumulator or tile is written: passes/alloc.c) */
       for (int b = 0; b < c->nbuf; b++) {
-        if (c->buf[b].addr < end) FAIL("core (%d,%d) buffer %d at 0x%llx overlaps", after, c->x, c->y, b, (long long)c->buf[b].addr);
-        end = c->buf[b].addr + c->buf[b].elems * ir_dtype_size(c->buf[b].dt);
+        const IrBuf *p = &c->buf[b];
+        int64_t pe = p->addr + p->elems * ir_dtype_size(p->dt);
+        if (p->addr < c->code_bytes || pe > c->data_end)
+          FAIL("core (%d,%d) buffer %d at 0x%llx is outside the data area", after, c->x, c->y, b, (long long)p->addr);
+        for (int o = 0; o < b; o++) {
+          const IrBuf *q = &c->buf[o];
+          bool st_p = p->kind == BUF_STAGE, st_q = q->kind == BUF_STAGE;
+          bool body_p = p->kind == BUF_ACC || p->kind == BUF_TILE, body_q = q->kind == BUF_ACC || q->kind == BUF_TILE;
+          if ((st_p && body_q) || (st_q && body_p)) continue; /* never live together */
+          int64_t qe = q->addr + q->elems * ir_dtype_size(q->dt);
+          if (p->addr < qe && q->addr < pe)
+            FAIL("core (%d,%d) buffers %d and %d overlap", after, c->x, c->y, o, b);
+        }
       }
     }
   }

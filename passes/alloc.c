@@ -1,10 +1,12 @@
 /* passes/alloc.c: SRAM and DSR allocation per core.
  *
  * Algorithm: a core's SRAM holds its code from address 0 (8 bytes per
- * instruction, rounded up to 16), then its buffers in program order, each
- * aligned to 16 bytes. All buffers live for the whole run (every core runs
- * its op once), so there is nothing to reuse yet; lower already shares
- * identical DSR descriptors. The pass checks the target's limits: SRAM bytes
+ * instruction, rounded up to 16), then its buffers, each aligned to 16
+ * bytes: first those live for the whole run (params, received operands),
+ * in program order; after them two overlays that share the same bytes, the
+ * stage buffers (received, then copied out by the body's first
+ * instructions) and the accumulators and tiles (written only after that).
+ * lower already shares identical DSR descriptors. The pass checks the target's limits: SRAM bytes
  * (code included), DSRs, tasks (a task id is 8 bits). A core over a limit is
  * an error that prints the core's memory map, so the user sees what takes
  * the space.
@@ -45,12 +47,25 @@ bool pass_alloc(IrModule *m, const Target *t) {
   for (int i = 0; i < m->ncores; i++) {
     IrCore *c = m->cores[i];
     c->code_bytes = ((int64_t)c->ninsn * 8 + 15) & ~(int64_t)15;
-    int64_t addr = c->code_bytes;
+    /* Buffers live through the whole program first (params, operands);
+     * after them two overlays: the stage buffers, dead once the body has
+     * copied them out (its first instructions), and the accumulators and
+     * tiles, first written after that. */
+    int64_t live = c->code_bytes;
+    for (int b = 0; b < c->nbuf; b++)
+      if (c->buf[b].kind == BUF_PARAM || c->buf[b].kind == BUF_OPERAND) {
+        c->buf[b].addr = live;
+        live = (live + c->buf[b].elems * ir_dtype_size(c->buf[b].dt) + 15) & ~(int64_t)15;
+      }
+    int64_t body = live, stage = live;
     for (int b = 0; b < c->nbuf; b++) {
-      c->buf[b].addr = addr;
-      addr += c->buf[b].elems * ir_dtype_size(c->buf[b].dt);
-      addr = (addr + 15) & ~(int64_t)15;
+      IrBufKind k = c->buf[b].kind;
+      if (k == BUF_PARAM || k == BUF_OPERAND) continue;
+      int64_t *at = k == BUF_STAGE ? &stage : &body;
+      c->buf[b].addr = *at;
+      *at = (*at + c->buf[b].elems * ir_dtype_size(c->buf[b].dt) + 15) & ~(int64_t)15;
     }
+    int64_t addr = body > stage ? body : stage;
     c->data_end = addr;
     if (reported >= 3) continue;
     if (addr > (int64_t)t->sram_bytes) {

@@ -260,7 +260,11 @@ bool pass_infer(IrModule *m, const Target *t) {
         ok = false;
       }
   if (!ok) return false;
+  pass_order(m);
+  return true;
+}
 
+void pass_order(IrModule *m) {
   /* Canonical order. */
   ir_renumber(m);
   int n = 0, nout = 0, nin = 0;
@@ -286,5 +290,4 @@ bool pass_infer(IrModule *m, const Target *t) {
   free(order);
   free(outs);
   free(ins);
-  return true;
 }

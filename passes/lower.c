@@ -395,6 +395,10 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         mb *= bs->d[ib];
       }
     }
+    /* the accumulator starts at zero (its bytes may have held a stage
+     * buffer: passes/alloc.c) */
+    int64_t accn = nb * M * nn, one1 = 1;
+    emit(&p, OP_FFILL, mem_dsr(&p, acc, 0, 1, &accn, &one1), 0, 0, 0);
     int64_t d4[4] = {inner, M, nn, kn};
     int64_t sacc[4] = {M * nn, nn, 1, 0}, sa[4] = {r > 2 ? sA[r - 3] : 0, kn, 0, 1}, sb[4] = {r > 2 ? sB[r - 3] : 0, 0, 1, nn};
     for (int64_t o = 0; o < nb / inner; o++) {

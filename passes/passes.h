@@ -5,6 +5,7 @@
  * after each:
  *
  *   infer   shape/type inference, broadcasting checks, canonical op order
+ *   fuse    matmuls sharing their left operand and weights -> one matmul
  *   place   tiling + placement of each op on a rectangle of the core grid
  *   route   nets between producer and consumer cores; trees and colors
  *   lower   per-core programs: buffers, DSRs, tasks, code
@@ -21,6 +22,11 @@ bool pass_infer(IrModule *m, const Target *t);
  * diagnostic and returns false on a type error. The frontend uses it to
  * check the shapes at each call of a def. */
 bool pass_type_op(IrOp *op);
+/* The canonical op order (a post-order walk from the outputs sorted by
+ * name; all-digit names renumbered): what infer ends with, and what a pass
+ * that adds ops calls again. */
+void pass_order(IrModule *m);
+bool pass_fuse(IrModule *m, const Target *t);
 bool pass_place(IrModule *m, const Target *t);
 bool pass_route(IrModule *m, const Target *t);
 bool pass_lower(IrModule *m, const Target *t);

@@ -23,7 +23,10 @@
  *     times its distance in cores to the rectangles of the op's operands
  *     (so data travels short routes, and the packing stays compact); ties
  *     go to the shallower place, then to the one nearest in x to the
- *     previous op. The canonical
+ *     previous op. Besides the skyline itself, a place level with an
+ *     operand (lower down, leaving a hole) is a candidate; a matmul is not
+ *     put right under its left operand's columns when anything else fits
+ *     (the corner turn of its K rows would cross itself). The canonical
  *     op order puts producers before consumers, so data mostly flows to the
  *     neighbouring rectangle, which keeps routes short; unlike shelves, tall
  *     and short rectangles do not waste the rows between them. An op tiled
@@ -182,48 +185,48 @@ bool pass_place(IrModule *m, const Target *t) {
       const IrOp *r = map_root(op->arg[a], NULL);
       if (r->placed) near[a] = r;
     }
-    int best_x = -1, best_y = 0, head = 0, tail = 0;
+    /* A matmul does not go right under the cores of its left operand
+     * (unless nothing else fits): the operand's column tiles turn into the
+     * matmul's K rows, and routes coming straight down into those rows
+     * would cross each other's row multicasts. Beside the operand, with
+     * the K order of passes/mapping.c, they do not cross. */
+    const Rect *avoid = op->kind == IR_MATMUL && near[0] ? &near[0]->place : NULL;
+    int best_x = -1, best_y = 0;
     int64_t best_cost = 0;
-    for (int x = 0; x < gw; x++) {
-      while (tail > head && top[win[tail - 1]] <= top[x]) tail--;
-      win[tail++] = x;
-      if (win[head] <= x - (int)w) head++;
-      int x0 = x - (int)w + 1;
-      if (x0 < 0) continue;
-      int y = top[win[head]];
-      if (y + (int)h > gh) continue; /* does not fit below the skyline here */
-      int64_t cost = y;
-      for (int a = 0; a < 2; a++)
-        if (near[a]) cost += PLACE_NEAR * rect_gap(x0, y, (int)w, (int)h, &near[a]->place);
-      if (best_x < 0 || cost < best_cost || (cost == best_cost && y < best_y) ||
-          (cost == best_cost && y == best_y && abs(x0 - prev_x) < abs(best_x - prev_x))) {
-        best_x = x0;
-        best_y = y;
-        best_cost = cost;
-      }
-    }
-    /* An op tiled like its operand goes right below it when it can: each
-     * core's tile then travels straight down its own column. A matmul whose
-     * operand is a view (a head sliced out of q or v) goes below the
-     * columns that hold the slice. */
-    int below_x = under ? under->place.x : -1;
-    for (int a = 0; a < 2 && !under && below_x < 0 && op->kind == IR_MATMUL; a++) {
-      if (!ir_is_view_kind(op->arg[a])) continue;
-      ViewMap vm;
-      const IrOp *root = map_root(op->arg[a], &vm);
-      if (root->placed && root->shape.rank == 2) {
-        Box all = {{0, 0}, {op->arg[a]->shape.d[0], op->arg[a]->shape.d[1]}};
-        Box rb = map_view_box(&vm, &all);
-        for (int cx = 0; cx < root->place.w; cx++) {
-          int cy = root->kind == IR_MATMUL ? root->place.h - 1 : 0;
-          Box hb;
-          if (map_held(root, cx, cy, &hb) && hb.lo[1] + hb.n[1] > rb.lo[1]) {
-            below_x = root->place.x + cx;
-            break;
+    for (int pass = 0; pass < 2 && best_x < 0; pass++) {
+      int head = 0, tail = 0;
+      for (int x = 0; x < gw; x++) {
+        while (tail > head && top[win[tail - 1]] <= top[x]) tail--;
+        win[tail++] = x;
+        if (win[head] <= x - (int)w) head++;
+        int x0 = x - (int)w + 1;
+        if (x0 < 0) continue;
+        /* on the skyline, or lower down, level with an operand (leaving
+         * a hole above: the wafer has room, routes are what is scarce) */
+        int sky = top[win[head]];
+        for (int c = 0; c < 3; c++) {
+          int y = sky;
+          if (c > 0) {
+            if (!near[c - 1] || near[c - 1]->place.y <= sky) continue;
+            y = near[c - 1]->place.y;
+          }
+          if (y + (int)h > gh) continue; /* does not fit here */
+          if (pass == 0 && avoid && x0 < avoid->x + avoid->w && avoid->x < x0 + (int)w && y >= avoid->y) continue;
+          int64_t cost = y;
+          for (int a = 0; a < 2; a++)
+            if (near[a]) cost += PLACE_NEAR * rect_gap(x0, y, (int)w, (int)h, &near[a]->place);
+          if (best_x < 0 || cost < best_cost || (cost == best_cost && y < best_y) ||
+              (cost == best_cost && y == best_y && abs(x0 - prev_x) < abs(best_x - prev_x))) {
+            best_x = x0;
+            best_y = y;
+            best_cost = cost;
           }
         }
       }
     }
+    /* An op tiled like its operand goes right below it when it can: each
+     * core's tile then travels straight down its own column. */
+    int below_x = under ? under->place.x : -1;
     if (below_x >= 0 && below_x + (int)w <= gw) {
       int y = 0;
       for (int x = below_x; x < below_x + (int)w; x++) y = top[x] > y ? top[x] : y;

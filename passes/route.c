@@ -94,7 +94,7 @@ static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrCoord from, Box 
 
 /* More distinct boxes than this from one producer core are sent as one
  * bounding box, multicast to all their users. */
-#define MERGE_BOXES 2
+#define MERGE_BOXES 1
 
 static bool has_core(const DestVec *d, int x, int y) {
   for (int i = 0; i < d->n; i++)

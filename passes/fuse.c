@@ -1,0 +1,91 @@
+/* passes/fuse.c: horizontal matmul fusion.
+ *
+ * Several matmuls that multiply the same activation by weights - q, k and
+ * v of an attention layer: a @ w_q, a @ w_k, a @ w_v - each need the
+ * activation multicast to the K rows of their own rectangle: the same data
+ * turned the same corner three times, which costs three times the colors
+ * where routes are scarcest. They become one matmul by the concatenated
+ * weights (GPT-2's own c_attn: a @ [w_q | w_k | w_v]), and each of them a
+ * slice of its result - a view, so their users read straight from the
+ * fused matmul's cores. The concatenated weights are computed at compile
+ * time (a concat of preloaded values is preloaded: ir/param.c).
+ *
+ * Algorithm: for each value A in op order, the MATMUL users whose left
+ * operand is A, whose right operand is preloaded and 2-D, and whose result
+ * is 2-D, in op order; if there are two or more, their weights are joined
+ * (a balanced tree of concats along axis 1), one matmul A @ Wcat is made,
+ * and each old matmul turns into `slice axis 1 [off:off+N]` of it. The
+ * arithmetic of every output element is unchanged (one column of the
+ * fused product is the same dot product). Then the canonical op order is
+ * restored (pass_order).
+ */
+#include <stdlib.h>
+#include "passes/passes.h"
+
+static IrOp *new_op(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc) {
+  IrOp *op = ir_add_op(m, k, arena_printf(&m->arena, "%d", m->nops));
+  op->nargs = b ? 2 : 1;
+  op->arg[0] = a;
+  op->arg[1] = b;
+  op->loc = loc;
+  return op;
+}
+
+static bool fusable(const IrOp *op, const IrOp *a) {
+  return op->kind == IR_MATMUL && op->arg[0] == a && op->shape.rank == 2 && op->arg[1]->shape.rank == 2 &&
+         ir_is_preloaded(op->arg[1]) && op->arg[0] != op->arg[1];
+}
+
+bool pass_fuse(IrModule *m, const Target *t) {
+  (void)t;
+  bool changed = false;
+  int n0 = m->nops;
+  for (int i = 0; i < n0; i++) {
+    IrOp *a = m->ops[i];
+    if (ir_is_preloaded(a) || a->kind == IR_OUTPUT) continue;
+    VEC(IrOp *) mm = {0};
+    for (int j = i + 1; j < n0; j++)
+      if (fusable(m->ops[j], a) && (!mm.n || m->ops[j]->dt == mm.v[0]->dt)) VEC_PUSH(mm, m->ops[j]);
+    if (mm.n < 2) {
+      VEC_FREE(mm);
+      continue;
+    }
+    /* the weights, joined pairwise (depth log2 n) */
+    VEC(IrOp *) w = {0};
+    for (int k = 0; k < mm.n; k++) VEC_PUSH(w, mm.v[k]->arg[1]);
+    while (w.n > 1) {
+      int o = 0;
+      for (int k = 0; k < w.n; k += 2) {
+        IrOp *x = w.v[k];
+        if (k + 1 < w.n) {
+          x = new_op(m, IR_CONCAT, w.v[k], w.v[k + 1], mm.v[0]->loc);
+          x->axis = 1;
+          if (!pass_type_op(x)) die("fuse: concat of weights does not type");
+        }
+        w.v[o++] = x;
+      }
+      w.n = o;
+    }
+    IrOp *f = new_op(m, IR_MATMUL, a, w.v[0], mm.v[0]->loc);
+    f->name = arena_printf(&m->arena, "fused$%s", mm.v[0]->name);
+    if (!pass_type_op(f)) die("fuse: fused matmul does not type");
+    int64_t off = 0;
+    for (int k = 0; k < mm.n; k++) {
+      IrOp *op = mm.v[k];
+      int64_t nk = op->shape.d[1];
+      op->kind = IR_SLICE;
+      op->nargs = 1;
+      op->arg[0] = f;
+      op->arg[1] = NULL;
+      op->axis = 1;
+      op->start = off;
+      op->end = off + nk;
+      off += nk;
+    }
+    VEC_FREE(w);
+    VEC_FREE(mm);
+    changed = true;
+  }
+  if (changed) pass_order(m);
+  return true;
+}
