@@ -7,7 +7,8 @@
  *     it holds. Every non-empty intersection is a transfer (producer core,
  *     box) -> consumer core. Transfers with the same producer core and box
  *     become one multicast net, across all the value's users; a producer
- *     core with more than MERGE_BOXES different boxes sends their bounding
+ *     core with more than MERGE_BOXES different boxes (more than one, when
+ *     all go to matmuls' left operands) sends their bounding
  *     box once to all of their users instead (each receiver stages it and
  *     copies out its part), which keeps its router's colors. Each MATMUL
  *     also gets one PSUM net per vertically adjacent core pair of its
@@ -93,8 +94,11 @@ static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrCoord from, Box 
 }
 
 /* More distinct boxes than this from one producer core are sent as one
- * bounding box, multicast to all their users. */
-#define MERGE_BOXES 1
+ * bounding box, multicast to all their users; when every user is the left
+ * operand of a matmul (the corner turn into its K rows, where colors are
+ * scarcest) more than one already. Each staged net costs its receiver
+ * DSRs and a copy, so other users keep up to two boxes apart. */
+#define MERGE_BOXES 2
 
 static bool has_core(const DestVec *d, int x, int y) {
   for (int i = 0; i < d->n; i++)
@@ -141,7 +145,11 @@ static void build_value_nets(IrModule *m, IrOp *v) {
             }
         }
       }
-      if (boxes.n > MERGE_BOXES) {
+      bool all_mm = true;
+      for (int j = 0; j < dsts.n; j++)
+        for (int d = 0; d < dsts.v[j].n; d++)
+          all_mm = all_mm && dsts.v[j].v[d].op->kind == IR_MATMUL && dsts.v[j].v[d].argi == 0;
+      if (boxes.n > (all_mm ? 1 : MERGE_BOXES)) {
         /* Many different boxes from one core cost one color each at its
          * router: send the bounding box once instead, to every user; each
          * receiver stages it and keeps its part (passes/lower.c). */

@@ -1,0 +1,88 @@
+"""Random models: batched matmuls, reshape, N-D transpose, softmax,
+layernorm, reductions, concat, fused matmuls (two matmuls of one activation
+by params), on random uneven shapes in f32 or f16, compiled and simulated
+and compared with the host reference evaluator (wsecc --reference), which
+never sees the mapping. Tolerance relative to the output's scale: 1e-4 for
+f32 (the fabric sums K in chunks, the evaluator in order), 2e-2 for f16
+(one f16 rounding of each intermediate in a different place moves a
+result by a few ulps of 2^-11, compounded over up to 8 ops).
+
+    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED
+
+A model the compiler rejects with a user diagnostic (exit 1, e.g. a core
+over its 44 DSRs) is listed, not counted as a failure; a crash, a
+simulator failure or a wrong number is.
+"""
+import numpy as np, subprocess, sys, os, random
+W, S = sys.argv[1], sys.argv[2]
+os.makedirs(sys.argv[3], exist_ok=True)
+os.chdir(sys.argv[3])
+def gen(seed):
+    r = random.Random(seed)
+    dt = r.choice(["f32", "f16"])
+    B = r.randint(1, 4); M = r.randint(1, 40); K = r.randint(1, 70); N = r.randint(1, 50)
+    lines = [f"model z{seed} {{", f"  input a : {dt}[{B}, {M}, {K}];", f"  input x : {dt}[{M}, {K}];"]
+    lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2);")
+    lines.append(f"  param w2 : {dt}[{K}, {N}] = randn(seed={seed+1}, std=0.2);")
+    lines.append(f"  param g : {dt}[{N}] = randn(seed={seed+2}, std=1.0);")
+    outs = []
+    k = r.randint(0, 6)
+    if k == 0:
+        outs.append(f"softmax(a @ w1, axis=-1)")
+    elif k == 1:
+        outs.append(f"layernorm(x @ w1, g, g, axis=-1) + x @ w2")
+    elif k == 2:
+        outs.append(f"transpose(a, perm=[{','.join(map(str, r.sample(range(3), 3)))}]) * 2")
+    elif k == 3:
+        n = B * M * K
+        d = [q for q in range(1, n + 1) if n % q == 0]
+        p = r.choice(d)
+        outs.append(f"reshape(a, [{p}, -1]) + 1")
+    elif k == 4:
+        outs.append(f"sum(gelu(x @ w1) * (x @ w2), axis={r.choice([0,1,-1])}, keepdims=true)")
+    elif k == 5:
+        outs.append(f"concat([a @ w1, a @ w2], axis={r.choice([0,1,2])})")
+    else:
+        outs.append(f"max(a @ transpose(reshape(x, [{M}, {K}]), perm=[1, 0]) , 0.0) - 0.5")
+    if r.random() < 0.5:
+        outs.append(f"(x @ w1 - x @ w2) * 0.5")
+    for i, o in enumerate(outs):
+        lines.append(f"  output o{i} = {o};")
+    lines.append("}")
+    return "\n".join(lines), dt, (B, M, K), (M, K), len(outs)
+
+bad = 0
+for seed in range(int(sys.argv[4]), int(sys.argv[5])):
+    src, dt, ash, xsh, no = gen(seed)
+    name = f"z{seed}"
+    open(f"{name}.wdl", "w").write(src)
+    npdt = np.float16 if dt == "f16" else np.float32
+    rng = np.random.default_rng(seed)
+    np.save(f"{name}_a.npy", rng.standard_normal(ash).astype(npdt))
+    np.save(f"{name}_x.npy", rng.standard_normal(xsh).astype(npdt))
+    args = ["--input", f"a={name}_a.npy", "--input", f"x={name}_x.npy"]
+    r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"], capture_output=True, text=True)
+    if r.returncode:
+        if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1:
+            print(seed, "COMPILE ERR:", r.stderr.splitlines()[0][:200])
+        else:
+            print(seed, "COMPILE CRASH rc", r.returncode, r.stderr[-400:]); bad += 1
+        continue
+    oa = []; ra = []
+    for i in range(no):
+        oa += ["--output", f"o{i}={name}_o{i}.s.npy"]; ra += ["--output", f"o{i}={name}_o{i}.r.npy"]
+    r = subprocess.run([S, f"{name}.wimg"] + args + oa, capture_output=True, text=True)
+    if r.returncode:
+        print(seed, "SIM FAIL", r.stderr[:300]); bad += 1; continue
+    r = subprocess.run([W, f"{name}.wdl", "--reference"] + args + ra, capture_output=True, text=True)
+    if r.returncode:
+        print(seed, "REF FAIL", r.stderr[:300]); bad += 1; continue
+    for i in range(no):
+        s = np.load(f"{name}_o{i}.s.npy").astype(np.float64); f = np.load(f"{name}_o{i}.r.npy").astype(np.float64)
+        scale = max(1e-6, np.abs(f).max())
+        tol = 2e-2 if dt == "f16" else 1e-4
+        e = np.abs(s - f).max() / scale
+        if not (e <= tol):
+            print(seed, f"MISMATCH o{i} err {e:.3g}", src.replace("\n", " ")[:300]); bad += 1
+print(f"{bad} failure(s)")
+sys.exit(1 if bad else 0)
