@@ -5,6 +5,9 @@ model e {
   output c = transpose(x, perm=[0, 0]);
   output d = transpose(x, perm=[2, 0, 1]);
   output f = reshape(x, 60);
+  output g = transpose(x, axes=[1, 0]);
+  output h = transpose(x, perm=1);
+  output i = reshape(x, [0, 60]);
 }
 // reshape and transpose: element counts, the -1 axis, permutations.
 // RUN: not %wsecc %s --emit=wir 2>&1 | FileCheck %s --strict-whitespace --match-full-lines
@@ -23,3 +26,12 @@ model e {
 // CHECK-NEXT:{{.*}}reshape-errors.wdl:7:14: error: reshape() takes a tensor and a list of up to 4 dimensions (one may be -1): reshape(x, [4, -1, 32])
 // CHECK-NEXT: 7 |   output f = reshape(x, 60);
 // CHECK-NEXT:   |              ^~~~~~~~~~~~~~
+// CHECK-NEXT:{{.*}}reshape-errors.wdl:8:27: error: transpose() has no argument 'axes' (it takes perm=[...])
+// CHECK-NEXT: 8 |   output g = transpose(x, axes=[1, 0]);
+// CHECK-NEXT:   |                           ^~~~
+// CHECK-NEXT:{{.*}}reshape-errors.wdl:9:32: error: transpose() takes perm= as a list of axes: transpose(x, perm=[0, 2, 1])
+// CHECK-NEXT: 9 |   output h = transpose(x, perm=1);
+// CHECK-NEXT:   |                                ^
+// CHECK-NEXT:{{.*}}reshape-errors.wdl:10:25: error: reshape() dimensions must be positive (or one -1, inferred); got 0
+// CHECK-NEXT: 10 |   output i = reshape(x, [0, 60]);
+// CHECK-NEXT:    |                         ^~~~~~~
