@@ -58,7 +58,7 @@ bool box_eq(const Box *a, const Box *b, int rank) {
 }
 
 const char *ir_stage_name(IrStage s) {
-  static const char *const n[] = {"parsed", "infer", "fuse", "place", "route", "lower", "alloc"};
+  static const char *const n[] = {"parsed", "infer", "fuse", "split", "place", "route", "lower", "alloc"};
   return (unsigned)s < ARRAY_LEN(n) ? n[s] : "?";
 }
 

@@ -195,7 +195,7 @@ typedef struct IrCore {
   int64_t data_end;        /* alloc: first free byte after the last buffer */
 } IrCore;
 
-typedef enum { STAGE_PARSED = 0, STAGE_INFER, STAGE_FUSE, STAGE_PLACE, STAGE_ROUTE, STAGE_LOWER, STAGE_ALLOC } IrStage;
+typedef enum { STAGE_PARSED = 0, STAGE_INFER, STAGE_FUSE, STAGE_SPLIT, STAGE_PLACE, STAGE_ROUTE, STAGE_LOWER, STAGE_ALLOC } IrStage;
 const char *ir_stage_name(IrStage s);     /* "parsed", "infer", ... */
 
 typedef struct IrModule {

@@ -69,10 +69,19 @@ bool pass_alloc(IrModule *m, const Target *t) {
     c->data_end = addr;
     if (reported >= 3) continue;
     if (addr > (int64_t)t->sram_bytes) {
+      /* what takes the space, by kind of buffer */
+      static const char *const what[] = {
+          "its part of the result", "the parts of its operands it needs", "preloaded weights",
+          "f32 partial sums", "whole tiles of a producer staged for a part of each"};
+      int64_t by[5] = {0};
+      for (int b = 0; b < c->nbuf; b++) by[c->buf[b].kind] += c->buf[b].elems * ir_dtype_size(c->buf[b].dt);
+      int big = 0;
+      for (int k = 1; k < 5; k++) big = by[k] > by[big] ? k : big;
       diag_error(&c->op->loc,
                  "core (%d,%d) of '%s' needs %lld bytes of SRAM (code included) but a core of target "
-                 "'%s' has %u; give the op more cores (a larger --grid) or use f16",
-                 c->x, c->y, c->op->name, (long long)addr, t->name, t->sram_bytes);
+                 "'%s' has %u; the most, %lld bytes, is %s%s",
+                 c->x, c->y, c->op->name, (long long)addr, t->name, t->sram_bytes, (long long)by[big], what[big],
+                 c->op->dt == DT_F32 ? " (f16 data would halve it)" : "");
       print_map(c, t->sram_bytes);
       ok = false;
       reported++;

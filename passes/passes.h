@@ -6,6 +6,7 @@
  *
  *   infer   shape/type inference, broadcasting checks, canonical op order
  *   fuse    matmuls sharing their left operand and weights -> one matmul
+ *   split   matmuls with too many rows -> blocks of rows, concatenated
  *   place   tiling + placement of each op on a rectangle of the core grid
  *   route   nets between producer and consumer cores; trees and colors
  *   lower   per-core programs: buffers, DSRs, tasks, code
@@ -27,6 +28,7 @@ bool pass_type_op(IrOp *op);
  * that adds ops calls again. */
 void pass_order(IrModule *m);
 bool pass_fuse(IrModule *m, const Target *t);
+bool pass_split(IrModule *m, const Target *t);
 bool pass_place(IrModule *m, const Target *t);
 bool pass_route(IrModule *m, const Target *t);
 bool pass_lower(IrModule *m, const Target *t);

@@ -5,6 +5,7 @@
 const PassInfo pass_list[] = {
     {"infer", STAGE_INFER, pass_infer, "shape/type inference, broadcasting checks, canonical op order"},
     {"fuse", STAGE_FUSE, pass_fuse, "matmuls of one activation by weights become one wider matmul"},
+    {"split", STAGE_SPLIT, pass_split, "matmuls too tall for a core become blocks of rows"},
     {"place", STAGE_PLACE, pass_place, "tile each op's tensors and place it on a rectangle of cores"},
     {"route", STAGE_ROUTE, pass_route, "nets between cores: multicast trees and colors"},
     {"lower", STAGE_LOWER, pass_lower, "per-core programs: buffers, DSRs, tasks, instructions"},

@@ -59,9 +59,19 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
     int64_t kc = cdiv(K, h), nc = cdiv(N, w), nb = map_batch(&op->shape);
     return code + es * (map_batch(a) * M * kc + map_batch(b) * kc * nc) + nb * (4 * M * nc + (es == 4 ? 0 : es * M * nc));
   }
-  if (op->kind == IR_RESHAPE) { /* the tile, and the operand box around it (up to about twice as big) */
-    int64_t n = shape_count(&op->shape), ds = op->shape.rank ? op->shape.d[map_reshape_axis(&op->shape)] : 1;
-    return code + es * 3 * cdiv(ds, h) * (n / ds);
+  if (op->kind == IR_RESHAPE) { /* the busiest core: its tile and the operand box around its run */
+    int64_t n = shape_count(&op->shape), most = 0;
+    int s = map_reshape_axis(&op->shape);
+    int64_t ds = op->shape.rank ? op->shape.d[s] : 1, per = n / ds;
+    for (int cy = 0; cy < h; cy++) {
+      int64_t lo, len;
+      map_chunk(ds, (int)h, cy, &lo, &len);
+      if (len <= 0) continue;
+      Box b = map_flat_bounds(&op->arg[0]->shape, lo * per, len * per);
+      int64_t c = len * per + box_count(&b, op->arg[0]->shape.rank);
+      most = c > most ? c : most;
+    }
+    return code + es * most;
   }
   int64_t R, C;
   const Shape *s = ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape;

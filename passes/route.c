@@ -8,7 +8,8 @@
  *     box) -> consumer core. Transfers with the same producer core and box
  *     become one multicast net, across all the value's users; a producer
  *     core with more than MERGE_BOXES different boxes (more than one, when
- *     all go to matmuls' left operands) sends their bounding
+ *     all go to matmuls' left operands) whose bounding box is at most
+ *     MERGE_BYTES sends their bounding
  *     box once to all of their users instead (each receiver stages it and
  *     copies out its part), which keeps its router's colors. Each MATMUL
  *     also gets one PSUM net per vertically adjacent core pair of its
@@ -99,6 +100,9 @@ static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrCoord from, Box 
  * scarcest) more than one already. Each staged net costs its receiver
  * DSRs and a copy, so other users keep up to two boxes apart. */
 #define MERGE_BOXES 2
+/* ... as long as that bounding box is at most this many bytes: each
+ * receiver stages all of it. */
+#define MERGE_BYTES 8192
 
 static bool has_core(const DestVec *d, int x, int y) {
   for (int i = 0; i < d->n; i++)
@@ -149,7 +153,19 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       for (int j = 0; j < dsts.n; j++)
         for (int d = 0; d < dsts.v[j].n; d++)
           all_mm = all_mm && dsts.v[j].v[d].op->kind == IR_MATMUL && dsts.v[j].v[d].argi == 0;
-      if (boxes.n > (all_mm ? 1 : MERGE_BOXES)) {
+      int64_t ub = 1; /* bytes of the bounding box each receiver would stage */
+      if (boxes.n > 1) {
+        Box u = boxes.v[0];
+        for (int j = 1; j < boxes.n; j++)
+          for (int k = 0; k < v->shape.rank; k++) {
+            int64_t lo = u.lo[k] < boxes.v[j].lo[k] ? u.lo[k] : boxes.v[j].lo[k];
+            int64_t hi = u.lo[k] + u.n[k], hj = boxes.v[j].lo[k] + boxes.v[j].n[k];
+            u.lo[k] = lo;
+            u.n[k] = (hj > hi ? hj : hi) - lo;
+          }
+        ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt);
+      }
+      if (boxes.n > (all_mm ? 1 : MERGE_BOXES) && ub <= MERGE_BYTES) {
         /* Many different boxes from one core cost one color each at its
          * router: send the bounding box once instead, to every user; each
          * receiver stages it and keeps its part (passes/lower.c). */

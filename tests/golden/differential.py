@@ -1,6 +1,7 @@
 """Differential tests: models and shapes beyond the examples (uneven tiles,
 broadcasting both ways, rank 0 and 1, f16 matmul, activation @ activation,
-values used several times, a larger matmul), compiled and simulated, and
+values used several times, a larger matmul, a matmul split into row
+blocks), compiled and simulated, and
 compared with the host reference evaluator (wsecc --reference), which never
 sees the mapping. Tolerance: 1e-3 relative to the output scale (f16 inputs;
 the f32 cases agree to ~1e-6).
@@ -18,6 +19,7 @@ cases = {
 "vec": ("model m { input a : f32[37]; input s : f32[]; output y = relu(a * s); output z = s + s; }", {"a": (37,), "s": ()}),
 "passthru": ("model m { input x : f16[3, 4]; output y = x; output z = x + x; }", {"x": (3,4)}),
 "mm_actact": ("model m { input a : f32[6, 10]; input b : f32[10, 9]; output y = a @ b; }", {"a": (6,10), "b": (10,9)}),
+"tall": ("model m { input x : f32[300, 40]; param w : f32[40, 24] = randn(seed=5, std=0.2); output y = relu(x @ w); }", {"x": (300,40)}),
 "big": ("model m { input x : f32[64, 256]; param w : f32[256, 96] = randn(seed=9, std=0.05); output y = relu(x @ w); }", {"x": (64,256)}),
 }
 ok = True

@@ -1,0 +1,80 @@
+/* passes/split.c: matmuls too tall for a core become row blocks.
+ *
+ * A matmul's cores split K (rows of the rectangle) and N (columns), but
+ * every core holds all M rows - times the batch - of its slice of the left
+ * operand and of its partial sums (passes/mapping.h). When the batch times
+ * M is large (a long sequence, a big batch) no rectangle makes that fit in
+ * 48 KB. So a matmul whose batch x M exceeds SPLIT_ROWS becomes
+ * ceil(batch x M / SPLIT_ROWS) matmuls, each on a block of M rows of the
+ * left operand (a slice: a view), joined by concats along M (a balanced
+ * tree; the original op becomes its root, so its users are unchanged).
+ * Every output element is the same dot product as before.
+ */
+#include "passes/mapping.h"
+#include "passes/passes.h"
+
+/* Rows (batch x M) a matmul core can hold: 128 rows of 32 K and 32 N
+ * columns is 8 KB of f16 operand and 16 KB of f32 partial sums. */
+#define SPLIT_ROWS 128
+
+static IrOp *new_op(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc) {
+  IrOp *op = ir_add_op(m, k, arena_printf(&m->arena, "%d", m->nops));
+  op->nargs = b ? 2 : 1;
+  op->arg[0] = a;
+  op->arg[1] = b;
+  op->loc = loc;
+  return op;
+}
+
+/* The matmul of rows [lo, hi) of A by B. */
+static IrOp *block(IrModule *m, IrOp *mm, int64_t lo, int64_t hi) {
+  IrOp *a = mm->arg[0];
+  IrOp *s = new_op(m, IR_SLICE, a, NULL, mm->loc);
+  s->axis = a->shape.rank - 2;
+  s->start = lo;
+  s->end = hi;
+  if (!pass_type_op(s)) die("split: row slice does not type");
+  IrOp *r = new_op(m, IR_MATMUL, s, mm->arg[1], mm->loc);
+  if (!pass_type_op(r)) die("split: row block does not type");
+  return r;
+}
+
+/* Blocks [b0, b1) of p over M, joined; `into` (if given) becomes the root. */
+static IrOp *join(IrModule *m, IrOp *mm, int64_t M, int p, int b0, int b1, IrOp *into) {
+  if (b1 - b0 == 1) {
+    int64_t lo, n;
+    map_chunk(M, p, b0, &lo, &n);
+    return block(m, mm, lo, lo + n);
+  }
+  int mid = (b0 + b1) / 2;
+  IrOp *l = join(m, mm, M, p, b0, mid, NULL), *r = join(m, mm, M, p, mid, b1, NULL);
+  IrOp *c = into ? into : new_op(m, IR_CONCAT, NULL, NULL, mm->loc);
+  c->kind = IR_CONCAT;
+  c->nargs = 2;
+  c->arg[0] = l;
+  c->arg[1] = r;
+  c->axis = mm->shape.rank - 2;
+  if (!into && !pass_type_op(c)) die("split: concat does not type");
+  return c;
+}
+
+bool pass_split(IrModule *m, const Target *t) {
+  (void)t;
+  bool changed = false;
+  int n0 = m->nops;
+  for (int i = 0; i < n0; i++) {
+    IrOp *op = m->ops[i];
+    if (op->kind != IR_MATMUL) continue;
+    int r = op->shape.rank;
+    int64_t M = op->shape.d[r - 2], rows = map_batch(&op->shape) * M;
+    if (rows <= SPLIT_ROWS || M < 2) continue;
+    int64_t p = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
+    if (p > M) p = M;
+    /* the original op becomes the root concat: its users and name stay */
+    IrOp orig = *op;
+    join(m, &orig, M, (int)p, 0, (int)p, op);
+    changed = true;
+  }
+  if (changed) pass_order(m);
+  return true;
+}
