@@ -86,8 +86,13 @@ bool pass_alloc(IrModule *m, const Target *t) {
       ok = false;
       reported++;
     } else if (c->ndsr > (int)t->dsrs) {
-      diag_error(&c->op->loc, "core (%d,%d) of '%s' needs %d DSRs but a core of target '%s' has %u",
-                 c->x, c->y, c->op->name, c->ndsr, t->name, t->dsrs);
+      int nin = 0, nstage = 0;
+      for (int d = 0; d < c->ndsr; d++) nin += c->dsr[d].kind == DSR_FABIN;
+      for (int b = 0; b < c->nbuf; b++) nstage += c->buf[b].kind == BUF_STAGE;
+      diag_error(&c->op->loc,
+                 "core (%d,%d) of '%s' needs %d DSRs but a core of target '%s' has %u: it receives %d streams "
+                 "(%d of them staged, 4 DSRs each), its operand being spread over that many producer cores",
+                 c->x, c->y, c->op->name, c->ndsr, t->name, t->dsrs, nin, nstage);
       print_map(c, t->sram_bytes);
       ok = false;
       reported++;
