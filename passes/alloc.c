@@ -6,10 +6,11 @@
  * in program order; after them two overlays that share the same bytes, the
  * stage buffers (received, then copied out by the body's first
  * instructions) and the accumulators and tiles (written only after that).
- * lower already shares identical DSR descriptors. The pass checks the target's limits: SRAM bytes
- * (code included), DSRs, tasks (a task id is 8 bits). A core over a limit is
- * an error that prints the core's memory map, so the user sees what takes
- * the space.
+ * lower already shares identical DSR descriptors. The pass checks the
+ * target's limits, SRAM bytes (code included) and DSRs: a core over one is
+ * an error that says what takes the space and prints the core's memory
+ * map. (Tasks, one per incoming net plus two, cannot outgrow the 8-bit
+ * task id: that would be a compiler bug.)
  */
 #include <stdio.h>
 #include "ir/diag.h"
@@ -96,12 +97,10 @@ bool pass_alloc(IrModule *m, const Target *t) {
       print_map(c, t->sram_bytes);
       ok = false;
       reported++;
-    } else if (c->ntask > 256) {
-      diag_error(&c->op->loc, "core (%d,%d) of '%s' needs %d tasks; at most 256 fit the task id field",
-                 c->x, c->y, c->op->name, c->ntask);
-      ok = false;
-      reported++;
     }
+    /* One task per incoming net (each on its own color at this router,
+     * and a target has at most 32) plus two: never near the 8-bit id. */
+    if (c->ntask > 256) die("alloc: core (%d,%d) has %d tasks", c->x, c->y, c->ntask);
   }
   return ok;
 }
