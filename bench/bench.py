@@ -42,7 +42,7 @@ def main():
     ap.add_argument("examples", nargs="*")
     a = ap.parse_args()
     exs = a.examples or [os.path.join(ROOT, "examples", e) for e in
-                         ("mlp.wdl", "add.wdl", "batch.wdl", "batch16.wdl", "gpt2_block.wdl", "stack.wdl")]
+                         ("mlp.wdl", "add.wdl", "batch.wdl", "batch16.wdl", "reshape.wdl", "gpt2_block.wdl", "stack.wdl")]
     if a.runs < 1:
         ap.error("--runs must be at least 1")
     wsecc, wsesim = os.path.join(a.build, "wsecc"), os.path.join(a.build, "wsesim")
