@@ -90,6 +90,15 @@ IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name) {
   return op;
 }
 
+IrOp *ir_add_temp(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc) {
+  IrOp *op = ir_add_op(m, k, arena_printf(&m->arena, "%d", m->nops));
+  op->nargs = b ? 2 : a ? 1 : 0;
+  op->arg[0] = a;
+  op->arg[1] = b;
+  op->loc = loc;
+  return op;
+}
+
 IrNet *ir_add_net(IrModule *m) {
   IrNet *n = ARENA_NEW(&m->arena, IrNet, 1);
   n->id = m->nnets;

@@ -212,6 +212,10 @@ typedef struct IrModule {
 IrModule *ir_new(const char *name);
 void ir_free(IrModule *m);
 IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name); /* appended; name copied */
+/* A new op with a temporary (all-digit) name, operands a (and b) and
+ * source location loc, appended; passes that add ops use it and then
+ * restore the canonical order (pass_order renames temporaries). */
+IrOp *ir_add_temp(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc);
 IrNet *ir_add_net(IrModule *m);
 IrCore *ir_add_core(IrModule *m, int x, int y);  /* appended; caller keeps (y,x) order */
 IrOp *ir_find_op(IrModule *m, const char *name);

@@ -22,15 +22,6 @@
 #include <stdlib.h>
 #include "passes/passes.h"
 
-static IrOp *new_op(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc) {
-  IrOp *op = ir_add_op(m, k, arena_printf(&m->arena, "%d", m->nops));
-  op->nargs = b ? 2 : 1;
-  op->arg[0] = a;
-  op->arg[1] = b;
-  op->loc = loc;
-  return op;
-}
-
 static bool fusable(const IrOp *op, const IrOp *a) {
   return op->kind == IR_MATMUL && op->arg[0] == a && op->shape.rank == 2 && op->arg[1]->shape.rank == 2 &&
          ir_is_preloaded(op->arg[1]) && op->arg[0] != op->arg[1];
@@ -58,7 +49,7 @@ bool pass_fuse(IrModule *m, const Target *t) {
       for (int k = 0; k < w.n; k += 2) {
         IrOp *x = w.v[k];
         if (k + 1 < w.n) {
-          x = new_op(m, IR_CONCAT, w.v[k], w.v[k + 1], mm.v[0]->loc);
+          x = ir_add_temp(m, IR_CONCAT, w.v[k], w.v[k + 1], mm.v[0]->loc);
           x->axis = 1;
           if (!pass_type_op(x)) die("fuse: concat of weights does not type");
         }
@@ -66,7 +57,7 @@ bool pass_fuse(IrModule *m, const Target *t) {
       }
       w.n = o;
     }
-    IrOp *f = new_op(m, IR_MATMUL, a, w.v[0], mm.v[0]->loc);
+    IrOp *f = ir_add_temp(m, IR_MATMUL, a, w.v[0], mm.v[0]->loc);
     f->name = arena_printf(&m->arena, "fused$%s", mm.v[0]->name);
     if (!pass_type_op(f)) die("fuse: fused matmul does not type");
     int64_t off = 0;

@@ -17,24 +17,15 @@
  * columns is 8 KB of f16 operand and 16 KB of f32 partial sums. */
 #define SPLIT_ROWS 128
 
-static IrOp *new_op(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc) {
-  IrOp *op = ir_add_op(m, k, arena_printf(&m->arena, "%d", m->nops));
-  op->nargs = b ? 2 : 1;
-  op->arg[0] = a;
-  op->arg[1] = b;
-  op->loc = loc;
-  return op;
-}
-
 /* The matmul of rows [lo, hi) of A by B. */
 static IrOp *block(IrModule *m, IrOp *mm, int64_t lo, int64_t hi) {
   IrOp *a = mm->arg[0];
-  IrOp *s = new_op(m, IR_SLICE, a, NULL, mm->loc);
+  IrOp *s = ir_add_temp(m, IR_SLICE, a, NULL, mm->loc);
   s->axis = a->shape.rank - 2;
   s->start = lo;
   s->end = hi;
   if (!pass_type_op(s)) die("split: row slice does not type");
-  IrOp *r = new_op(m, IR_MATMUL, s, mm->arg[1], mm->loc);
+  IrOp *r = ir_add_temp(m, IR_MATMUL, s, mm->arg[1], mm->loc);
   if (!pass_type_op(r)) die("split: row block does not type");
   return r;
 }
@@ -48,7 +39,7 @@ static IrOp *join(IrModule *m, IrOp *mm, int64_t M, int p, int b0, int b1, IrOp 
   }
   int mid = (b0 + b1) / 2;
   IrOp *l = join(m, mm, M, p, b0, mid, NULL), *r = join(m, mm, M, p, mid, b1, NULL);
-  IrOp *c = into ? into : new_op(m, IR_CONCAT, NULL, NULL, mm->loc);
+  IrOp *c = into ? into : ir_add_temp(m, IR_CONCAT, NULL, NULL, mm->loc);
   c->kind = IR_CONCAT;
   c->nargs = 2;
   c->arg[0] = l;
