@@ -73,6 +73,7 @@ static bool param_bytes(Emit *e, const IrOp *p, const Box *box, DType dt, Buf *o
     float f = v[off];
     if (f != 0.0f || signbit(f)) nonzero = true;
     if (dt == DT_F16) buf_u16(out, f32_to_f16(f));
+    else if (dt == DT_BF16) buf_u16(out, f32_to_bf16(f));
     else {
       uint32_t u;
       memcpy(&u, &f, 4);

@@ -253,7 +253,7 @@ uint64_t dsr_count(const Dsr *d) {
 }
 
 int dsr_format(char *out, size_t n, const Dsr *d) {
-  const char *dt = d->dtype == WDT_F16 ? "f16" : "f32";
+  const char *dt = d->dtype == WDT_F16 ? "f16" : d->dtype == WDT_BF16 ? "bf16" : "f32";
   if (d->kind == DSR_FABIN || d->kind == DSR_FABOUT)
     return snprintf(out, n, "%s %s color %u len %u", d->kind == DSR_FABIN ? "fabin" : "fabout", dt, d->color, d->dim[0]);
   if (d->kind != DSR_MEM) return snprintf(out, n, "none");

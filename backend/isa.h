@@ -128,7 +128,9 @@ const char *isa_check(Insn in, int ndsr, int ninsn, int ntask);
 
 /* ---- Data Structure Registers ---- */
 typedef enum { DSR_NONE = 0, DSR_MEM = 1, DSR_FABIN = 2, DSR_FABOUT = 3 } DsrKind;
-typedef enum { WDT_F32 = 0, WDT_F16 = 1 } WDtype;
+typedef enum { WDT_F32 = 0, WDT_F16 = 1, WDT_BF16 = 2 } WDtype;
+/* Bytes of one element of a WDtype. */
+static inline int wdt_size(int dt) { return dt == WDT_F32 ? 4 : 2; }
 /* A DSR descriptor, as held in the image and in the core. Memory DSRs walk
  * dims[0..ndim) in C order (last dim fastest); element address =
  * addr + esize * (sum_k idx_k * stride_k); strides are in elements and may be

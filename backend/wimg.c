@@ -325,12 +325,12 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       for (int j = 0; j < 4; j++) d->stride[j] = (int32_t)g32(R, "");
       if (d->kind < DSR_MEM || d->kind > DSR_FABOUT) {
         fail(R, at, F("core[%u].dsr[%u].kind", c, i), "%u is not a DSR kind", d->kind);
-      } else if (d->dtype > WDT_F16) {
+      } else if (d->dtype > WDT_BF16) {
         fail(R, at + 1, F("core[%u].dsr[%u].dtype", c, i), "%u is not a dtype", d->dtype);
       } else if (d->kind == DSR_MEM) {
         int64_t lo, hi;
         if (d->ndim < 1 || d->ndim > 4) fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u is not in [1, 4]", d->ndim);
-        else if (!dsr_extent(d, d->dtype == WDT_F16 ? 2 : 4, &lo, &hi))
+        else if (!dsr_extent(d, wdt_size(d->dtype), &lo, &hi))
           fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a dimension is 0");
         else if (lo < 0 || hi > (int64_t)t->sram_bytes)
           fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "the tensor spans bytes [%lld, %lld), outside the %u-byte SRAM",
@@ -422,7 +422,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
     for (int j = 0; j < 4; j++) io->dim[j] = g32(R, F("io[%u].dim", i));
     if (r.failed) break;
     if (io->dir > WIO_OUT) fail(R, at, F("io[%u].dir", i), "%u is neither in (0) nor out (1)", io->dir);
-    else if (io->dtype > WDT_F16) fail(R, at + 1, F("io[%u].dtype", i), "%u is not a dtype", io->dtype);
+    else if (io->dtype > WDT_BF16) fail(R, at + 1, F("io[%u].dtype", i), "%u is not a dtype", io->dtype);
     else if (io->rank > 4) fail(R, at + 2, F("io[%u].rank", i), "%u > 4", io->rank);
     for (int j = 0; j < 4 && !r.failed; j++)
       if (io->dim[j] == 0 || (j >= io->rank && io->dim[j] != 1)) fail(R, at + 4 + 4 * (size_t)j, F("io[%u].dim[%d]", i, j), "%u is invalid", io->dim[j]);
@@ -445,7 +445,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
         cnt *= pc->n[j];
       }
       if (r.failed) break;
-      if (pc->addr + cnt * (io->dtype == WDT_F16 ? 2 : 4) > t->sram_bytes) {
+      if (pc->addr + cnt * (wdt_size(io->dtype)) > t->sram_bytes) {
         fail(R, at + 4, F("io[%u].piece[%u].addr", i, p), "the piece does not fit in SRAM");
         break;
       }

@@ -272,7 +272,8 @@ static const Stmt *find_def(Build *b, const char *name);
 static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcLoc *at, const char *what) {
   if (!v->typed) return false; /* reported already */
   char sb[96];
-  DType dt = !strcmp(t->dtype, "f16") ? DT_F16 : DT_F32;
+  DType dt = DT_F32;
+  ir_dtype_parse(t->dtype, &dt);
   bool ok = v->dt == dt && v->shape.rank == t->rank;
   for (int k = 0; ok && k < t->rank; k++) {
     if (!t->dname[k]) {
@@ -633,11 +634,10 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   int n = c.npos;
   if (fn->kind == IR_CAST) {
     const Expr *t = c.pos[1];
-    if (t->kind != E_NAME || (strcmp(t->name, "f32") && strcmp(t->name, "f16"))) {
-      err(b, &t->loc, "cast() takes a dtype as its second argument (f32 or f16)");
+    if (t->kind != E_NAME || !ir_dtype_parse(t->name, &cast_to)) {
+      err(b, &t->loc, "cast() takes a dtype as its second argument (f32, f16 or bf16)");
       return NULL;
     }
-    cast_to = strcmp(t->name, "f16") ? DT_F32 : DT_F16;
     n = 1;
   }
   IrOp *args[2] = {NULL, NULL};
@@ -777,10 +777,8 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
 /* Declared types: dtype and dims. */
 static bool check_type(Build *b, const TypeSpec *t, DType *dt, Shape *s) {
   bool ok = true;
-  if (!strcmp(t->dtype, "f32")) *dt = DT_F32;
-  else if (!strcmp(t->dtype, "f16")) *dt = DT_F16;
-  else {
-    err(b, &t->dloc, "unknown dtype '%s' (WDL has f32 and f16)", t->dtype);
+  if (!ir_dtype_parse(t->dtype, dt)) {
+    err(b, &t->dloc, "unknown dtype '%s' (WDL has f32, f16 and bf16)", t->dtype);
     ok = false;
   }
   if (t->rank > IR_MAXRANK) {

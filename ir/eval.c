@@ -9,7 +9,7 @@
 #include "common/f16.h"
 #include "ir/diag.h"
 
-static float rnd(DType t, float f) { return t == DT_F16 ? round_f16(f) : f; }
+static float rnd(DType t, float f) { return ir_round(t, f); }
 
 /* Flat index into operand `a` for output multi-index idx (broadcasting). */
 static int64_t bidx(const Shape *out, const Shape *a, const int64_t *idx) {

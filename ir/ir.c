@@ -1,4 +1,5 @@
 /* ir/ir.c: IR construction and the small value types (shapes, boxes). */
+#include "common/f16.h"
 #include "ir/ir.h"
 
 #include <stdio.h>
@@ -11,8 +12,18 @@ const IrOpInfo ir_ops[IR__COUNT] = {
 #undef X
 };
 
-const char *ir_dtype_name(DType t) { return t == DT_F16 ? "f16" : "f32"; }
-int ir_dtype_size(DType t) { return t == DT_F16 ? 2 : 4; }
+static const char *const dtype_names[] = {"f32", "f16", "bf16"};
+const char *ir_dtype_name(DType t) { return dtype_names[t]; }
+int ir_dtype_size(DType t) { return t == DT_F32 ? 4 : 2; }
+bool ir_dtype_parse(const char *name, DType *t) {
+  for (int i = 0; i < 3; i++)
+    if (!strcmp(name, dtype_names[i])) {
+      *t = (DType)i;
+      return true;
+    }
+  return false;
+}
+float ir_round(DType t, float f) { return t == DT_F16 ? round_f16(f) : t == DT_BF16 ? round_bf16(f) : f; }
 
 int64_t shape_count(const Shape *s) {
   int64_t n = 1;

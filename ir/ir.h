@@ -26,9 +26,11 @@
 
 #define IR_MAXRANK 4
 
-typedef enum { DT_F32 = 0, DT_F16 = 1 } DType;   /* same values as WDtype */
-const char *ir_dtype_name(DType t);               /* "f32", "f16" */
-int ir_dtype_size(DType t);                        /* 4, 2 */
+typedef enum { DT_F32 = 0, DT_F16 = 1, DT_BF16 = 2 } DType;   /* same values as WDtype */
+const char *ir_dtype_name(DType t);               /* "f32", "f16", "bf16" */
+int ir_dtype_size(DType t);                        /* 4, 2, 2 */
+bool ir_dtype_parse(const char *name, DType *t);   /* false if not a dtype name */
+float ir_round(DType t, float f);                  /* an f32 value stored as t and read back */
 
 typedef struct Shape { int rank; int64_t d[IR_MAXRANK]; } Shape;
 int64_t shape_count(const Shape *s);

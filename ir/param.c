@@ -53,7 +53,7 @@ float *ir_param_data(const IrOp *p) {
     for (int64_t i = 0; i < n; i++) v[i] = f;
   }
   }
-  if (p->dt == DT_F16)
-    for (int64_t i = 0; i < n; i++) v[i] = round_f16(v[i]);
+  if (p->dt != DT_F32)
+    for (int64_t i = 0; i < n; i++) v[i] = ir_round(p->dt, v[i]);
   return v;
 }

@@ -160,8 +160,8 @@ static IrOp *value(P *p) {
 
 static DType dtype(P *p) {
   const char *w = word(p);
-  if (!strcmp(w, "f32")) return DT_F32;
-  if (!strcmp(w, "f16")) return DT_F16;
+  DType t;
+  if (ir_dtype_parse(w, &t)) return t;
   perr(p, "unknown dtype '%s'", w);
 }
 

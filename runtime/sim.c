@@ -13,7 +13,7 @@
  *      instruction or advances a synchronous tensor instruction; every busy
  *      microthread advances its async tensor instruction.
  * A tensor instruction advances up to `lanes` elements per cycle (simd_f16
- * if all its memory operands are f16, else simd_f32), or one element per
+ * if all its memory operands are 16-bit - f16 or bf16 - else simd_f32), or one element per
  * cycle if it reads or writes the fabric. The run ends at the first cycle in
  * which nothing at all happened.
  */
@@ -247,10 +247,14 @@ void sim_free(Sim *s) {
   free(s);
 }
 
+/* 16-bit element types <-> f32 */
+static inline float h2f(int dt, uint16_t h) { return dt == WDT_BF16 ? bf16_to_f32(h) : f16_to_f32(h); }
+static inline uint16_t f2h(int dt, float f) { return dt == WDT_BF16 ? f32_to_bf16(f) : f32_to_f16(f); }
+
 /* ---- host I/O ---- */
 
 static void for_piece(Sim *s, const WIo *io, float *data, bool write) {
-  int es = io->dtype == WDT_F16 ? 2 : 4;
+  int es = wdt_size(io->dtype);
   int64_t st[4], acc = 1;
   for (int k = 3; k >= 0; k--) {
     st[k] = acc;
@@ -267,14 +271,14 @@ static void for_piece(Sim *s, const WIo *io, float *data, bool write) {
       uint8_t *m = c->sram + pc->addr + e * (uint64_t)es;
       if (write) {
         if (es == 2) {
-          uint16_t h = f32_to_f16(data[g]);
+          uint16_t h = f2h(io->dtype, data[g]);
           memcpy(m, &h, 2);
         } else memcpy(m, &data[g], 4);
       } else {
         if (es == 2) {
           uint16_t h;
           memcpy(&h, m, 2);
-          data[g] = f16_to_f32(h);
+          data[g] = h2f(io->dtype, h);
         } else memcpy(&data[g], m, 4);
       }
       for (int k = 3; k >= 0; k--) {
@@ -304,10 +308,10 @@ static void walk_next(Walk *w) {
 }
 static inline float ld(const Core *c, const Walk *w) {
   const uint8_t *p = c->sram + w->d.addr;
-  if (w->d.dtype == WDT_F16) {
+  if (w->d.dtype != WDT_F32) {
     uint16_t h;
     memcpy(&h, p + 2 * w->off, 2);
-    return f16_to_f32(h);
+    return h2f(w->d.dtype, h);
   }
   float f;
   memcpy(&f, p + 4 * w->off, 4);
@@ -315,19 +319,19 @@ static inline float ld(const Core *c, const Walk *w) {
 }
 static inline void stv(Core *c, const Walk *w, float v) {
   uint8_t *p = c->sram + w->d.addr;
-  if (w->d.dtype == WDT_F16) {
-    uint16_t h = f32_to_f16(v);
+  if (w->d.dtype != WDT_F32) {
+    uint16_t h = f2h(w->d.dtype, v);
     memcpy(p + 2 * w->off, &h, 2);
   } else memcpy(p + 4 * w->off, &v, 4);
 }
 static inline float from_wave(uint32_t v, int dt) {
-  if (dt == WDT_F16) return f16_to_f32((uint16_t)v);
+  if (dt != WDT_F32) return h2f(dt, (uint16_t)v);
   float f;
   memcpy(&f, &v, 4);
   return f;
 }
 static inline uint32_t to_wave(float f, int dt) {
-  if (dt == WDT_F16) return f32_to_f16(f);
+  if (dt != WDT_F32) return f2h(dt, f);
   uint32_t u;
   memcpy(&u, &f, 4);
   return u;
@@ -347,7 +351,7 @@ static void top_init(Sim *s, TOp *t, const Core *c, Insn in) {
   const Walk *all[3] = {&t->dst, &t->src[0], &t->src[1]};
   for (int i = 0; i < 1 + t->nsrc; i++) {
     if (all[i]->d.kind != DSR_MEM) t->fabric = true;
-    else if (all[i]->d.dtype != WDT_F16) f16 = false;
+    else if (all[i]->d.dtype == WDT_F32) f16 = false; /* 16-bit types take the f16 lanes */
   }
   t->lanes = t->fabric ? 1 : (int)(f16 ? s->img->tgt.simd_f16 : s->img->tgt.simd_f32);
 }
@@ -559,7 +563,7 @@ static bool core_step(Sim *s, Core *c) {
       c->task[in.imm].act++;
       c->nacts++;
       break;
-    case OP_DINC: c->dsr[in.a].addr += (uint32_t)(in.imm * (c->dsr[in.a].dtype == WDT_F16 ? 2 : 4)); break;
+    case OP_DINC: c->dsr[in.a].addr += (uint32_t)(in.imm * wdt_size(c->dsr[in.a].dtype)); break;
     default: die("core (%d,%d): opcode %u", c->x, c->y, in.op);
     }
     if (c->running >= 0) c->pc = next;

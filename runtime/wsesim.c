@@ -40,7 +40,7 @@ static void usage(FILE *f) {
 }
 
 static char *type_str(const WIo *io, char *buf, size_t n) {
-  int o = snprintf(buf, n, "%s[", io->dtype == WDT_F16 ? "f16" : "f32");
+  int o = snprintf(buf, n, "%s[", io->dtype == WDT_F16 ? "f16" : io->dtype == WDT_BF16 ? "bf16" : "f32");
   for (int k = 0; k < io->rank; k++) o += snprintf(buf + o, n - (size_t)o, "%s%u", k ? ", " : "", io->dim[k]);
   snprintf(buf + o, n - (size_t)o, "]");
   return buf;

@@ -251,8 +251,8 @@ static int run_reference(IrModule *m, Opts *o) {
     if (a.rank != op->shape.rank || !shape_eq(&s, &op->shape))
       fail("%s: has shape %s but input '%s' is %s%s", file, shape_str(&s, sa, sizeof sa), op->name,
            ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb));
-    if (op->dt == DT_F16)
-      for (int64_t e = 0; e < a.count; e++) a.data[e] = round_f16(a.data[e]);
+    if (op->dt != DT_F32)
+      for (int64_t e = 0; e < a.count; e++) a.data[e] = ir_round(op->dt, a.data[e]);
     in[k++] = a.data;
   }
   for (int j = 0; j < o->outputs.n; j++) {

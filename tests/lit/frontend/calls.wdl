@@ -9,7 +9,7 @@ model calls {
 // CHECK:{{.*}}calls.wdl:3:14: error: max() needs axis= (one axis at a time, e.g. max(x, axis=-1))
 // CHECK-NEXT: 3 |   output a = max(x);
 // CHECK-NEXT:   |              ^~~~~~
-// CHECK-NEXT:{{.*}}calls.wdl:4:22: error: cast() takes a dtype as its second argument (f32 or f16)
+// CHECK-NEXT:{{.*}}calls.wdl:4:22: error: cast() takes a dtype as its second argument (f32, f16 or bf16)
 // CHECK-NEXT: 4 |   output b = cast(x, f64);
 // CHECK-NEXT:   |                      ^~~
 // CHECK-NEXT:{{.*}}calls.wdl:5:14: error: exp() takes 1 argument, got 2 arguments

@@ -16,7 +16,7 @@ model m {
 // CHECK-NEXT:{{.*}}five-errors.wdl:4:30: error: unknown initialiser 'rand' (expected load, zeros, ones, full or randn)
 // CHECK-NEXT: 4 |   param  w1 : f32[64, 128] = rand(seed=1);
 // CHECK-NEXT:   |                              ^~~~~~~~~~~~
-// CHECK-NEXT:{{.*}}five-errors.wdl:5:15: error: unknown dtype 'f64' (WDL has f32 and f16)
+// CHECK-NEXT:{{.*}}five-errors.wdl:5:15: error: unknown dtype 'f64' (WDL has f32, f16 and bf16)
 // CHECK-NEXT: 5 |   param  w2 : f64[128, 10] = zeros();
 // CHECK-NEXT:   |               ^~~
 // CHECK-NEXT:{{.*}}five-errors.wdl:6:25: error: unknown name 'hh'; did you mean 'h'?
