@@ -1,6 +1,7 @@
 /* Unit tests of the ISA table: encode/decode, format/parse round trips for
  * every opcode, and isa_check's field validation. */
 #include "backend/isa.h"
+#include "common/f16.h"
 #include "tests/unit/check.h"
 
 int main(void) {
@@ -58,5 +59,17 @@ int main(void) {
   dsr_format(text, sizeof text, &d);
   CHECK_STR(text, "mem f16 @0x0400 [16, 32] strides [32, 1]");
   CHECK(dsr_count(&d) == 512);
+  d.dtype = WDT_BF16;
+  dsr_format(text, sizeof text, &d);
+  CHECK_STR(text, "mem bf16 @0x0400 [16, 32] strides [32, 1]");
+  /* bf16: nearest, ties to even; exact below 8 significant bits; overflow
+   * to infinity; NaN stays NaN */
+  CHECK(bf16_to_f32(f32_to_bf16(1.0f)) == 1.0f);
+  CHECK(bf16_to_f32(f32_to_bf16(1.0f + 0x1p-8f)) == 1.0f);          /* tie: to even (down) */
+  CHECK(bf16_to_f32(f32_to_bf16(1.0f + 3 * 0x1p-8f)) == 1.0f + 0x1p-6f); /* tie: to even (up) */
+  CHECK(bf16_to_f32(f32_to_bf16(1.0f + 0x1p-8f + 0x1p-12f)) == 1.0f + 0x1p-7f);
+  CHECK(bf16_to_f32(f32_to_bf16(3.4e38f)) == __builtin_inff());
+  float nan = __builtin_nanf("");
+  CHECK(bf16_to_f32(f32_to_bf16(nan)) != bf16_to_f32(f32_to_bf16(nan)));
   CHECK_DONE();
 }
