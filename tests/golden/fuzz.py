@@ -1,11 +1,12 @@
 """Random models: batched matmuls, reshape, N-D transpose, softmax,
 layernorm, reductions, concat, fused matmuls (two matmuls of one activation
-by params), on random uneven shapes in f32 or f16, compiled and simulated
+by params), on random uneven shapes in f32, f16 or bf16, compiled and simulated
 and compared with the host reference evaluator (wsecc --reference), which
 never sees the mapping. Tolerance relative to the output's scale: 1e-4 for
 f32 (the fabric sums K in chunks, the evaluator in order), 2e-2 for f16
 (one f16 rounding of each intermediate in a different place moves a
-result by a few ulps of 2^-11, compounded over up to 8 ops).
+result by a few ulps of 2^-11, compounded over up to 8 ops), 8e-2 for bf16
+(the same with ulps of 2^-8).
 
     fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED
 
@@ -19,7 +20,7 @@ os.makedirs(sys.argv[3], exist_ok=True)
 os.chdir(sys.argv[3])
 def gen(seed):
     r = random.Random(seed)
-    dt = r.choice(["f32", "f16"])
+    dt = r.choice(["f32", "f16", "bf16"])
     B = r.randint(1, 4); M = r.randint(1, 40); K = r.randint(1, 70); N = r.randint(1, 50)
     lines = [f"model z{seed} {{", f"  input a : {dt}[{B}, {M}, {K}];", f"  input x : {dt}[{M}, {K}];"]
     lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2);")
@@ -56,7 +57,7 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     src, dt, ash, xsh, no = gen(seed)
     name = f"z{seed}"
     open(f"{name}.wdl", "w").write(src)
-    npdt = np.float16 if dt == "f16" else np.float32
+    npdt = np.float16 if dt == "f16" else np.float32  # bf16 inputs: float32 .npy, rounded when loaded
     rng = np.random.default_rng(seed)
     np.save(f"{name}_a.npy", rng.standard_normal(ash).astype(npdt))
     np.save(f"{name}_x.npy", rng.standard_normal(xsh).astype(npdt))
@@ -80,7 +81,7 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     for i in range(no):
         s = np.load(f"{name}_o{i}.s.npy").astype(np.float64); f = np.load(f"{name}_o{i}.r.npy").astype(np.float64)
         scale = max(1e-6, np.abs(f).max())
-        tol = 2e-2 if dt == "f16" else 1e-4
+        tol = {"f32": 1e-4, "f16": 2e-2, "bf16": 8e-2}[dt]
         e = np.abs(s - f).max() / scale
         if not (e <= tol):
             print(seed, f"MISMATCH o{i} err {e:.3g}", src.replace("\n", " ")[:300]); bad += 1
