@@ -329,6 +329,43 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   /* DATA tasks */
   typedef struct Copy { int arg, stage; Box part; } Copy;
   VEC(Copy) copies = {0};
+  /* Nets that bring more than this core needs are staged and the part it
+   * needs copied out in the body. When the staged nets of one operand tile
+   * a box exactly (disjoint, no holes), they share one stage buffer and
+   * one copy: two DSRs a net instead of four. */
+  int shared[2] = {-1, -1};
+  for (int a = 0; a < op->nargs && op->kind != IR_INPUT; a++) {
+    if (opbuf[a] < 0 || (a == 1 && opbuf[1] == opbuf[0])) continue;
+    ViewMap vm;
+    const IrOp *root = map_root(op->arg[a], &vm);
+    int r = root->shape.rank;
+    Box need = map_view_box(&vm, &p.buf.v[opbuf[a]].box), part, u = {0};
+    int nst = 0;
+    int64_t sum = 0;
+    bool disjoint = true;
+    for (int i = 0; i < in.n; i++) {
+      IrNet *n = in.v[i];
+      if (in_arg.v[i] != a || !box_intersect(&need, &n->box, r, &part) || box_eq(&part, &n->box, r)) continue;
+      for (int j = 0; j < i && disjoint; j++) {
+        Box ov, pj;
+        if (in_arg.v[j] == a && box_intersect(&need, &in.v[j]->box, r, &pj) && !box_eq(&pj, &in.v[j]->box, r))
+          disjoint = !box_intersect(&in.v[j]->box, &n->box, r, &ov);
+      }
+      if (nst++ == 0) u = n->box;
+      for (int k = 0; k < r; k++) {
+        int64_t lo = u.lo[k] < n->box.lo[k] ? u.lo[k] : n->box.lo[k];
+        int64_t hi = u.lo[k] + u.n[k], hn = n->box.lo[k] + n->box.n[k];
+        u.lo[k] = lo;
+        u.n[k] = (hn > hi ? hn : hi) - lo;
+      }
+      sum += box_count(&n->box, r);
+    }
+    if (nst >= 2 && disjoint && sum == box_count(&u, r) && box_intersect(&need, &u, r, &part)) {
+      shared[a] = add_buf(&p, BUF_STAGE, (IrOp *)root, &u, root->dt);
+      Copy c = {a, shared[a], part};
+      VEC_PUSH(copies, c);
+    }
+  }
   for (int i = 0; i < in.n; i++) {
     IrNet *n = in.v[i];
     p.task.v[data_tasks.v[i]].pc = p.code.n;
@@ -340,6 +377,8 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
     if (!box_intersect(&need, &n->box, root->shape.rank, &part)) die("lower: net %d brings nothing to (%d,%d)", n->id, x, y);
     if (box_eq(&part, &n->box, root->shape.rank)) {
       dst = view_dsr(&p, opbuf[a], op->arg[a], &n->box);
+    } else if (shared[a] >= 0) { /* into the shared stage buffer */
+      dst = sub_dsr(&p, shared[a], &n->box);
     } else { /* more than this core needs: stage it, copy the part out in the body */
       int st = add_buf(&p, BUF_STAGE, (IrOp *)root, &n->box, root->dt);
       dst = sub_dsr(&p, st, &n->box);
