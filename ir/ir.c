@@ -49,6 +49,17 @@ int64_t box_count(const Box *b, int rank) {
   for (int i = 0; i < rank; i++) n *= b->n[i];
   return n;
 }
+Box box_union(const Box *a, const Box *b, int rank) {
+  Box r = {0};
+  for (int i = 0; i < rank; i++) {
+    int64_t lo = a->lo[i] < b->lo[i] ? a->lo[i] : b->lo[i];
+    int64_t ha = a->lo[i] + a->n[i], hb = b->lo[i] + b->n[i];
+    r.lo[i] = lo;
+    r.n[i] = (ha > hb ? ha : hb) - lo;
+  }
+  return r;
+}
+
 bool box_intersect(const Box *a, const Box *b, int rank, Box *out) {
   Box r = {0};
   for (int i = 0; i < rank; i++) {

@@ -44,6 +44,7 @@ typedef struct Box { int64_t lo[IR_MAXRANK], n[IR_MAXRANK]; } Box;
 int64_t box_count(const Box *b, int rank);
 bool box_intersect(const Box *a, const Box *b, int rank, Box *out); /* false if empty */
 bool box_eq(const Box *a, const Box *b, int rank);
+Box box_union(const Box *a, const Box *b, int rank);             /* the bounding box of both */
 
 /* A source location; file == NULL means "no location". Columns are 1-based;
  * [col, end_col) is the highlighted range on `line`. */

@@ -45,6 +45,20 @@ static void type_const(IrOp *c, DType dt) {
   c->shape.rank = 0;
 }
 
+/* NumPy broadcasting of shapes a and b, right-aligned to rank r, over the
+ * first n axes of the result: sets out->d[0..n). Returns -1, or the first
+ * axis whose sizes disagree (neither is 1), with the sizes in *da, *db. */
+static int broadcast(const Shape *a, const Shape *b, int r, int n, Shape *out, int64_t *da, int64_t *db) {
+  for (int k = 0; k < n; k++) {
+    int ia = k - (r - a->rank), ib = k - (r - b->rank);
+    *da = ia >= 0 ? a->d[ia] : 1;
+    *db = ib >= 0 ? b->d[ib] : 1;
+    if (*da != *db && *da != 1 && *db != 1) return k;
+    out->d[k] = *da > *db ? *da : *db;
+  }
+  return -1;
+}
+
 bool pass_type_op(IrOp *op) {
   if (op->nargs == 2) {
     IrOp *a = op->arg[0], *b = op->arg[1];
@@ -179,38 +193,30 @@ bool pass_type_op(IrOp *op) {
       diag_note(&b->loc, "the right operand is %s", tb);
       return false;
     }
-    int r = ra > rb ? ra : rb;
+    int r = ra > rb ? ra : rb, k;
+    int64_t da, db;
     op->shape.rank = r;
-    for (int k = 0; k < r - 2; k++) {
-      int ia = k - (r - ra), ib = k - (r - rb);
-      int64_t da = ia >= 0 ? a->shape.d[ia] : 1, db = ib >= 0 ? b->shape.d[ib] : 1;
-      if (da != db && da != 1 && db != 1) {
-        diag_error(&op->loc, "matmul shapes %s @ %s: batch axis %d has %lld vs %lld", type_str(a, ta, sizeof ta),
-                   type_str(b, tb, sizeof tb), k - r, (long long)da, (long long)db);
-        diag_note(&a->loc, "the left operand is %s", ta);
-        diag_note(&b->loc, "the right operand is %s", tb);
-        return false;
-      }
-      op->shape.d[k] = da == 1 ? db : da;
+    if ((k = broadcast(&a->shape, &b->shape, r, r - 2, &op->shape, &da, &db)) >= 0) {
+      diag_error(&op->loc, "matmul shapes %s @ %s: batch axis %d has %lld vs %lld", type_str(a, ta, sizeof ta),
+                 type_str(b, tb, sizeof tb), k - r, (long long)da, (long long)db);
+      diag_note(&a->loc, "the left operand is %s", ta);
+      diag_note(&b->loc, "the right operand is %s", tb);
+      return false;
     }
     op->shape.d[r - 2] = a->shape.d[ra - 2];
     op->shape.d[r - 1] = b->shape.d[rb - 1];
     break;
   }
   default: { /* broadcasting */
-    int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank;
+    int r = a->shape.rank > b->shape.rank ? a->shape.rank : b->shape.rank, k;
+    int64_t da, db;
     op->shape.rank = r;
-    for (int k = 0; k < r; k++) {
-      int ia = k - (r - a->shape.rank), ib = k - (r - b->shape.rank);
-      int64_t da = ia >= 0 ? a->shape.d[ia] : 1, db = ib >= 0 ? b->shape.d[ib] : 1;
-      if (da != db && da != 1 && db != 1) {
-        diag_error(&op->loc, "cannot broadcast %s with %s: axis %d has %lld vs %lld", type_str(a, ta, sizeof ta),
-                   type_str(b, tb, sizeof tb), k - r, (long long)da, (long long)db);
-        diag_note(&a->loc, "the left operand is %s", ta);
-        diag_note(&b->loc, "the right operand is %s", tb);
-        return false;
-      }
-      op->shape.d[k] = da > db ? da : db;
+    if ((k = broadcast(&a->shape, &b->shape, r, r, &op->shape, &da, &db)) >= 0) {
+      diag_error(&op->loc, "cannot broadcast %s with %s: axis %d has %lld vs %lld", type_str(a, ta, sizeof ta),
+                 type_str(b, tb, sizeof tb), k - r, (long long)da, (long long)db);
+      diag_note(&a->loc, "the left operand is %s", ta);
+      diag_note(&b->loc, "the right operand is %s", tb);
+      return false;
     }
   }
   }

@@ -15,8 +15,12 @@
  *       ADDI r1, r1, 1 ; MOVI r2, <incoming nets> ; SEQ r3, r1, r2
  *       BNEZ r3, @body ; TERM
  *   body:
+ *       FMOV copies out of stage buffers (streams that brought more than
+ *       the core needs), then
  *       the op's tensor instructions (FADD/FSUB/FMUL/FNEG/FRELU, or for a
- *       matmul core: FMAC over a 3-D walk, then the partial sum from the core
+ *       matmul core: FFILL of the accumulator with 0, one FMAC over a 3-D
+ *       walk - 4-D, once per outer batch element, for a batched matmul -
+ *       then the partial sum from the core
  *       above is added straight from the fabric (FADD acc, acc, fabin) and
  *       sent to the core below, or - on the bottom row - kept as the result)
  *       one async FMOV to a fabout DSR per outgoing net
@@ -28,7 +32,9 @@
  *
  * Buffer kinds: TILE (the core's part of its op's value; for the I/O map and
  * for sending), OPERAND (received slices), PARAM (preloaded from the image),
- * ACC (matmul f32 partial sums). Identical DSR descriptors are shared.
+ * ACC (matmul f32 partial sums), STAGE (whole received boxes the body
+ * copies a part out of; staged streams of one operand that tile a box
+ * exactly share one). Identical DSR descriptors are shared.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -351,13 +357,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         if (in_arg.v[j] == a && box_intersect(&need, &in.v[j]->box, r, &pj) && !box_eq(&pj, &in.v[j]->box, r))
           disjoint = !box_intersect(&in.v[j]->box, &n->box, r, &ov);
       }
-      if (nst++ == 0) u = n->box;
-      for (int k = 0; k < r; k++) {
-        int64_t lo = u.lo[k] < n->box.lo[k] ? u.lo[k] : n->box.lo[k];
-        int64_t hi = u.lo[k] + u.n[k], hn = n->box.lo[k] + n->box.n[k];
-        u.lo[k] = lo;
-        u.n[k] = (hn > hi ? hn : hi) - lo;
-      }
+      u = nst++ ? box_union(&u, &n->box, r) : n->box;
       sum += box_count(&n->box, r);
     }
     if (nst >= 2 && disjoint && sum == box_count(&u, r) && box_intersect(&need, &u, r, &part)) {

@@ -81,9 +81,7 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
 }
 
 /* Weight of one core of distance to the operands against one row of depth. */
-#ifndef PLACE_NEAR
 #define PLACE_NEAR 2
-#endif
 
 /* Cores between two rectangles along x plus along y (0 if they touch or
  * overlap in that direction). */

@@ -153,32 +153,13 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       for (int j = 0; j < dsts.n; j++)
         for (int d = 0; d < dsts.v[j].n; d++)
           all_mm = all_mm && dsts.v[j].v[d].op->kind == IR_MATMUL && dsts.v[j].v[d].argi == 0;
-      int64_t ub = 1; /* bytes of the bounding box each receiver would stage */
-      if (boxes.n > 1) {
-        Box u = boxes.v[0];
-        for (int j = 1; j < boxes.n; j++)
-          for (int k = 0; k < v->shape.rank; k++) {
-            int64_t lo = u.lo[k] < boxes.v[j].lo[k] ? u.lo[k] : boxes.v[j].lo[k];
-            int64_t hi = u.lo[k] + u.n[k], hj = boxes.v[j].lo[k] + boxes.v[j].n[k];
-            u.lo[k] = lo;
-            u.n[k] = (hj > hi ? hj : hi) - lo;
-          }
-        ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt);
-      }
+      /* Many different boxes from one core cost one color each at its
+       * router: send their bounding box once instead, to every user; each
+       * receiver stages it and keeps its part (passes/lower.c). */
+      Box u = boxes.n ? boxes.v[0] : (Box){{0}, {0}};
+      for (int j = 1; j < boxes.n; j++) u = box_union(&u, &boxes.v[j], v->shape.rank);
+      int64_t ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt); /* what each receiver stages */
       if (boxes.n > (all_mm ? 1 : MERGE_BOXES) && ub <= MERGE_BYTES) {
-        /* Many different boxes from one core cost one color each at its
-         * router: send the bounding box once instead, to every user; each
-         * receiver stages it and keeps its part (passes/lower.c). */
-        Box u = boxes.v[0];
-        int r = v->shape.rank;
-        for (int j = 1; j < boxes.n; j++)
-          for (int k = 0; k < r; k++) {
-            int64_t lo = u.lo[k] < boxes.v[j].lo[k] ? u.lo[k] : boxes.v[j].lo[k];
-            int64_t hi = u.lo[k] + u.n[k], hj = boxes.v[j].lo[k] + boxes.v[j].n[k];
-            if (hj > hi) hi = hj;
-            u.lo[k] = lo;
-            u.n[k] = hi - lo;
-          }
         VEC(DestVec) merged = {0};
         for (int j = 0; j < boxes.n; j++)
           for (int d = 0; d < dsts.v[j].n; d++) {
@@ -466,7 +447,7 @@ static void shapes(const IrNet *n, int gw, int gh, ShapeVec *sv) {
 typedef struct RState {
   IrModule *m;
   RMap rm;
-  int ncolors, gw, gh;
+  int ncolors;
   Tree hv, alt;
   ShapeVec sv;
   int *ripped;      /* per net: times it was ripped up */
@@ -597,7 +578,8 @@ bool pass_route(IrModule *m, const Target *t) {
     if (ir_is_reduction(op)) build_reduce_nets(m, op);
     build_value_nets(m, op);
   }
-  RState st = {.rm = {xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h}, .m = m, .ncolors = (int)(t->colors < 32 ? t->colors : 32), .gw = (int)t->grid_w, .gh = (int)t->grid_h};
+  RState st = {.m = m, .ncolors = (int)(t->colors < 32 ? t->colors : 32)};
+  st.rm = (RMap){xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h};
   st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   IntVec queue = {0};
   bool ok = true;
@@ -610,7 +592,7 @@ bool pass_route(IrModule *m, const Target *t) {
     VEC_PUSH(queue, i);
     while (queue.n && ok) {
       IrNet *n = m->nets[queue.v[--queue.n]];
-      shapes(n, st.gw, st.gh, &st.sv);
+      shapes(n, st.rm.w, st.rm.h, &st.sv);
       int c = route_free(&st, n);
       if (c >= 0) {
         commit(&st, n, c);
