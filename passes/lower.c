@@ -290,7 +290,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         if (op->kind == IR_CONCAT) continue; /* this core's tile lies in the other operand */
         die("lower: core (%d,%d) of %%%s needs nothing", x, y, op->name);
       }
-      if (a == 1 && op->arg[1] == op->arg[0] && op->kind != IR_MATMUL) {
+      if (a == 1 && map_shares_operand(op)) {
         opbuf[1] = opbuf[0]; /* the same value twice: one buffer (route sends it once) */
         continue;
       }
@@ -341,7 +341,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
    * one copy: two DSRs a net instead of four. */
   int shared[2] = {-1, -1};
   for (int a = 0; a < op->nargs && op->kind != IR_INPUT; a++) {
-    if (opbuf[a] < 0 || (a == 1 && opbuf[1] == opbuf[0])) continue;
+    if (opbuf[a] < 0 || (a == 1 && map_shares_operand(op))) continue;
     ViewMap vm;
     const IrOp *root = map_root(op->arg[a], &vm);
     int r = root->shape.rank;

@@ -188,6 +188,10 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out) {
   return true;
 }
 
+bool map_shares_operand(const IrOp *op) {
+  return op->nargs == 2 && op->arg[0] == op->arg[1] && ir_is_elementwise(op);
+}
+
 bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
   const IrOp *a = op->arg[argi];
   Box b = {0};

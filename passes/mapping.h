@@ -36,6 +36,11 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out);
 /* The box of operand `argi` (in the operand's index space) that core (cx,cy)
  * of op's rectangle needs. Returns false if it needs none. */
 bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out);
+/* True when operand 1 of op is the same value as operand 0 and every core
+ * needs the same box of it for both (elementwise x * x): one stream and one
+ * buffer serve both slots. Not for ops whose operand slots need different
+ * parts of the value (concat([a, a]), a @ a): those get a stream each. */
+bool map_shares_operand(const IrOp *op);
 /* The number of batch elements of a shape: the product of all but its
  * last two axes (1 for ranks 0..2). */
 int64_t map_batch(const Shape *s);

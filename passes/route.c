@@ -128,7 +128,7 @@ static void build_value_nets(IrModule *m, IrOp *v) {
         for (int argi = 0; argi < op->nargs; argi++) {
           ViewMap vm;
           if (map_root(op->arg[argi], &vm) != v) continue;
-          if (argi == 1 && op->arg[0] == op->arg[1] && op->kind != IR_MATMUL) continue; /* x * x: one stream */
+          if (argi == 1 && map_shares_operand(op)) continue; /* x * x: one stream */
           const Rect *cr = &op->place;
           for (int cy = 0; cy < cr->h; cy++)
             for (int cx = 0; cx < cr->w; cx++) {
