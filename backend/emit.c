@@ -183,18 +183,7 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
   memset(img, 0, sizeof *img);
   Emit e = {m, img, {0}, {0}, xcalloc((size_t)m->nops + 1, sizeof(float *)), true};
 
-  WTarget *wt = &img->tgt;
-  snprintf(wt->name, sizeof wt->name, "%s", t->name);
-  wt->grid_w = t->grid_w;
-  wt->grid_h = t->grid_h;
-  wt->sram_bytes = t->sram_bytes;
-  wt->colors = t->colors;
-  wt->dsrs = t->dsrs;
-  wt->microthreads = t->microthreads;
-  wt->simd_f32 = t->simd_f32;
-  wt->simd_f16 = t->simd_f16;
-  wt->queue_depth = t->queue_depth;
-  wt->clock_mhz = t->clock_mhz;
+  img->tgt = *t; /* one struct, common/machine.h */
 
   /* Every core that computes or routes. */
   VEC(IrCoord) at = {0};

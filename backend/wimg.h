@@ -9,21 +9,13 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "backend/isa.h"
+#include "common/machine.h"
 
 #define WIMG_VERSION 1
 
-/* The target parameters the simulator uses (copied from the target XML). */
-typedef struct WTarget {
-  char name[32];                /* NUL-terminated */
-  uint32_t grid_w, grid_h;      /* whole wafer, cores */
-  uint32_t sram_bytes;          /* per core */
-  uint32_t colors;              /* routable colors per link */
-  uint32_t dsrs;                /* DSRs per core */
-  uint32_t microthreads;
-  uint32_t simd_f32, simd_f16;  /* tensor lanes per cycle per dtype */
-  uint32_t queue_depth;         /* wavelets buffered per color per router / ramp queue */
-  uint32_t clock_mhz;
-} WTarget;
+/* The target parameters (common/machine.h); the image's target header holds
+ * the rows marked "in the image", in table order. */
+typedef Machine WTarget;
 
 enum { TASK_MAIN = 0, TASK_DATA = 1, TASK_LOCAL = 2 };
 /* Task table entry. Task ids are indices into the core's table.

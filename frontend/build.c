@@ -17,7 +17,7 @@
 #include "frontend/ast.h"
 #include "frontend/wdl.h"
 #include "ir/diag.h"
-#include "passes/passes.h"
+#include "ir/ir.h"
 #include "wdl.tab.h"
 #include "wdl.lex.h"
 
@@ -95,25 +95,30 @@ static const char *temp_name(Build *b) {
 
 static IrOp *lower_expr(Build *b, const Expr *e);
 
-/* The functions of WDL expressions. */
-typedef struct Func { const char *name; IrOpKind kind; int nargs; const char *usage; } Func;
-static const Func funcs[] = {
-    {"relu", IR_RELU, 1, "1 argument"},     {"abs", IR_ABS, 1, "1 argument"},
-    {"exp", IR_EXP, 1, "1 argument"},       {"log", IR_LOG, 1, "1 argument"},
-    {"sqrt", IR_SQRT, 1, "1 argument"},     {"rsqrt", IR_RSQRT, 1, "1 argument"},
-    {"tanh", IR_TANH, 1, "1 argument"},     {"sigmoid", IR_SIGMOID, 1, "1 argument"},
-    {"gelu", IR_GELU, 1, "1 argument"},     {"max", IR_MAX, 2, "2 arguments"},
-    {"min", IR_MIN, 2, "2 arguments"},      {"cast", IR_CAST, 2, "an expression and a dtype: cast(e, f16)"},
-    {NULL, IR_INPUT, 0, NULL},
-};
-static const Func *find_func(const char *name) {
-  for (const Func *f = funcs; f->name; f++)
-    if (!strcmp(f->name, name)) return f;
-  return NULL;
-}
+/* The functions of WDL expressions: the op table's rows with a function
+ * spelling (ir/ir.h) - the elementwise ones are called f(a) or f(a, b)
+ * (cast(e, DTYPE)), the others take named arguments and are built below -
+ * and the functions built from several ops. */
+static const char *const composite_funcs[] = {"softmax", "layernorm", NULL};
+static bool is_func_spelling(const char *w) { return w[0] && w[0] != '\''; }
+/* "max min relu ... softmax layernorm": every function, each once. */
 static const char *func_list(void) {
-  return "relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm transpose reshape "
-         "slice concat";
+  static char list[512];
+  if (list[0]) return list;
+  size_t o = 0;
+  for (int k = 0; k < IR__COUNT; k++) {
+    const char *w = ir_ops[k].wdl;
+    bool dup = !is_func_spelling(w);
+    for (int j = 0; j < k && !dup; j++) dup = !strcmp(ir_ops[j].wdl, w);
+    if (!dup) o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", o ? " " : "", w);
+  }
+  for (int i = 0; composite_funcs[i]; i++) o += (size_t)snprintf(list + o, sizeof list - o, " %s", composite_funcs[i]);
+  return list;
+}
+/* The usage of an elementwise function, for arity errors. */
+static const char *func_usage(IrOpKind k) {
+  if (ir_ops[k].ty == TY_CAST) return "an expression and a dtype: cast(e, f16)";
+  return ir_ops[k].nargs == 1 ? "1 argument" : "2 arguments";
 }
 
 /* ---- calls ---- */
@@ -598,23 +603,19 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     VEC_FREE(part);
     return ok ? acc : NULL;
   }
-  const Func *fn = find_func(f);
-  if (!fn) {
+  int fk = ir_op_wdl_function(f);
+  if (fk < 0) {
     const char *best = NULL;
     int bd = 3;
-    static const char *const extra[] = {"sum", "mean", "softmax", "layernorm", "transpose", "reshape", "slice", "concat", NULL};
-    for (const Func *g = funcs; g->name; g++) {
-      int d = edit_distance(f, g->name);
-      if (d < bd && 2 * d <= (int)strlen(f)) {
-        bd = d;
-        best = g->name;
-      }
-    }
-    for (int i = 0; extra[i]; i++) {
-      int d = edit_distance(f, extra[i]);
-      if (d < bd && 2 * d <= (int)strlen(f)) {
-        bd = d;
-        best = extra[i];
+    for (int k = 0; k <= IR__COUNT; k++) {
+      for (int i = 0; i < (k < IR__COUNT ? 1 : 2); i++) {
+        const char *g = k < IR__COUNT ? ir_ops[k].wdl : composite_funcs[i];
+        if (!g || !is_func_spelling(g)) continue;
+        int d = edit_distance(f, g);
+        if (d < bd && 2 * d <= (int)strlen(f)) {
+          bd = d;
+          best = g;
+        }
       }
     }
     if (best) err(b, &e->oploc, "unknown function '%s'; did you mean '%s'?", f, best);
@@ -622,17 +623,20 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     for (const ExprList *a = e->args; a; a = a->next) lower_expr(b, a->e);
     return NULL;
   }
+  IrOpKind kind = (IrOpKind)fk;
+  bool is_cast = ir_ops[kind].ty == TY_CAST;
+  int want = ir_ops[kind].nargs + is_cast; /* cast(e, DTYPE) */
   if (c.nnamed) {
     err(b, &c.named[0]->nloc, "%s() takes no named arguments", f);
     return NULL;
   }
-  if (c.npos != fn->nargs) {
-    err(b, &e->loc, "%s() takes %s, got %d argument%s", f, fn->usage, c.npos, c.npos == 1 ? "" : "s");
+  if (c.npos != want) {
+    err(b, &e->loc, "%s() takes %s, got %d argument%s", f, func_usage(kind), c.npos, c.npos == 1 ? "" : "s");
     return NULL;
   }
   DType cast_to = DT_F32;
   int n = c.npos;
-  if (fn->kind == IR_CAST) {
+  if (is_cast) {
     const Expr *t = c.pos[1];
     if (t->kind != E_NAME || !ir_dtype_parse(t->name, &cast_to)) {
       err(b, &t->loc, "cast() takes a dtype as its second argument (f32, f16 or bf16)");
@@ -647,7 +651,7 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     ok &= args[i] != NULL;
   }
   if (!ok) return NULL;
-  IrOp *op = mk(b, fn->kind, args[0], args[1], e->loc);
+  IrOp *op = mk(b, kind, args[0], args[1], e->loc);
   op->dt = cast_to;
   return typed(b, op);
 }
@@ -708,13 +712,13 @@ static IrOp *name_ref(Build *b, const Expr *e) {
 static IrOp *lower_call(Build *b, const Expr *e);
 static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcLoc *at, const char *what);
 
-/* Type a freshly built op now (the rules of pass_infer), so that the
+/* Type a freshly built op now (ir_type_op, the rules of the op table), so that the
  * shapes at a def's call site can be checked. */
 static IrOp *typed(Build *b, IrOp *op) {
   if (!op) return NULL;
   for (int i = 0; i < op->nargs; i++)
     if (!op->arg[i]->typed && op->arg[i]->kind != IR_CONST) return NULL;
-  if (!pass_type_op(op)) {
+  if (!ir_type_op(op)) {
     b->errors++;
     return NULL;
   }

@@ -7,10 +7,21 @@
 #include <string.h>
 
 const IrOpInfo ir_ops[IR__COUNT] = {
-#define X(e, s, n, i, d) {s, n, i, d},
+#define X(e, s, n, c, i, w, d) {s, n, c, i, w, d},
     IR_OPS(X)
 #undef X
 };
+const char *const ir_type_class_names[] = {
+#define X(e, s, d) s,
+    IR_TYPE_CLASSES(X)
+#undef X
+};
+
+int ir_op_wdl_function(const char *name) {
+  for (int k = 0; k < IR__COUNT; k++)
+    if (ir_ops[k].isa >= 0 && !strcmp(ir_ops[k].wdl, name)) return k;
+  return -1;
+}
 
 static const char *const dtype_names[] = {"f32", "f16", "bf16"};
 const char *ir_dtype_name(DType t) { return dtype_names[t]; }

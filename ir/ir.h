@@ -50,46 +50,90 @@ Box box_union(const Box *a, const Box *b, int rank);             /* the bounding
  * [col, end_col) is the highlighted range on `line`. */
 typedef struct SrcLoc { const char *file; int line, col, end_col; } SrcLoc;
 
-/*  X(ENUM, "name", nargs, ISA opcode of an elementwise op (or -1), doc) */
+/* The op table: the single source of truth for every IR op. From it derive
+ * the IR's text form (print, parse), the WDL functions the frontend knows
+ * (frontend/build.c: the name, the argument count, the "did you mean" and
+ * "WDL has ..." lists), typing (ir/type.c: by typing class), the reference
+ * evaluator and the lowering of elementwise ops (the ISA opcode, whose
+ * arithmetic isa_alu defines once for the evaluator and the simulator), and
+ * `wsecc --list-ops`, which a lit test compares with docs/ir.md.
+ *
+ * A new elementwise op on an existing instruction is one row here (plus its
+ * test): WDL spelling, 1 or 2 operands, class TY_UNARY or TY_BINARY, the
+ * ISA opcode.
+ *
+ *  X(ENUM, "IR name", nargs, typing class, ISA opcode of an elementwise op
+ *    (or -1), "WDL spelling" (a function name, an operator in quotes, or
+ *    "" when WDL has no spelling of its own), doc) */
 #define IR_OPS(X) \
-  X(INPUT,  "input",  0, -1,        "interface input; the host writes it into its cores") \
-  X(PARAM,  "param",  0, -1,        "parameter with an initialiser; never placed: its slices are preloaded where used") \
-  X(CONST,  "const",  0, -1,        "a scalar literal (rank 0), typed by the operand it meets; preloaded like a param") \
-  X(ADD,    "add",    2, OP_FADD,   "elementwise a + b with NumPy broadcasting") \
-  X(SUB,    "sub",    2, OP_FSUB,   "elementwise a - b with NumPy broadcasting") \
-  X(MUL,    "mul",    2, OP_FMUL,   "elementwise a * b with NumPy broadcasting") \
-  X(DIV,    "div",    2, OP_FDIV,   "elementwise a / b with NumPy broadcasting") \
-  X(MAX,    "max",    2, OP_FMAX,   "elementwise max(a, b) with NumPy broadcasting") \
-  X(MIN,    "min",    2, OP_FMIN,   "elementwise min(a, b) with NumPy broadcasting") \
-  X(NEG,    "neg",    1, OP_FNEG,   "elementwise -a") \
-  X(RELU,   "relu",   1, OP_FRELU,  "elementwise max(a, 0)") \
-  X(ABS,    "abs",    1, OP_FABS,   "elementwise |a|") \
-  X(EXP,    "exp",    1, OP_FEXP,   "elementwise e^a") \
-  X(LOG,    "log",    1, OP_FLOG,   "elementwise natural logarithm") \
-  X(SQRT,   "sqrt",   1, OP_FSQRT,  "elementwise square root") \
-  X(RSQRT,  "rsqrt",  1, OP_FRSQRT, "elementwise 1 / sqrt(a)") \
-  X(TANH,   "tanh",   1, OP_FTANH,  "elementwise tanh") \
-  X(SIGMOID,"sigmoid",1, OP_FSIGM,  "elementwise 1 / (1 + e^-a)") \
-  X(GELU,   "gelu",   1, OP_FGELU,  "elementwise GELU, tanh approximation") \
-  X(CAST,   "cast",   1, OP_FMOV,   "convert to the op's dtype (round to nearest even)") \
-  X(SUM,    "sum",    1, -1,        "sum along one axis (f32 accumulation; over the fabric when the axis is split)") \
-  X(MEAN,   "mean",   1, -1,        "mean along one axis: the sum divided by the axis length") \
-  X(RMAX,   "rmax",   1, -1,        "maximum along one axis") \
-  X(TRANSPOSE, "transpose", 1, -1,  "permute the axes: out[i0..] = a[j] with j[perm[k]] = i[k] (2-D: perm [1, 0])") \
-  X(SLICE,  "slice",  1, -1,        "a[start:end] along one axis") \
-  X(CONCAT, "concat", 2, -1,        "a and b joined along one axis") \
-  X(RESHAPE,"reshape",1, -1,        "the same elements in C order, in the op's shape") \
-  X(MATMUL, "matmul", 2, -1,        "matrix product a[..,M,K] @ b[..,K,N], batch axes broadcast") \
-  X(OUTPUT, "output", 1, -1,        "interface output: names its operand's value")
+  X(INPUT,  "input",  0, TY_LEAF,   -1,         "",        "interface input; the host writes it into its cores") \
+  X(PARAM,  "param",  0, TY_LEAF,   -1,         "",        "parameter with an initialiser; never placed: its slices are preloaded where used") \
+  X(CONST,  "const",  0, TY_LEAF,   -1,         "",        "a scalar literal (rank 0), typed by the operand it meets; preloaded like a param") \
+  X(ADD,    "add",    2, TY_BINARY, OP_FADD,    "'+'",     "elementwise a + b with NumPy broadcasting") \
+  X(SUB,    "sub",    2, TY_BINARY, OP_FSUB,    "'-'",     "elementwise a - b with NumPy broadcasting") \
+  X(MUL,    "mul",    2, TY_BINARY, OP_FMUL,    "'*'",     "elementwise a * b with NumPy broadcasting") \
+  X(DIV,    "div",    2, TY_BINARY, OP_FDIV,    "'/'",     "elementwise a / b with NumPy broadcasting") \
+  X(MAX,    "max",    2, TY_BINARY, OP_FMAX,    "max",     "elementwise max(a, b) with NumPy broadcasting") \
+  X(MIN,    "min",    2, TY_BINARY, OP_FMIN,    "min",     "elementwise min(a, b) with NumPy broadcasting") \
+  X(NEG,    "neg",    1, TY_UNARY,  OP_FNEG,    "'-'",     "elementwise -a") \
+  X(RELU,   "relu",   1, TY_UNARY,  OP_FRELU,   "relu",    "elementwise max(a, 0)") \
+  X(ABS,    "abs",    1, TY_UNARY,  OP_FABS,    "abs",     "elementwise |a|") \
+  X(EXP,    "exp",    1, TY_UNARY,  OP_FEXP,    "exp",     "elementwise e^a") \
+  X(LOG,    "log",    1, TY_UNARY,  OP_FLOG,    "log",     "elementwise natural logarithm") \
+  X(SQRT,   "sqrt",   1, TY_UNARY,  OP_FSQRT,   "sqrt",    "elementwise square root") \
+  X(RSQRT,  "rsqrt",  1, TY_UNARY,  OP_FRSQRT,  "rsqrt",   "elementwise 1 / sqrt(a)") \
+  X(TANH,   "tanh",   1, TY_UNARY,  OP_FTANH,   "tanh",    "elementwise tanh") \
+  X(SIGMOID,"sigmoid",1, TY_UNARY,  OP_FSIGM,   "sigmoid", "elementwise 1 / (1 + e^-a)") \
+  X(GELU,   "gelu",   1, TY_UNARY,  OP_FGELU,   "gelu",    "elementwise GELU, tanh approximation") \
+  X(CAST,   "cast",   1, TY_CAST,   OP_FMOV,    "cast",    "convert to the op's dtype (round to nearest even)") \
+  X(SUM,    "sum",    1, TY_REDUCE, -1,         "sum",     "sum along one axis (f32 accumulation; over the fabric when the axis is split)") \
+  X(MEAN,   "mean",   1, TY_REDUCE, -1,         "mean",    "mean along one axis: the sum divided by the axis length") \
+  X(RMAX,   "rmax",   1, TY_REDUCE, -1,         "max",     "maximum along one axis (WDL: max(a, axis=k))") \
+  X(TRANSPOSE, "transpose", 1, TY_TRANSPOSE, -1, "transpose", "permute the axes: out[i0..] = a[j] with j[perm[k]] = i[k] (2-D: perm [1, 0])") \
+  X(SLICE,  "slice",  1, TY_SLICE,  -1,         "slice",   "a[start:end] along one axis") \
+  X(CONCAT, "concat", 2, TY_CONCAT, -1,         "concat",  "a and b joined along one axis (WDL: a list of parts, joined as a balanced tree)") \
+  X(RESHAPE,"reshape",1, TY_RESHAPE,-1,         "reshape", "the same elements in C order, in the op's shape") \
+  X(MATMUL, "matmul", 2, TY_MATMUL, -1,         "'@'",     "matrix product a[..,M,K] @ b[..,K,N], batch axes broadcast") \
+  X(OUTPUT, "output", 1, TY_OUTPUT, -1,         "",        "interface output: names its operand's value")
+
+/* Typing classes (ir/type.c): how an op's type follows from its operands. */
+#define IR_TYPE_CLASSES(X) \
+  X(LEAF,      "leaf",      "declared (input, param) or taken from the operand a literal meets (const)") \
+  X(UNARY,     "unary",     "the operand's dtype and shape") \
+  X(BINARY,    "binary",    "equal dtypes; NumPy broadcasting of the shapes") \
+  X(CAST,      "cast",      "the operand's shape, the dtype named in the source") \
+  X(REDUCE,    "reduce",    "one axis removed (or kept as 1 with keepdims)") \
+  X(TRANSPOSE, "transpose", "the operand's axes permuted") \
+  X(SLICE,     "slice",     "one axis cut to [start, end)") \
+  X(CONCAT,    "concat",    "equal dtypes and shapes but along the axis, where the sizes add") \
+  X(RESHAPE,   "reshape",   "the declared shape, with as many elements as the operand") \
+  X(MATMUL,    "matmul",    "[.., M, K] @ [.., K, N] -> [.., M, N], batch axes broadcast") \
+  X(OUTPUT,    "output",    "the operand's dtype and shape")
+typedef enum {
+#define X(e, s, d) TY_##e,
+  IR_TYPE_CLASSES(X)
+#undef X
+} IrTypeClass;
+extern const char *const ir_type_class_names[];
 
 typedef enum {
-#define X(e, s, n, i, d) IR_##e,
+#define X(e, s, n, c, i, w, d) IR_##e,
   IR_OPS(X)
 #undef X
   IR__COUNT
 } IrOpKind;
-typedef struct IrOpInfo { const char *name; int nargs; int isa; const char *doc; } IrOpInfo;
+typedef struct IrOpInfo {
+  const char *name;       /* the IR's spelling */
+  int nargs;
+  IrTypeClass ty;
+  int isa;                /* ISA opcode of an elementwise op, or -1 */
+  const char *wdl;        /* WDL's spelling: a function name, 'op', or "" */
+  const char *doc;
+} IrOpInfo;
 extern const IrOpInfo ir_ops[IR__COUNT];
+/* The op WDL calls NAME(...) with nargs positional tensor arguments (1 or
+ * 2, a cast's dtype not counted) among the elementwise rows, or -1. */
+int ir_op_wdl_function(const char *name);
 
 typedef enum { INIT_NONE, INIT_LOAD, INIT_ZEROS, INIT_ONES, INIT_FULL, INIT_RANDN } InitKind;
 
@@ -238,6 +282,10 @@ static inline bool ir_is_reduction(const IrOp *op) {
   return op->kind == IR_SUM || op->kind == IR_MEAN || op->kind == IR_RMAX;
 }
 void ir_renumber(IrModule *m);                   /* set op->idx from array order */
+
+/* Type one op from its typed operands (ir/type.c, by the op table's typing
+ * class); reports a diagnostic and returns false on a type error. */
+bool ir_type_op(IrOp *op);
 
 /* Text form. ir_print appends the module to b. ir_parse parses text (file
  * name used for diagnostics); on error it reports diagnostics (ir/diag.h)

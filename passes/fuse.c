@@ -51,7 +51,7 @@ bool pass_fuse(IrModule *m, const Target *t) {
         if (k + 1 < w.n) {
           x = ir_add_temp(m, IR_CONCAT, w.v[k], w.v[k + 1], mm.v[0]->loc);
           x->axis = 1;
-          if (!pass_type_op(x)) die("fuse: concat of weights does not type");
+          if (!ir_type_op(x)) die("fuse: concat of weights does not type");
         }
         w.v[o++] = x;
       }
@@ -59,7 +59,7 @@ bool pass_fuse(IrModule *m, const Target *t) {
     }
     IrOp *f = ir_add_temp(m, IR_MATMUL, a, w.v[0], mm.v[0]->loc);
     f->name = arena_printf(&m->arena, "fused$%s", mm.v[0]->name);
-    if (!pass_type_op(f)) die("fuse: fused matmul does not type");
+    if (!ir_type_op(f)) die("fuse: fused matmul does not type");
     int64_t off = 0;
     for (int k = 0; k < mm.n; k++) {
       IrOp *op = mm.v[k];

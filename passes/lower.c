@@ -6,11 +6,11 @@
  *
  *   task 0 (MAIN, runs at reset)
  *       if the op has no incoming nets: fall into the body
- *       else TERM
- *   one DATA task per incoming net, bound to the net's color; it fires when
- *   the first wavelet arrives and starts an async receive:
- *       FMOV  d<slice of operand buffer>, d<fabin color>, async, act t<done>
+ *       else one async receive per incoming net, in net-id order:
+ *         FMOV  d<slice of operand buffer>, d<fabin color>, async, act t<done>
  *       TERM
+ *   (each receive holds a microthread until its last wavelet is in; with
+ *   fewer microthreads than nets the next FMOV waits for a free one)
  *   the LOCAL task <done> runs once per finished receive and counts them:
  *       ADDI r1, r1, 1 ; MOVI r2, <incoming nets> ; SEQ r3, r1, r2
  *       BNEZ r3, @body ; TERM
@@ -27,8 +27,10 @@
  *       TERM
  *
  * Receives are asynchronous (microthreads) so that a core never blocks the
- * fabric while it waits for another stream: multicast streams to several
- * cores can then never wait on each other in a cycle.
+ * fabric while it waits for another stream, and every core starts its
+ * receives and its sends in net-id order: then multicast streams to several
+ * cores can never wait on each other in a cycle, whatever the target's
+ * number of microthreads (the argument is in docs/mapping.md).
  *
  * Buffer kinds: TILE (the core's part of its op's value; for the I/O map and
  * for sending), OPERAND (received slices), PARAM (preloaded from the image),
@@ -324,15 +326,19 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
 
   int t_main = add_task(&p, TASK_MAIN, 0);
   int t_done = -1;
-  VEC(int) data_tasks = {0};
-  for (int i = 0; i < in.n; i++) VEC_PUSH(data_tasks, add_task(&p, TASK_DATA, in.v[i]->color));
   if (in.n) t_done = add_task(&p, TASK_LOCAL, 0);
 
-  /* MAIN */
+  /* MAIN starts the receives: one asynchronous FMOV per incoming net, in
+   * net order (cn->in is sorted by id), each on a microthread of its own
+   * until its last wavelet is in. With fewer microthreads than nets, the
+   * next FMOV waits for a free one. In-order starts make this deadlock-
+   * free for any number of microthreads: every core also sends in net
+   * order, and a core's incoming nets all have smaller ids than its
+   * outgoing ones (route numbers nets in op order), so the smallest
+   * unfinished net always has its sender sending and every receiver
+   * receiving (docs/mapping.md, "Receives and microthreads"). */
   p.task.v[t_main].pc = p.code.n;
   int jmp_body = -1;
-  if (in.n) emit(&p, OP_TERM, 0, 0, 0, 0);
-  /* DATA tasks */
   typedef struct Copy { int arg, stage; Box part; } Copy;
   VEC(Copy) copies = {0};
   /* Nets that bring more than this core needs are staged and the part it
@@ -368,7 +374,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   }
   for (int i = 0; i < in.n; i++) {
     IrNet *n = in.v[i];
-    p.task.v[data_tasks.v[i]].pc = p.code.n;
+    if (i && n->id <= in.v[i - 1]->id) die("lower: core (%d,%d) receives net %d after net %d", x, y, n->id, in.v[i - 1]->id);
     int a = in_arg.v[i];
     ViewMap vm;
     const IrOp *root = map_root(op->arg[a], &vm);
@@ -387,8 +393,8 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
     }
     int src = fab_dsr(&p, DSR_FABIN, n->dt, n->color, box_count(&n->box, n->src->shape.rank));
     emit(&p, OP_FMOV, dst, src, 0, ISA_ASYNC | ISA_ACTIVATE | (t_done << 8));
-    emit(&p, OP_TERM, 0, 0, 0, 0);
   }
+  if (in.n) emit(&p, OP_TERM, 0, 0, 0, 0);
   /* LOCAL done-counter task */
   if (in.n) {
     p.task.v[t_done].pc = p.code.n;
@@ -511,7 +517,6 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   VEC_FREE(in);
   VEC_FREE(in_arg);
   VEC_FREE(out);
-  VEC_FREE(data_tasks);
 }
 
 static int cmp_core(const void *a, const void *b) {

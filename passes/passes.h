@@ -19,10 +19,6 @@
 #include "targets/target.h"
 
 bool pass_infer(IrModule *m, const Target *t);
-/* Type one op from its typed operands (the rules of pass_infer); reports a
- * diagnostic and returns false on a type error. The frontend uses it to
- * check the shapes at each call of a def. */
-bool pass_type_op(IrOp *op);
 /* The canonical op order (a post-order walk from the outputs sorted by
  * name; all-digit names renumbered): what infer ends with, and what a pass
  * that adds ops calls again. */

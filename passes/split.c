@@ -24,9 +24,9 @@ static IrOp *block(IrModule *m, IrOp *mm, int64_t lo, int64_t hi) {
   s->axis = a->shape.rank - 2;
   s->start = lo;
   s->end = hi;
-  if (!pass_type_op(s)) die("split: row slice does not type");
+  if (!ir_type_op(s)) die("split: row slice does not type");
   IrOp *r = ir_add_temp(m, IR_MATMUL, s, mm->arg[1], mm->loc);
-  if (!pass_type_op(r)) die("split: row block does not type");
+  if (!ir_type_op(r)) die("split: row block does not type");
   return r;
 }
 
@@ -45,7 +45,7 @@ static IrOp *join(IrModule *m, IrOp *mm, int64_t M, int p, int b0, int b1, IrOp 
   c->arg[0] = l;
   c->arg[1] = r;
   c->axis = mm->shape.rank - 2;
-  if (!into && !pass_type_op(c)) die("split: concat does not type");
+  if (!into && !ir_type_op(c)) die("split: concat does not type");
   return c;
 }
 

@@ -55,26 +55,39 @@ static void seterr(ErrCtx *e, int line, const char *fmt, ...) {
   else snprintf(e->err, e->len, "%s: error: %s", e->file, msg);
 }
 
-/* The elements of a target file and their attributes (mirrors target.rng;
- * used to turn the schema validator's messages into precise ones). */
-static const char *const elem_attrs[][5] = {
-  {"target", "name", "description", NULL},
-  {"grid", "width", "height", NULL},
-  {"core", "sram-bytes", "dsrs", "microthreads", "registers"},
-  {"fabric", "colors", "queue-depth", "hop-latency", NULL},
-  {"simd", "f16", "f32", NULL},
-  {"clock", "mhz", NULL},
-};
-
+/* The elements of a target file and their attributes, in the order of
+ * the machine-parameter table (common/machine.h); "target" has name and
+ * description. Used to turn the schema validator's messages into precise
+ * ones. */
+#define MAX_ATTRS 8
 static const char *const *attrs_of(const char *elem) {
-  for (size_t i = 0; i < ARRAY_LEN(elem_attrs); i++)
-    if (!strcmp(elem_attrs[i][0], elem)) return elem_attrs[i] + 1;
+  static const char *tab[8][MAX_ATTRS + 1];
+  static int ntab;
+  if (!ntab) {
+    tab[0][0] = "target", tab[0][1] = "name", tab[0][2] = "description";
+    ntab = 1;
+    for (int i = 0; i < MP__COUNT; i++) {
+      const MachineParam *p = &machine_params[i];
+      int e;
+      for (e = 0; e < ntab && strcmp(tab[e][0], p->element); e++) {}
+      if (e == ntab) {
+        if (ntab == 8) die("target: more than 8 elements in the machine-parameter table");
+        tab[ntab++][0] = p->element;
+      }
+      int k;
+      for (k = 1; tab[e][k]; k++) {}
+      if (k >= MAX_ATTRS) die("target: more than %d attributes of <%s>", MAX_ATTRS - 1, p->element);
+      tab[e][k] = p->attr;
+    }
+  }
+  for (int i = 0; i < ntab; i++)
+    if (!strcmp(tab[i][0], elem)) return tab[i] + 1;
   return NULL;
 }
 
 static void attr_list(char *buf, size_t len, const char *const *a) {
   buf[0] = 0;
-  for (int i = 0; i < 4 && a[i]; i++)
+  for (int i = 0; a[i]; i++)
     snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? ", " : "", a[i]);
 }
 
@@ -142,7 +155,7 @@ static void structured(void *ctx, const xmlError *x) {
       return;
     }
     if (attrs && strstr(msg, "failed to validate attributes")) {
-      for (int i = 0; i < 4 && attrs[i]; i++)
+      for (int i = 0; attrs[i]; i++)
         if (strcmp(attrs[i], "description") && !xmlHasProp(n, (const xmlChar *)attrs[i])) {
           seterr(e, line, "element %s: missing attribute %s", el, attrs[i]);
           return;
@@ -177,12 +190,14 @@ static void structured(void *ctx, const xmlError *x) {
 }
 static void structured_nc(void *ctx, xmlErrorPtr x) { structured(ctx, x); }
 
-/* Read attribute ATTR of N as a whole number in [lo, hi]. The schema has
- * already checked that it is a positive integer; this checks the range. */
-static bool get_u32(xmlNode *n, const char *attr, uint32_t lo, uint32_t hi, uint32_t *out, ErrCtx *e) {
-  xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)attr) : NULL;
+/* Read machine parameter i (common/machine.h) from attribute ATTR of N.
+ * The schema has already checked that it is a positive integer; this
+ * checks the table's range and multiple. */
+static bool get_param(xmlNode *n, int i, Target *t, ErrCtx *e) {
+  const MachineParam *p = &machine_params[i];
+  xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)p->attr) : NULL;
   if (!v) {
-    seterr(e, n ? (int)xmlGetLineNo(n) : 0, "element %s: missing attribute %s", n ? (const char *)n->name : "?", attr);
+    seterr(e, n ? (int)xmlGetLineNo(n) : 0, "element %s: missing attribute %s", p->element, p->attr);
     return false;
   }
   const char *s = (const char *)v;
@@ -191,16 +206,23 @@ static bool get_u32(xmlNode *n, const char *attr, uint32_t lo, uint32_t hi, uint
   errno = 0;
   unsigned long x = *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : (end = (char *)s, 0);
   while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') end++;
-  bool ok = end != s && !*end && errno == 0 && x >= lo && x <= hi;
+  bool num = end != s && !*end && errno == 0 && x <= UINT32_MAX;
+  const char *why = num ? machine_check(i, (uint32_t)x) : NULL;
   int line = (int)xmlGetLineNo(n);
-  if (!ok && lo == hi)
-    seterr(e, line, "element %s: attribute %s: '%s' is not supported (wsecc's machine model has exactly %u)",
-           (const char *)n->name, attr, (const char *)v, lo);
-  else if (!ok)
-    seterr(e, line, "element %s: attribute %s: '%s' must be a whole number in [%u, %u]", (const char *)n->name, attr,
-           (const char *)v, lo, hi);
+  if (!num && p->min != p->max) why = "must be a whole number in [%u, %u]";
+  if (!num || why) {
+    if (why && strstr(why, "multiple")) /* the value is fine as a number */
+      seterr(e, line, "element %s: attribute %s: %lu %s", p->element, p->attr, x, why);
+    else if (p->min == p->max)
+      seterr(e, line, "element %s: attribute %s: '%s' is not supported (wsecc's machine model has exactly %u)",
+             p->element, p->attr, (const char *)v, p->min);
+    else
+      seterr(e, line, "element %s: attribute %s: '%s' must be a whole number in [%u, %u]", p->element, p->attr,
+             (const char *)v, p->min, p->max);
+  }
   xmlFree(v);
-  *out = ok ? (uint32_t)x : 0;
+  bool ok = num && !why;
+  *machine_field(t, i) = ok ? (uint32_t)x : 0;
   return ok;
 }
 
@@ -289,26 +311,15 @@ static int load_xml(const char *file, const char *xml, size_t len, Target *t, Er
   xmlChar *name = xmlGetProp(root, (const xmlChar *)"name");
   size_t nl = name ? strlen((const char *)name) : 0;
   if (nl >= sizeof t->name) {
-    seterr(e, (int)xmlGetLineNo(root), "element target: attribute name: '%s' is too long (at most %zu characters)",
-           (const char *)name, sizeof t->name - 1);
+    seterr(e, (int)xmlGetLineNo(root), "element target: attribute name: '%s' is too long (at most %d characters)",
+           (const char *)name, MACHINE_NAME_MAX);
     xmlFree(name);
     goto out;
   }
   snprintf(t->name, sizeof t->name, "%s", name ? (const char *)name : "");
   xmlFree(name);
-  xmlNode *g = child(root, "grid"), *c = child(root, "core"), *f = child(root, "fabric"), *s = child(root, "simd"),
-          *k = child(root, "clock");
-  uint32_t regs, hop;
-  bool ok = get_u32(g, "width", 1, 4096, &t->grid_w, e) && get_u32(g, "height", 1, 4096, &t->grid_h, e) &&
-            get_u32(c, "sram-bytes", 1024, 1u << 30, &t->sram_bytes, e) && get_u32(c, "dsrs", 1, 255, &t->dsrs, e) &&
-            get_u32(c, "microthreads", 1, 64, &t->microthreads, e) && get_u32(c, "registers", 16, 16, &regs, e) &&
-            get_u32(f, "colors", 1, 32, &t->colors, e) && get_u32(f, "queue-depth", 1, 64, &t->queue_depth, e) &&
-            get_u32(f, "hop-latency", 1, 1, &hop, e) && get_u32(s, "f16", 1, 64, &t->simd_f16, e) &&
-            get_u32(s, "f32", 1, 64, &t->simd_f32, e) && get_u32(k, "mhz", 1, 100000, &t->clock_mhz, e);
-  if (ok && t->sram_bytes % 16) {
-    seterr(e, (int)xmlGetLineNo(c), "element core: attribute sram-bytes: %u is not a multiple of 16", t->sram_bytes);
-    ok = false;
-  }
+  bool ok = true;
+  for (int i = 0; i < MP__COUNT && ok; i++) ok = get_param(child(root, machine_params[i].element), i, t, e);
   rc = ok ? 0 : -1;
 out:
   xmlSetStructuredErrorFunc(NULL, NULL);

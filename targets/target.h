@@ -6,18 +6,11 @@
 #define WSEC_TARGET_H
 #include <stdint.h>
 #include <stddef.h>
+#include "common/machine.h"
 
-typedef struct Target {
-  char name[32];
-  uint32_t grid_w, grid_h;     /* usable cores */
-  uint32_t sram_bytes;
-  uint32_t colors;
-  uint32_t dsrs;
-  uint32_t microthreads;
-  uint32_t simd_f32, simd_f16; /* lanes per cycle */
-  uint32_t queue_depth;        /* wavelets per color buffered at a router / ramp */
-  uint32_t clock_mhz;
-} Target;
+/* The machine parameters (common/machine.h: one table for the reader, the
+ * image and the simulator). */
+typedef Machine Target;
 
 /* NAME is a built-in name ("wse2") or a path ending in ".xml". Returns 0, or
  * -1 with a message in err ("FILE:LINE: error: ..." for a bad file, or

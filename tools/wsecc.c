@@ -23,6 +23,7 @@
 #include "ir/ir.h"
 #include "passes/passes.h"
 #include "targets/target.h"
+#include "tools/lists.h"
 
 typedef struct NamedFile { const char *name, *file; } NamedFile;
 
@@ -46,6 +47,8 @@ static void usage(FILE *f) {
         "  --stop-after=PASS      stop after PASS (default output: the IR text)\n"
         "  --dump-dir=DIR         write the IR after every pass to DIR/NN-PASS.wir\n"
         "  --list-passes          list the passes in pipeline order\n"
+        "  --list-ops, --list-opcodes, --list-target-params\n"
+        "                         print the op table, the ISA's opcodes or the target parameters\n"
         "  --stats                print mapping statistics (to stderr) after the last pass\n"
         "  --color=auto|always|never  colour in diagnostics (auto: when stderr is a terminal)\n"
         "  --reference            evaluate the model on the host from the IR (no mapping)\n"
@@ -118,6 +121,9 @@ static void parse_args(int argc, char **argv, Opts *o) {
       else fail("--color expects auto, always or never, got '%s'", v);
     } else if (!strcmp(a, "--stats")) {
       o->stats = true;
+    } else if (!strcmp(a, "--list-ops") || !strcmp(a, "--list-opcodes") || !strcmp(a, "--list-target-params")) {
+      wsecc_list(a + strlen("--list-"), stdout); /* the tables behind docs/ir.md, isa.md, targets.md */
+      exit(0);
     } else if (!strcmp(a, "--list-passes")) {
       o->list_passes = true;
     } else if (!strcmp(a, "--reference")) {

@@ -76,7 +76,7 @@ int main(void) {
      "t.xml:2: error: element grid: attribute width: '5000' must be a whole number in [1, 4096]"},
     {"<target name=\"b\">\n  <grid width=\"5\" height=\"3\"/>\n"
      "  <core sram-bytes=\"1000\" dsrs=\"44\" microthreads=\"8\" registers=\"16\"/>\n" FABRIC REST,
-     "t.xml:3: error: element core: attribute sram-bytes: '1000' must be a whole number in [1024, 1073741824]"},
+     "t.xml:3: error: element core: attribute sram-bytes: '1000' must be a whole number in [1024, 1048576]"},
     {"<target name=\"b\">\n  <grid width=\"5\" height=\"3\"/>\n"
      "  <core sram-bytes=\"49152\" dsrs=\"256\" microthreads=\"8\" registers=\"16\"/>\n" FABRIC REST,
      "t.xml:3: error: element core: attribute dsrs: '256' must be a whole number in [1, 255]"},

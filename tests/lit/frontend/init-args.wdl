@@ -22,7 +22,7 @@ model m {
 // CHECK-NEXT:{{.*}}init-args.wdl:5:26: error: zeros() takes no arguments
 // CHECK-NEXT: 5 |   param  d : f32[0, 4] = zeros(1);
 // CHECK-NEXT:   |                          ^~~~~~~~
-// CHECK-NEXT:{{.*}}init-args.wdl:7:22: error: unknown function 'foo' (WDL has relu abs exp log sqrt rsqrt tanh sigmoid gelu max min cast sum mean softmax layernorm transpose reshape slice concat)
+// CHECK-NEXT:{{.*}}init-args.wdl:7:22: error: unknown function 'foo' (WDL has max min relu abs exp log sqrt rsqrt tanh sigmoid gelu cast sum mean transpose slice concat reshape softmax layernorm)
 // CHECK-NEXT: 7 |   output y = x * 2 + foo(x);
 // CHECK-NEXT:   |                      ^~~
 // CHECK-EMPTY:
