@@ -20,12 +20,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Colors a router can hold: the upper bound of the colors parameter, and
+ * the size of per-color tables in the router and the simulator. */
+#define MACHINE_COLORS_MAX 32
+
 #define MACHINE_PARAMS(X)                                                                                          \
   X(grid_w, "grid", "width", 1, 4096, 1, 1,                                                                       \
     "usable cores along x (columns); `--grid WxH` may ask for fewer, never more")                                  \
   X(grid_h, "grid", "height", 1, 4096, 1, 1, "usable cores along y (rows)")                                       \
   X(sram_bytes, "core", "sram-bytes", 1024, 1048576, 16, 1, "private SRAM per core, code and data, in bytes")     \
-  X(colors, "fabric", "colors", 1, 32, 1, 1, "static-route colors per link")                                       \
+  X(colors, "fabric", "colors", 1, MACHINE_COLORS_MAX, 1, 1, "static-route colors per link")                                       \
   X(dsrs, "core", "dsrs", 1, 255, 1, 1, "Data Structure Registers per core")                                       \
   X(microthreads, "core", "microthreads", 1, 64, 1, 1,                                                             \
     "asynchronous tensor operations in flight per core (each receive and send of a stream takes one; a core "    \

@@ -11,6 +11,16 @@ const IrOpInfo ir_ops[IR__COUNT] = {
     IR_OPS(X)
 #undef X
 };
+const char *const ir_buf_kind_names[BUF__COUNT] = {
+#define X(e, s, d) s,
+    IR_BUF_KINDS(X)
+#undef X
+};
+const char *const ir_buf_kind_docs[BUF__COUNT] = {
+#define X(e, s, d) d,
+    IR_BUF_KINDS(X)
+#undef X
+};
 const char *const ir_type_class_names[] = {
 #define X(e, s, d) s,
     IR_TYPE_CLASSES(X)

@@ -200,7 +200,22 @@ typedef struct IrNet {
   IrHop *hop;              /* sorted by (y, x) */
 } IrNet;
 
-typedef enum { BUF_TILE = 0, BUF_OPERAND, BUF_PARAM, BUF_ACC, BUF_STAGE } IrBufKind;
+/* Buffer kinds: X(ENUM, "name" in the text form, what it holds - alloc's
+ * SRAM-overflow error names the largest kind by this). */
+#define IR_BUF_KINDS(X) \
+  X(TILE,    "tile",    "its part of the result") \
+  X(OPERAND, "operand", "the parts of its operands it needs") \
+  X(PARAM,   "param",   "preloaded weights") \
+  X(ACC,     "acc",     "f32 partial sums") \
+  X(STAGE,   "stage",   "whole tiles of a producer staged for a part of each")
+typedef enum {
+#define X(e, s, d) BUF_##e,
+  IR_BUF_KINDS(X)
+#undef X
+  BUF__COUNT
+} IrBufKind;
+extern const char *const ir_buf_kind_names[BUF__COUNT];
+extern const char *const ir_buf_kind_docs[BUF__COUNT];
 /* A buffer in a core's SRAM, dense C order.
  *  TILE:    the core's tile of its op's value (box `box` of `val` == core op)
  *  OPERAND: box `box` of value `val` received over the fabric (or copied)

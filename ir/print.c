@@ -135,7 +135,6 @@ static void pnet(Buf *b, const IrNet *n) {
   buf_printf(b, "}\n");
 }
 
-static const char *const buf_kinds[] = {"tile", "operand", "param", "acc", "stage"};
 static const char *const dsr_kinds[] = {"none", "mem", "fabin", "fabout"};
 static const char *const task_kinds[] = {"main", "data", "local"};
 
@@ -143,7 +142,7 @@ static void pcore(Buf *b, const IrCore *c) {
   buf_printf(b, "  core (%d,%d) %%%s {\n", c->x, c->y, c->op->name);
   for (int i = 0; i < c->nbuf; i++) {
     const IrBuf *x = &c->buf[i];
-    buf_printf(b, "    buf %d %s %%%s ", i, buf_kinds[x->kind], x->val->name);
+    buf_printf(b, "    buf %d %s %%%s ", i, ir_buf_kind_names[x->kind], x->val->name);
     pbox(b, &x->box, x->val->shape.rank);
     buf_printf(b, " %s %lld @", ir_dtype_name(x->dt), (long long)x->elems);
     if (x->addr < 0) buf_printf(b, "?\n");

@@ -16,11 +16,6 @@
 #include "ir/diag.h"
 #include "passes/passes.h"
 
-static const char *buf_kind_name(IrBufKind k) {
-  static const char *const n[] = {"tile", "operand", "param", "acc", "stage"};
-  return n[k];
-}
-
 static void print_map(const IrCore *c, int64_t sram) {
   fprintf(stderr, "  memory map of core (%d,%d) (%%%s):\n", c->x, c->y, c->op->name);
   fprintf(stderr, "    0x%05llx-0x%05llx  code: %d instructions\n", 0ULL,
@@ -36,7 +31,7 @@ static void print_map(const IrCore *c, int64_t sram) {
                     (long long)(b->box.lo[k] + b->box.n[k]));
     snprintf(sb + o, sizeof sb - (size_t)o, "]");
     fprintf(stderr, "    0x%05llx-0x%05llx  %-7s %%%s%s %s, %lld bytes\n", (unsigned long long)b->addr,
-            (unsigned long long)(b->addr + bytes - 1), buf_kind_name(b->kind), b->val->name, sb,
+            (unsigned long long)(b->addr + bytes - 1), ir_buf_kind_names[b->kind], b->val->name, sb,
             ir_dtype_name(b->dt), (long long)bytes);
   }
   fprintf(stderr, "    total %lld of %lld bytes\n", (long long)c->data_end, (long long)sram);
@@ -71,17 +66,14 @@ bool pass_alloc(IrModule *m, const Target *t) {
     if (reported >= 3) continue;
     if (addr > (int64_t)t->sram_bytes) {
       /* what takes the space, by kind of buffer */
-      static const char *const what[] = {
-          "its part of the result", "the parts of its operands it needs", "preloaded weights",
-          "f32 partial sums", "whole tiles of a producer staged for a part of each"};
-      int64_t by[5] = {0};
+      int64_t by[BUF__COUNT] = {0};
       for (int b = 0; b < c->nbuf; b++) by[c->buf[b].kind] += c->buf[b].elems * ir_dtype_size(c->buf[b].dt);
       int big = 0;
-      for (int k = 1; k < 5; k++) big = by[k] > by[big] ? k : big;
+      for (int k = 1; k < BUF__COUNT; k++) big = by[k] > by[big] ? k : big;
       diag_error(&c->op->loc,
                  "core (%d,%d) of '%s' needs %lld bytes of SRAM (code included) but a core of target "
                  "'%s' has %u; the most, %lld bytes, is %s%s",
-                 c->x, c->y, c->op->name, (long long)addr, t->name, t->sram_bytes, (long long)by[big], what[big],
+                 c->x, c->y, c->op->name, (long long)addr, t->name, t->sram_bytes, (long long)by[big], ir_buf_kind_docs[big],
                  c->op->dt == DT_F32 ? " (f16 data would halve it)" : "");
       print_map(c, t->sram_bytes);
       ok = false;

@@ -45,6 +45,7 @@
 
 /* ---- per-router color use, one entry per router of the grid ---- */
 typedef struct Router { uint32_t used; int *net_of_color; } Router;
+_Static_assert(MACHINE_COLORS_MAX <= 32, "Router.used is a 32-bit mask of colors");
 typedef struct RMap { Router *r; int w, h; } RMap;
 
 static uint64_t key_hash(int x, int y) {
@@ -578,7 +579,7 @@ bool pass_route(IrModule *m, const Target *t) {
     if (ir_is_reduction(op)) build_reduce_nets(m, op);
     build_value_nets(m, op);
   }
-  RState st = {.m = m, .ncolors = (int)(t->colors < 32 ? t->colors : 32)};
+  RState st = {.m = m, .ncolors = (int)t->colors} /* <= MACHINE_COLORS_MAX (the target reader) */;
   st.rm = (RMap){xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h};
   st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   IntVec queue = {0};
