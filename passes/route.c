@@ -222,47 +222,67 @@ static void build_psum_nets(IrModule *m, IrOp *op) {
 
 /* A tree under construction: its hops, and an index (x, y) -> hop so that
  * building a tree is linear in its size. */
+/* A tree under construction: its hops, a hash from (x, y) to hop index
+ * (open addressing; a slot is valid only when its gen is the tree's, so
+ * clearing is O(1)), and the per-line extents build_tree uses to walk each
+ * router once. */
+typedef struct Line { uint32_t gen; int lo, hi, lo_hop, hi_hop; } Line;
 typedef struct Tree {
   VEC(IrHop) h;
-  int *slot; /* hop index + 1, 0 = empty; cap is a power of two */
-  int cap;
+  int *slot;       /* hop index */
+  uint32_t *sgen;  /* the gen a slot was written in */
+  int cap;         /* a power of two */
+  uint32_t gen;
+  Line *line;      /* per column (ROW shapes) or row (COL shapes) */
+  int nline;
 } Tree;
 
 static void tree_free(Tree *t) {
   VEC_FREE(t->h);
   free(t->slot);
+  free(t->sgen);
+  free(t->line);
 }
 
 static int tree_find(const Tree *t, int x, int y) {
   if (!t->cap) return -1;
   uint64_t i = key_hash(x, y) & (uint64_t)(t->cap - 1);
-  for (; t->slot[i]; i = (i + 1) & (uint64_t)(t->cap - 1)) {
-    const IrHop *h = &t->h.v[t->slot[i] - 1];
-    if (h->x == x && h->y == y) return t->slot[i] - 1;
+  for (; t->sgen[i] == t->gen; i = (i + 1) & (uint64_t)(t->cap - 1)) {
+    const IrHop *h = &t->h.v[t->slot[i]];
+    if (h->x == x && h->y == y) return t->slot[i];
   }
   return -1;
 }
 
 static void tree_clear(Tree *t) {
   t->h.n = 0;
-  if (t->cap) memset(t->slot, 0, sizeof(int) * (size_t)t->cap);
+  t->gen++;
+  if (t->gen == 0) { /* wrapped: really clear */
+    if (t->cap) memset(t->sgen, 0, sizeof(uint32_t) * (size_t)t->cap);
+    for (int i = 0; i < t->nline; i++) t->line[i].gen = 0;
+    t->gen = 1;
+  }
+}
+
+static void tree_put(Tree *t, int i) {
+  uint64_t k = key_hash(t->h.v[i].x, t->h.v[i].y) & (uint64_t)(t->cap - 1);
+  while (t->sgen[k] == t->gen) k = (k + 1) & (uint64_t)(t->cap - 1);
+  t->slot[k] = i;
+  t->sgen[k] = t->gen;
 }
 
 static void tree_index(Tree *t, int i) {
   if (4 * (t->h.n + 1) > t->cap) {
     free(t->slot);
+    free(t->sgen);
     t->cap = t->cap ? 2 * t->cap : 256;
     t->slot = xcalloc((size_t)t->cap, sizeof(int));
-    for (int j = 0; j < t->h.n; j++) {
-      if (j == i) continue;
-      uint64_t k = key_hash(t->h.v[j].x, t->h.v[j].y) & (uint64_t)(t->cap - 1);
-      while (t->slot[k]) k = (k + 1) & (uint64_t)(t->cap - 1);
-      t->slot[k] = j + 1;
-    }
+    t->sgen = xcalloc((size_t)t->cap, sizeof(uint32_t));
+    if (t->gen == 0) t->gen = 1;
+    for (int j = 0; j < t->h.n; j++)
+      if (j != i) tree_put(t, j);
   }
-  uint64_t k = key_hash(t->h.v[i].x, t->h.v[i].y) & (uint64_t)(t->cap - 1);
-  while (t->slot[k]) k = (k + 1) & (uint64_t)(t->cap - 1);
-  t->slot[k] = i + 1;
+  tree_put(t, i);
 }
 
 static int opposite(int port) {
@@ -314,17 +334,56 @@ static bool walk(Tree *t, int *cur, int *x, int *y, int to, bool horiz) {
  * two sides; build_tree returns false otherwise. */
 typedef struct Shape2 { bool via_row; int at; } Shape2;
 
+/* Extend one straight line of the tree from its junction (coordinate j on
+ * the line, hop jhop) to coordinate `to`: the part already walked for an
+ * earlier destination (the line's extents) is skipped, so each router is
+ * walked once however many destinations share the line. Same hops, ports
+ * and conflicts as walking the whole leg. *cur is the hop at `to`. */
+static bool extend(Tree *t, Line *l, int j, int jhop, int to, bool horiz, int fixed, int *cur) {
+  if (l->gen != t->gen) *l = (Line){t->gen, j, j, jhop, jhop};
+  int x, y;
+  if (to >= l->lo && to <= l->hi) { /* already on the line */
+    *cur = to == l->lo ? l->lo_hop : to == l->hi ? l->hi_hop : tree_find(t, horiz ? to : fixed, horiz ? fixed : to);
+    return *cur >= 0;
+  }
+  bool up = to > l->hi;
+  int from = up ? l->hi : l->lo;
+  *cur = up ? l->hi_hop : l->lo_hop;
+  x = horiz ? from : fixed;
+  y = horiz ? fixed : from;
+  if (!walk(t, cur, &x, &y, to, horiz)) return false;
+  if (up) l->hi = to, l->hi_hop = *cur;
+  else l->lo = to, l->lo_hop = *cur;
+  return true;
+}
+
+static Line *tree_line(Tree *t, int i) {
+  if (i >= t->nline) {
+    int n = t->nline ? t->nline : 64;
+    while (n <= i) n *= 2;
+    t->line = xrealloc(t->line, sizeof(Line) * (size_t)n);
+    memset(t->line + t->nline, 0, sizeof(Line) * (size_t)(n - t->nline));
+    t->nline = n;
+  }
+  return &t->line[i];
+}
+
 static bool build_tree(const IrNet *n, Shape2 s, Tree *t) {
   tree_clear(t);
   int root = hop_at(t, n->from.x, n->from.y, PORT_R);
+  /* leg 1, shared by every destination: to row (column) s.at */
+  int x = n->from.x, y = n->from.y, mid = root;
+  if (!walk(t, &mid, &x, &y, s.at, !s.via_row)) return false;
+  /* leg 2 runs along row (column) s.at from the source's column (row):
+   * one line, extents on both sides; leg 3 leaves it per destination
+   * column (row): one line each. Line 0 of t->line is leg 2; leg 3 of
+   * coordinate c is line c + 1. */
+  int src2 = s.via_row ? n->from.x : n->from.y;
   for (int d = 0; d < n->ndst; d++) {
-    int x = n->from.x, y = n->from.y, cur = root;
     IrDest to = n->to[d];
-    bool ok = s.via_row ? walk(t, &cur, &x, &y, s.at, false) && walk(t, &cur, &x, &y, to.x, true) &&
-                              walk(t, &cur, &x, &y, to.y, false)
-                        : walk(t, &cur, &x, &y, s.at, true) && walk(t, &cur, &x, &y, to.y, false) &&
-                              walk(t, &cur, &x, &y, to.x, true);
-    if (!ok) return false;
+    int c2 = s.via_row ? to.x : to.y, c3 = s.via_row ? to.y : to.x, j, cur;
+    if (!extend(t, tree_line(t, 0), src2, mid, c2, s.via_row, s.at, &j)) return false;
+    if (!extend(t, tree_line(t, c2 + 1), s.at, j, c3, !s.via_row, c2, &cur)) return false;
     t->h.v[cur].out_mask |= 1u << PORT_R;
   }
   return true;
@@ -452,6 +511,8 @@ typedef struct RState {
   Tree hv, alt;
   ShapeVec sv;
   int *ripped;      /* per net: times it was ripped up */
+  int *mark;        /* per net: the stamp of the last holder count that saw it */
+  int stamp;
 } RState;
 
 static void swap_trees(RState *st) {
@@ -525,28 +586,28 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
   int nc = st->ncolors;
   int64_t best = -1;
   int best_shape = -1, best_color = -1;
-  int *seen = xmalloc(sizeof(int) * (size_t)nc * 64);
   VEC(Router *) rp = {0};
   for (int j = 0; j < st->sv.n; j++) {
     if (!build_tree(n, st->sv.v[j], &st->alt)) continue;
     rp.n = 0;
     for (int h = 0; h < st->alt.h.n; h++) VEC_PUSH(rp, rmap_get(rm, st->alt.h.v[h].x, st->alt.h.v[h].y, nc));
     for (int c = 0; c < nc; c++) {
+      /* the holders of color c along the tree, each counted once (a net
+       * is marked with this (shape, color)'s stamp when first seen) */
       int nseen = 0;
       int64_t cost = 0;
       bool over = false;
+      st->stamp++;
       for (int h = 0; h < rp.n && !over; h++) {
         int id = rp.v[h]->net_of_color[c];
-        if (id < 0) continue;
-        int k;
-        for (k = 0; k < nseen; k++)
-          if (seen[k] == id) break;
-        if (k < nseen) continue;
+        if (id < 0 || st->mark[id] == st->stamp) continue;
+        if (best >= 0 && cost >= best) break; /* cannot win any more: costs only grow */
         if (nseen == nc * 64 || st->ripped[id] >= RIPUP_BUDGET) {
           over = true;
           break;
         }
-        seen[nseen++] = id;
+        st->mark[id] = st->stamp;
+        nseen++;
         cost += 1 + st->ripped[id];
       }
       if (over || (best >= 0 && cost >= best)) continue;
@@ -555,7 +616,6 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
       best_color = c;
     }
   }
-  free(seen);
   VEC_FREE(rp);
   if (best_shape < 0) return false;
   build_tree(n, st->sv.v[best_shape], &st->hv);
@@ -582,6 +642,7 @@ bool pass_route(IrModule *m, const Target *t) {
   RState st = {.m = m, .ncolors = (int)t->colors} /* <= MACHINE_COLORS_MAX (the target reader) */;
   st.rm = (RMap){xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h};
   st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
+  st.mark = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   IntVec queue = {0};
   bool ok = true;
   /* Rip-ups in all: bounded, so that a hopeless placement fails in time. */
@@ -616,6 +677,7 @@ bool pass_route(IrModule *m, const Target *t) {
   tree_free(&st.alt);
   VEC_FREE(st.sv);
   free(st.ripped);
+  free(st.mark);
   rmap_free(&st.rm);
   return ok;
 }
