@@ -331,7 +331,11 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
   for (uint32_t p = 0; p < img->nprog && !r.failed; p++) {
     at = r.pos;
     uint32_t n = gcount(R, F("prog[%u].ninsn", p), 8);
-    if (!r.failed && ((uint64_t)n * 8 > t->sram_bytes || n == 0)) {
+    if (!r.failed && n == 0) {
+      fail(R, at, F("prog[%u].ninsn", p), "0, but a program has at least one instruction (a final TERM)");
+      goto bad;
+    }
+    if (!r.failed && (uint64_t)n * 8 > t->sram_bytes) {
       fail(R, at, F("prog[%u].ninsn", p), "%u instructions do not fit a core's SRAM", n);
       goto bad;
     }
