@@ -49,10 +49,24 @@ static void usage(FILE *f) {
         f);
 }
 
+/* snprintf at buf[*o], never past n: a long list is cut, not overflowed
+ * (an image may have many I/O names of 255 bytes). */
+static void add(char *buf, size_t n, int *o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t n, int *o, const char *fmt, ...) {
+  if ((size_t)*o >= n) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(buf + *o, n - (size_t)*o, fmt, ap);
+  va_end(ap);
+  *o = w < 0 || (size_t)w >= n - (size_t)*o ? (int)n : *o + w;
+  if ((size_t)*o >= n && n > 4) memcpy(buf + n - 4, "...", 4);
+}
+
 static char *type_str(const WIo *io, char *buf, size_t n) {
-  int o = snprintf(buf, n, "%s[", io->dtype == WDT_F16 ? "f16" : io->dtype == WDT_BF16 ? "bf16" : "f32");
-  for (int k = 0; k < io->rank; k++) o += snprintf(buf + o, n - (size_t)o, "%s%u", k ? ", " : "", io->dim[k]);
-  snprintf(buf + o, n - (size_t)o, "]");
+  int o = 0;
+  add(buf, n, &o, "%s[", io->dtype == WDT_F16 ? "f16" : io->dtype == WDT_BF16 ? "bf16" : "f32");
+  for (int k = 0; k < io->rank; k++) add(buf, n, &o, "%s%u", k ? ", " : "", io->dim[k]);
+  add(buf, n, &o, "]");
   return buf;
 }
 
@@ -60,7 +74,7 @@ static void names(const WImage *img, int dir, char *buf, size_t n) {
   int o = 0;
   buf[0] = 0;
   for (uint32_t i = 0; i < img->nio; i++)
-    if (img->io[i].dir == dir) o += snprintf(buf + o, n - (size_t)o, "%s%s", o ? ", " : "", img->io[i].name);
+    if (img->io[i].dir == dir) add(buf, n, &o, "%s%s", o ? ", " : "", img->io[i].name);
   if (!o) snprintf(buf, n, "none");
 }
 
@@ -161,7 +175,7 @@ int main(int argc, char **argv) {
   if (wimg_read(bytes, len, &img, err, sizeof err) != 0) fail("%s: %s", image, err);
   free(bytes);
 
-  char list[512], tb[96], sb[96];
+  char list[512], tb[96], sb[256];
   for (int j = 0; j < ins.n; j++) {
     bool ok = false;
     for (uint32_t i = 0; i < img.nio; i++) ok |= img.io[i].dir == WIO_IN && !strcmp(img.io[i].name, ins.v[j].name);
@@ -197,9 +211,10 @@ int main(int argc, char **argv) {
     bool same = a.rank == io->rank;
     for (int k = 0; k < io->rank && same; k++) same = a.dim[k] == io->dim[k];
     if (!same) {
-      int o = snprintf(sb, sizeof sb, "[");
-      for (int k = 0; k < a.rank; k++) o += snprintf(sb + o, sizeof sb - (size_t)o, "%s%lld", k ? ", " : "", (long long)a.dim[k]);
-      snprintf(sb + o, sizeof sb - (size_t)o, "]");
+      int o = 0;
+      add(sb, sizeof sb, &o, "[");
+      for (int k = 0; k < a.rank; k++) add(sb, sizeof sb, &o, "%s%lld", k ? ", " : "", (long long)a.dim[k]);
+      add(sb, sizeof sb, &o, "]");
       fail("%s: has shape %s but input '%s' is %s", file, sb, io->name, type_str(io, tb, sizeof tb));
     }
     sim_write_input(s, io, a.data);
