@@ -249,6 +249,16 @@ static void prog_scan(Rd *R, const WProg *pg, uint32_t p, ProgInfo *pi, uint32_t
   pi->use = uses.v;
 }
 
+/* A piece's SRAM range on its core, to find pieces of one tensor that
+ * overlap in SRAM (sorted by core, then address). */
+typedef struct PRange { uint32_t core, piece; uint64_t lo, hi; } PRange;
+static int cmp_prange(const void *a, const void *b) {
+  const PRange *p = a, *q = b;
+  if (p->core != q->core) return p->core < q->core ? -1 : 1;
+  if (p->lo != q->lo) return p->lo < q->lo ? -1 : 1;
+  return (p->piece > q->piece) - (p->piece < q->piece);
+}
+
 /* Core (y, x) order, for the binary search of pieces' cores. */
 static int32_t find_core(const WImage *img, uint16_t x, uint16_t y) {
   uint32_t lo = 0, hi = img->ncore;
@@ -270,6 +280,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
   ProgInfo *info = NULL;
   uint32_t *seen = NULL;
   uint8_t *cover = NULL;
+  PRange *ranges = NULL;
   if (len < 8 || memcmp(bytes, MAGIC, 8) != 0)
     return fail(R, 0, "header.magic", "not a .wimg file (expected the bytes 89 57 53 45 49 4d 47 0a, \"\\x89WSEIMG\\n\")");
   r.pos = 8;
@@ -613,6 +624,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
     io->piece = xcalloc(io->npiece + 1, sizeof(WPiece));
     int es = wdt_size(io->dtype);
     uint64_t piece_elems = 0;
+    ranges = xcalloc(io->npiece + 1, sizeof(PRange));
     for (uint32_t p = 0; p < io->npiece && !r.failed; p++) {
       WPiece *pc = &io->piece[p];
       at = r.pos;
@@ -650,6 +662,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
              pc->x, pc->y);
         break;
       }
+      ranges[p] = (PRange){(uint32_t)ci, p, pc->addr, end};
       piece_elems += cnt;
       if (piece_elems * (uint64_t)es > sram_total) {
         fail(R, at, F("io[%u].piece[%u]", i, p), "the pieces of '%s' hold more bytes than the SRAM of all the cores (%llu)",
@@ -657,6 +670,21 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
         break;
       }
     }
+    /* two pieces of one tensor in the same bytes of one core: one would
+     * overwrite the other */
+    if (!r.failed) {
+      qsort(ranges, io->npiece, sizeof(PRange), cmp_prange);
+      for (uint32_t p = 1; p < io->npiece && !r.failed; p++)
+        if (ranges[p].core == ranges[p - 1].core && ranges[p].lo < ranges[p - 1].hi) {
+          const WPiece *pc = &io->piece[ranges[p].piece];
+          uint32_t later = ranges[p].piece > ranges[p - 1].piece ? ranges[p].piece : ranges[p - 1].piece;
+          uint32_t earlier = ranges[p].piece ^ ranges[p - 1].piece ^ later;
+          fail(R, np_at + 4 + (size_t)later * PIECE_SIZE + 4, F("io[%u].piece[%u].addr", i, later),
+               "overlaps piece %u of '%s' in the SRAM of core (%u,%u)", earlier, io->name, pc->x, pc->y);
+        }
+    }
+    free(ranges);
+    ranges = NULL;
     if (r.failed || io->dir != WIO_OUT) continue;
     /* An output is read back from its pieces: every element must be in
      * one, or the host would read memory no core wrote. */
@@ -703,6 +731,7 @@ bad:
   free(info);
   free(seen);
   free(cover);
+  free(ranges);
   wimg_free(img);
   return -1;
 }

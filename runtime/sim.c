@@ -400,7 +400,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     /* availability */
     for (int i = 0; i < t->nsrc; i++)
       if (t->src[i].d.kind == DSR_FABIN) {
-        /* two sources on one color need two wavelets (wimg_read refuses it) */
+        /* two sources on one color pop one wavelet each per element */
         int want = 1 + (i == 1 && t->src[0].d.kind == DSR_FABIN && t->src[0].d.color == t->src[1].d.color);
         if (c->inq[t->src[i].d.color].count < want) return n;
       }
