@@ -108,6 +108,16 @@ int main(void) {
     free(p[0].insn);
     free(p[1].insn);
   }
+  /* (4b) the table decides which immediates are flags; DSR extents never
+   *     overflow into range */
+  CHECK(!isa_has_flags(OP_FFILL) && isa_has_flags(OP_FMOV) && isa_has_flags(OP_FMAC) && !isa_has_flags(OP_LD));
+  {
+    Dsr d = {DSR_MEM, WDT_F32, 0, 2, 16, {0xffffffffu, 3, 0, 0}, {0x7fffffff, 0x7fffffff, 0, 0}};
+    int64_t lo, hi;
+    CHECK(dsr_extent(&d, &lo, &hi) == -2);
+    Dsr e = {DSR_MEM, WDT_F16, 0, 2, 100, {4, 8, 0, 0}, {-8, 1, 0, 0}};
+    CHECK(dsr_extent(&e, &lo, &hi) == 0 && lo == 100 - 48 && hi == 100 + 16);
+  }
   /* (5) FFILL's imm is its f32 value: bits that would read as "async, act
    *     t200" on another tensor instruction fill synchronously and activate
    *     nothing (the core has one task) */
