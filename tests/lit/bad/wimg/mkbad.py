@@ -23,7 +23,7 @@ keeps working when the compiler's output changes. EDIT is PATH=VALUE:
                          of core[@prog] (e.g. prog[@].insn[@main])
            insn[@main] insn[@main+1]  the main task's pc (+1) in that program
            insn[@last]   the last instruction; insn[@OPNAME] the first OPNAME
-           io[@in] io[@out]  the first input / output; piece[@last]
+           io[@in] io[@out]  the first input / output
   VALUE  a number (0x.., negative allowed: stored two's complement), or
          insn:OP,a,b,c,imm (OP a mnemonic of backend/isa.h), or
          f32:1.5 (the bit pattern), or =PATH (the current value of a field),
@@ -237,8 +237,6 @@ class Image:
             return None if i is None else i + plus
         if name == "io":
             return next((i for i, x in enumerate(self.io) if x[0] == (sel == "out")), None)
-        if name == "piece":
-            return None
         return None
 
 
