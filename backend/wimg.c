@@ -543,8 +543,8 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       for (uint32_t i = 0; i < pg->ninsn; i++) {
         const char *why = isa_check(isa_decode(pg->insn[i]), (int)k->ndsr, (int)pg->ninsn, (int)k->ntask);
         if (why) {
-          fail(R, pi->off + 8 * (size_t)i, F("prog[%u].insn[%u]", k->prog, i), "%s (for core (%u,%u): %u DSRs, %u tasks)", why,
-               k->x, k->y, k->ndsr, k->ntask);
+          fail(R, pi->off + 8 * (size_t)i, F("prog[%u].insn[%u]", k->prog, i), "%s (core (%u,%u) has %u DSR%s and %u task%s)", why,
+               k->x, k->y, k->ndsr, k->ndsr == 1 ? "" : "s", k->ntask, k->ntask == 1 ? "" : "s");
           break;
         }
       }
