@@ -75,7 +75,7 @@ int isa_format(char *out, size_t n, Insn in) {
   for (int k = 0; k < 4; k++) {
     char kind = oi->fmt[k];
     if (kind == '-') continue;
-    if (oi->cls == ICLASS_T && k == 3 && kind == 'i') continue; /* flags below */
+    if (k == 3 && isa_has_flags(in.op)) continue; /* flags below */
     o += snprintf(buf + o, sizeof buf - (size_t)o, "%s", nops++ ? ", " : "");
     switch (kind) {
     case 'r': o += snprintf(buf + o, sizeof buf - (size_t)o, "r%u", f[k]); break;
@@ -92,7 +92,7 @@ int isa_format(char *out, size_t n, Insn in) {
     }
     }
   }
-  if (oi->cls == ICLASS_T && oi->fmt[3] == 'i') {
+  if (isa_has_flags(in.op)) {
     if (in.imm & ISA_ASYNC) o += snprintf(buf + o, sizeof buf - (size_t)o, ", async");
     if (in.imm & ISA_ACTIVATE) o += snprintf(buf + o, sizeof buf - (size_t)o, ", act t%d", ISA_TASK(in.imm));
   }
@@ -132,7 +132,7 @@ int isa_parse(const char *text, Insn *out, char *err, size_t errlen) {
   int argno = 0;
   for (int k = 0; k < 4; k++) {
     char kind = oi->fmt[k];
-    if (kind == '-' || (oi->cls == ICLASS_T && k == 3 && kind == 'i')) continue;
+    if (kind == '-' || (k == 3 && isa_has_flags(op))) continue;
     p = skip(p);
     if (argno++ && *p++ != ',') {
       snprintf(err, errlen, "%s: expected ',' before operand %d", name, argno);
@@ -177,7 +177,7 @@ int isa_parse(const char *text, Insn *out, char *err, size_t errlen) {
       in.imm = (int32_t)v;
     }
   }
-  if (oi->cls == ICLASS_T && oi->fmt[3] == 'i') {
+  if (isa_has_flags(op)) {
     for (;;) {
       p = skip(p);
       if (*p != ',') break;
@@ -235,7 +235,7 @@ const char *isa_check(Insn in, int ndsr, int ninsn, int ntask) {
     if (in.imm < 0 || in.imm >= ntask) return "imm: task out of range";
     break;
   case 'i':
-    if (oi->cls == ICLASS_T) {
+    if (isa_has_flags(in.op)) {
       if (in.imm & ~(ISA_ASYNC | ISA_ACTIVATE | 0xff00)) return "imm: unknown tensor flag bits";
       if ((in.imm & ISA_ACTIVATE) && ISA_TASK(in.imm) >= ntask) return "imm: activated task out of range";
       if (!(in.imm & ISA_ACTIVATE) && (in.imm & 0xff00)) return "imm: task id without the ACTIVATE flag";
@@ -250,6 +250,25 @@ uint64_t dsr_count(const Dsr *d) {
   uint64_t n = 1;
   for (int k = 0; k < d->ndim && k < 4; k++) n *= d->dim[k];
   return n;
+}
+
+/* Every step is checked: dims are < 2^32 and strides >= -2^31, so one span
+ * (dim-1)*stride fits in int64 but the sum of four, or its product with the
+ * element size, may not; a DSR whose range overflows is outside any SRAM. */
+int dsr_extent(const Dsr *d, int64_t *lo, int64_t *hi) {
+  int64_t mn = 0, mx = 0, es = wdt_size(d->dtype);
+  for (int k = 0; k < d->ndim && k < 4; k++) {
+    if (d->dim[k] == 0) return -1;
+    int64_t span = (int64_t)(d->dim[k] - 1) * d->stride[k];
+    if (__builtin_add_overflow(span < 0 ? mn : mx, span, span < 0 ? &mn : &mx)) return -2;
+  }
+  int64_t a, b;
+  if (__builtin_mul_overflow(mn, es, &a) || __builtin_add_overflow(a, (int64_t)d->addr, &a)) return -2;
+  if (__builtin_add_overflow(mx, 1, &b) || __builtin_mul_overflow(b, es, &b) || __builtin_add_overflow(b, (int64_t)d->addr, &b))
+    return -2;
+  *lo = a;
+  *hi = b;
+  return 0;
 }
 
 int dsr_format(char *out, size_t n, const Dsr *d) {

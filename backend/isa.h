@@ -26,10 +26,12 @@
  * Tensor instructions (CLASS T) walk the tensors described by their DSR
  * operands element by element, in lock step, for as many elements as the
  * destination DSR holds (all operands must hold that many). Bit 0 of imm is
- * the ASYNC flag for tensor instructions: an async instruction runs on a
- * microthread (at most target.microthreads at once) and the issuing task goes
- * on; when it finishes, the task named by imm bits 8..15 is activated if bit 1
- * (ACTIVATE) is set.
+ * the ASYNC flag for tensor instructions whose imm format is 'i' (every one
+ * but FFILL, see isa_has_flags): an async instruction runs on a microthread
+ * (at most target.microthreads at once) and the issuing task goes on; when it
+ * finishes, the task named by imm bits 8..15 is activated if bit 1 (ACTIVATE)
+ * is set. FFILL's imm is its f32 value ('f'), so FFILL has no flags: it is
+ * always synchronous and activates nothing, whatever bits the value has.
  */
 #ifndef WSEC_ISA_H
 #define WSEC_ISA_H
@@ -102,6 +104,12 @@ extern const OpInfo isa_ops[OP__COUNT];
 #define ISA_ASYNC     0x1   /* imm flag bits for tensor instructions */
 #define ISA_ACTIVATE  0x2
 #define ISA_TASK(imm) (((imm) >> 8) & 0xff)
+/* True if imm of this opcode holds the ASYNC/ACTIVATE flags: a tensor
+ * instruction whose imm format is 'i'. The encoder, the checker, the
+ * formatter and the simulator all decide it here, from the table. */
+static inline int isa_has_flags(int op) {
+  return op >= 0 && op < OP__COUNT && isa_ops[op].cls == ICLASS_T && isa_ops[op].fmt[3] == 'i';
+}
 
 typedef struct Insn {
   uint8_t op, a, b, c;
@@ -143,6 +151,10 @@ typedef struct Dsr {
   int32_t stride[4];
 } Dsr;
 uint64_t dsr_count(const Dsr *d);           /* elements walked */
+/* Byte range [lo, hi) a memory DSR touches (from addr, dims, strides and the
+ * element size), computed without overflow. Returns 0, or -1 if a dimension
+ * is 0, or -2 if the range does not fit in int64 (it cannot be in SRAM). */
+int dsr_extent(const Dsr *d, int64_t *lo, int64_t *hi);
 int dsr_format(char *out, size_t n, const Dsr *d);
 
 /* Router ports. Coordinates: x grows east, y grows south. */

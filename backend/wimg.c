@@ -185,18 +185,91 @@ static uint32_t gcount(Rd *r, const char *f, size_t each) {
 
 #define F(...) (snprintf(fb, sizeof fb, __VA_ARGS__), fb)
 
-/* Byte range [lo, hi) a memory DSR touches. */
-static bool dsr_extent(const Dsr *d, int esize, int64_t *lo, int64_t *hi) {
-  int64_t mn = 0, mx = 0;
-  for (int k = 0; k < d->ndim; k++) {
-    if (d->dim[k] == 0) return false;
-    int64_t span = (int64_t)(d->dim[k] - 1) * d->stride[k];
-    if (span < 0) mn += span;
-    else mx += span;
+/* The most SRAM wsesim simulates: cores with programs x target.sram_bytes
+ * (gpt2_small on wse2 needs 5.8 GB). It also bounds every I/O tensor. */
+#define WIMG_MAX_SRAM_TOTAL (1ull << 36)
+#define WIMG_MAX_SRAM_TOTAL_TEXT "64 GiB"
+/* The most elements one memory DSR may walk, and one I/O tensor may have. */
+#define WIMG_MAX_DSR_ELEMS (1ull << 48)
+#define WIMG_MAX_IO_ELEMS (1ull << 32)
+
+/* What a program asks of the DSRs of every core that runs it: one entry per
+ * (DSR, use), naming the first instruction with that use. It is built once
+ * per program, so checking a core costs at most USE__N entries per DSR the
+ * program names - and the core's record holds 40 bytes for each of those
+ * DSRs - which keeps loading linear in the file size even when a million
+ * cores share one long program. */
+enum { USE_DST, USE_RMW, USE_SRC, USE_DINC, USE__N };
+typedef struct DsrUse { uint8_t dsr, use; uint32_t insn; } DsrUse;
+typedef struct ProgInfo {
+  size_t off;                    /* file offset of insn[0] */
+  uint32_t need_dsr, need_task;  /* DSRs and tasks a core running it must have */
+  uint32_t nuse;
+  DsrUse *use;
+} ProgInfo;
+
+/* Structural check of program p (what does not depend on the core), then
+ * its ProgInfo. seen[] is scratch of 256 * USE__N stamps. */
+static void prog_scan(Rd *R, const WProg *pg, uint32_t p, ProgInfo *pi, uint32_t *seen) {
+  char fb[160];
+  VEC(DsrUse) uses = {0};
+  for (uint32_t i = 0; i < pg->ninsn && !R->failed; i++) {
+    Insn in = isa_decode(pg->insn[i]);
+    /* 256 DSRs and tasks: the per-core limits are checked per core */
+    const char *why = isa_check(in, 256, (int)pg->ninsn, 256);
+    if (why) {
+      fail(R, pi->off + 8 * (size_t)i, F("prog[%u].insn[%u]", p, i), "%s", why);
+      break;
+    }
+    const OpInfo *oi = &isa_ops[in.op];
+    const uint8_t f[3] = {in.a, in.b, in.c};
+    for (int k = 0; k < 3; k++) {
+      if (oi->fmt[k] != 'd') continue;
+      if ((uint32_t)f[k] + 1 > pi->need_dsr) pi->need_dsr = (uint32_t)f[k] + 1;
+      int use = in.op == OP_DINC ? USE_DINC : k ? USE_SRC : in.op == OP_FMAC ? USE_RMW : USE_DST;
+      uint32_t *st = &seen[(size_t)f[k] * USE__N + (size_t)use];
+      if (*st == p + 1) continue;
+      *st = p + 1;
+      DsrUse u = {f[k], (uint8_t)use, i};
+      VEC_PUSH(uses, u);
+    }
+    if (oi->fmt[3] == 't' && (uint32_t)in.imm + 1 > pi->need_task) pi->need_task = (uint32_t)in.imm + 1;
+    if (isa_has_flags(in.op) && (in.imm & ISA_ACTIVATE) && (uint32_t)ISA_TASK(in.imm) + 1 > pi->need_task)
+      pi->need_task = (uint32_t)ISA_TASK(in.imm) + 1;
   }
-  *lo = (int64_t)d->addr + mn * esize;
-  *hi = (int64_t)d->addr + (mx + 1) * esize;
-  return true;
+  if (!R->failed) {
+    /* a task ends with TERM; a program whose last instruction can fall
+     * through would run off its end */
+    Insn last = isa_decode(pg->insn[pg->ninsn - 1]);
+    if (last.op != OP_TERM && last.op != OP_JMP)
+      fail(R, pi->off + 8 * (size_t)(pg->ninsn - 1), F("prog[%u].insn[%u]", p, pg->ninsn - 1),
+           "the program ends with %s, not TERM or JMP: a task would run off its end", isa_ops[last.op].name);
+  }
+  pi->nuse = (uint32_t)uses.n;
+  pi->use = uses.v;
+}
+
+/* A piece's SRAM range on its core, to find pieces of one tensor that
+ * overlap in SRAM (sorted by core, then address). */
+typedef struct PRange { uint32_t core, piece; uint64_t lo, hi; } PRange;
+static int cmp_prange(const void *a, const void *b) {
+  const PRange *p = a, *q = b;
+  if (p->core != q->core) return p->core < q->core ? -1 : 1;
+  if (p->lo != q->lo) return p->lo < q->lo ? -1 : 1;
+  return (p->piece > q->piece) - (p->piece < q->piece);
+}
+
+/* Core (y, x) order, for the binary search of pieces' cores. */
+static int32_t find_core(const WImage *img, uint16_t x, uint16_t y) {
+  uint32_t lo = 0, hi = img->ncore;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const WCore *k = &img->cores[mid];
+    if (k->y == y && k->x == x) return (int32_t)mid;
+    if (k->y < y || (k->y == y && k->x < x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return -1;
 }
 
 int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t errlen) {
@@ -204,6 +277,10 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
   Rd r = {bytes, len, 0, err, errlen, false};
   Rd *R = &r;
   char fb[160];
+  ProgInfo *info = NULL;
+  uint32_t *seen = NULL;
+  uint8_t *cover = NULL;
+  PRange *ranges = NULL;
   if (len < 8 || memcmp(bytes, MAGIC, 8) != 0)
     return fail(R, 0, "header.magic", "not a .wimg file (expected the bytes 89 57 53 45 49 4d 47 0a, \"\\x89WSEIMG\\n\")");
   r.pos = 8;
@@ -260,16 +337,28 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
   if (r.failed) goto bad;
 
   img->progs = xcalloc(img->nprog + 1, sizeof(WProg));
+  info = xcalloc(img->nprog + 1, sizeof(ProgInfo));
+  seen = xcalloc(256 * USE__N, sizeof(uint32_t));
   for (uint32_t p = 0; p < img->nprog && !r.failed; p++) {
     at = r.pos;
     uint32_t n = gcount(R, F("prog[%u].ninsn", p), 8);
-    if (!r.failed && ((uint64_t)n * 8 > t->sram_bytes || n == 0))
-      return fail(R, at, F("prog[%u].ninsn", p), "%u instructions do not fit a core's SRAM", n), wimg_free(img), -1;
+    if (!r.failed && n == 0) {
+      fail(R, at, F("prog[%u].ninsn", p), "0, but a program has at least one instruction (a final TERM)");
+      goto bad;
+    }
+    if (!r.failed && (uint64_t)n * 8 > t->sram_bytes) {
+      fail(R, at, F("prog[%u].ninsn", p), "%u instructions do not fit a core's SRAM", n);
+      goto bad;
+    }
     img->progs[p].ninsn = n;
     img->progs[p].insn = xmalloc(sizeof(uint64_t) * (n + 1));
+    info[p].off = r.pos;
     for (uint32_t i = 0; i < n && !r.failed; i++) img->progs[p].insn[i] = g64(R, "prog.insn");
+    if (!r.failed) prog_scan(R, &img->progs[p], p, &info[p], seen);
   }
+  if (r.failed) goto bad;
   img->cores = xcalloc(img->ncore + 1, sizeof(WCore));
+  uint64_t sram_total = 0;
   for (uint32_t c = 0; c < img->ncore && !r.failed; c++) {
     WCore *k = &img->cores[c];
     at = r.pos;
@@ -290,25 +379,34 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       fail(R, at, F("core[%u].prog", c), "program %u does not exist (%u programs)", k->prog, img->nprog);
       break;
     }
-    at = r.pos;
-    k->ndsr = gcount(R, F("core[%u].ndsr", c), 0);
-    if (!r.failed && k->ndsr > t->dsrs) {
-      fail(R, at, F("core[%u].ndsr", c), "%u DSRs but a core has %u", k->ndsr, t->dsrs);
-      break;
+    bool router_only = k->prog == WIMG_NO_PROG;
+    if (!router_only) {
+      sram_total += t->sram_bytes;
+      if (sram_total > WIMG_MAX_SRAM_TOTAL) {
+        fail(R, at, F("core[%u].prog", c), "%u cores with programs need %llu bytes of SRAM; wsesim simulates at most %s",
+             c + 1, (unsigned long long)sram_total, WIMG_MAX_SRAM_TOTAL_TEXT);
+        break;
+      }
     }
-    at = r.pos;
-    k->ntask = gcount(R, F("core[%u].ntask", c), 0);
-    if (!r.failed && k->ntask > 256) {
-      fail(R, at, F("core[%u].ntask", c), "%u tasks; at most 256", k->ntask);
-      break;
+    static const char *const cn[4] = {"ndsr", "ntask", "nroute", "ninit"};
+    uint32_t *cv[4] = {&k->ndsr, &k->ntask, &k->nroute, &k->ninit};
+    for (int j = 0; j < 4 && !r.failed; j++) {
+      at = r.pos;
+      *cv[j] = gcount(R, F("core[%u].%s", c, cn[j]), j == 3 ? INIT_SIZE : 0);
+      if (r.failed) break;
+      /* a core without a program is only a router: it has no SRAM */
+      if (router_only && j != 2 && *cv[j])
+        fail(R, at, F("core[%u].%s", c, cn[j]), "%u, but core (%u,%u) has no program (a router only has routes)", *cv[j],
+             k->x, k->y);
+      else if (j == 0 && k->ndsr > t->dsrs)
+        fail(R, at, F("core[%u].ndsr", c), "%u DSRs but a core has %u", k->ndsr, t->dsrs);
+      else if (j == 1 && k->ntask > 256)
+        fail(R, at, F("core[%u].ntask", c), "%u tasks; at most 256", k->ntask);
+      else if (j == 1 && !router_only && k->ntask == 0)
+        fail(R, at, F("core[%u].ntask", c), "a core with a program needs a task");
+      else if (j == 2 && k->nroute > t->colors)
+        fail(R, at, F("core[%u].nroute", c), "%u routes but a router has %u colors", k->nroute, t->colors);
     }
-    at = r.pos;
-    k->nroute = gcount(R, F("core[%u].nroute", c), 0);
-    if (!r.failed && k->nroute > t->colors) {
-      fail(R, at, F("core[%u].nroute", c), "%u routes but a router has %u colors", k->nroute, t->colors);
-      break;
-    }
-    k->ninit = gcount(R, F("core[%u].ninit", c), INIT_SIZE);
     if (r.failed) break;
     if (!need(R, (size_t)k->ndsr * DSR_SIZE + (size_t)k->ntask * TASK_SIZE + (size_t)k->nroute * ROUTE_SIZE, F("core[%u]", c)))
       break;
@@ -323,37 +421,83 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       d->addr = g32(R, "");
       for (int j = 0; j < 4; j++) d->dim[j] = g32(R, "");
       for (int j = 0; j < 4; j++) d->stride[j] = (int32_t)g32(R, "");
+      bool fabric = d->kind == DSR_FABIN || d->kind == DSR_FABOUT;
+      int nd = fabric ? 1 : d->ndim; /* dims and strides in use */
       if (d->kind < DSR_MEM || d->kind > DSR_FABOUT) {
         fail(R, at, F("core[%u].dsr[%u].kind", c, i), "%u is not a DSR kind", d->kind);
       } else if (d->dtype > WDT_BF16) {
         fail(R, at + 1, F("core[%u].dsr[%u].dtype", c, i), "%u is not a dtype", d->dtype);
-      } else if (d->kind == DSR_MEM) {
+      } else if (fabric && d->ndim != 1) {
+        /* one element per wavelet: the walk is one dimension long */
+        fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u, but a fabric DSR has 1 dimension", d->ndim);
+      } else if (!fabric && (d->ndim < 1 || d->ndim > 4)) {
+        fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u is not in [1, 4]", d->ndim);
+      } else if (fabric && d->color >= t->colors) {
+        fail(R, at + 2, F("core[%u].dsr[%u].color", c, i), "color %u >= %u", d->color, t->colors);
+      } else if (!fabric && d->color) {
+        fail(R, at + 2, F("core[%u].dsr[%u].color", c, i), "%u, but a memory DSR has no color (must be 0)", d->color);
+      } else if (fabric && d->addr) {
+        fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "0x%x, but a fabric DSR has no address (must be 0)", d->addr);
+      } else if (fabric && d->stride[0] != 1) {
+        fail(R, at + 24, F("core[%u].dsr[%u].stride[0]", c, i), "%d, but a fabric DSR has stride 1", d->stride[0]);
+      } else {
+        for (int j = nd; j < 4 && !r.failed; j++) {
+          if (d->dim[j]) fail(R, at + 8 + 4 * (size_t)j, F("core[%u].dsr[%u].dim[%d]", c, i, j), "%u beyond ndim %d (must be 0)", d->dim[j], nd);
+          else if (d->stride[j])
+            fail(R, at + 24 + 4 * (size_t)j, F("core[%u].dsr[%u].stride[%d]", c, i, j), "%d beyond ndim %d (must be 0)", d->stride[j], nd);
+        }
+        if (r.failed) break;
+        if (fabric) {
+          if (d->dim[0] == 0) fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a fabric DSR of length 0");
+          continue;
+        }
         int64_t lo, hi;
-        if (d->ndim < 1 || d->ndim > 4) fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u is not in [1, 4]", d->ndim);
-        else if (!dsr_extent(d, wdt_size(d->dtype), &lo, &hi))
+        uint64_t cnt = 1;
+        int ext = dsr_extent(d, &lo, &hi);
+        if (ext == -1) {
           fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a dimension is 0");
+          break;
+        }
+        for (int j = 0; j < nd; j++)
+          if (__builtin_mul_overflow(cnt, (uint64_t)d->dim[j], &cnt) || cnt > WIMG_MAX_DSR_ELEMS) {
+            fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "walks more than 2^48 elements (the most a DSR may)");
+            break;
+          }
+        if (r.failed) break;
+        if (ext != 0)
+          fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "the tensor's byte range overflows 64 bits, outside the %u-byte SRAM",
+               t->sram_bytes);
         else if (lo < 0 || hi > (int64_t)t->sram_bytes)
           fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "the tensor spans bytes [%lld, %lld), outside the %u-byte SRAM",
                (long long)lo, (long long)hi, t->sram_bytes);
-      } else {
-        if (d->color >= t->colors) fail(R, at + 2, F("core[%u].dsr[%u].color", c, i), "color %u >= %u", d->color, t->colors);
-        else if (d->dim[0] == 0) fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a fabric DSR of length 0");
       }
     }
+    uint32_t ninsn = router_only ? 0 : img->progs[k->prog].ninsn;
+    size_t task_at = r.pos;
+    uint32_t data_colors = 0;
     k->task = xcalloc(k->ntask + 1, sizeof(WTask));
     for (uint32_t i = 0; i < k->ntask && !r.failed; i++) {
       at = r.pos;
       k->task[i].kind = g8(R, "");
       k->task[i].color = g8(R, "");
-      g16(R, "");
+      uint16_t pad = g16(R, "");
       k->task[i].pc = g32(R, "");
-      uint32_t ninsn = k->prog == WIMG_NO_PROG ? 0 : img->progs[k->prog].ninsn;
-      if (k->task[i].kind > TASK_LOCAL) fail(R, at, F("core[%u].task[%u].kind", c, i), "%u is not a task kind", k->task[i].kind);
-      else if (k->task[i].kind == TASK_DATA && k->task[i].color >= t->colors)
-        fail(R, at + 1, F("core[%u].task[%u].color", c, i), "color %u >= %u", k->task[i].color, t->colors);
-      else if (k->task[i].pc >= ninsn)
-        fail(R, at + 4, F("core[%u].task[%u].pc", c, i), "pc %u is outside the program (%u instructions)", k->task[i].pc, ninsn);
+      const WTask *tk = &k->task[i];
+      if (tk->kind > TASK_LOCAL) fail(R, at, F("core[%u].task[%u].kind", c, i), "%u is not a task kind", tk->kind);
+      else if (tk->kind == TASK_DATA && tk->color >= t->colors)
+        fail(R, at + 1, F("core[%u].task[%u].color", c, i), "color %u >= %u", tk->color, t->colors);
+      else if (tk->kind == TASK_DATA && (data_colors >> tk->color & 1))
+        fail(R, at + 1, F("core[%u].task[%u].color", c, i), "a second data task on color %u (one per color)", tk->color);
+      else if (tk->kind != TASK_DATA && tk->color)
+        fail(R, at + 1, F("core[%u].task[%u].color", c, i), "%u, but only a data task has a color (must be 0)", tk->color);
+      else if (pad) fail(R, at + 2, F("core[%u].task[%u].pad", c, i), "must be zero");
+      else if (tk->pc >= ninsn)
+        fail(R, at + 4, F("core[%u].task[%u].pc", c, i), "pc %u is outside the program (%u instructions)", tk->pc, ninsn);
+      if (tk->kind == TASK_DATA) data_colors |= 1u << (tk->color & 31);
     }
+    /* the route of each color at this router: -1 none, else the index */
+    int16_t route_of[32];
+    for (int j = 0; j < 32; j++) route_of[j] = -1;
     k->route = xcalloc(k->nroute + 1, sizeof(WRoute));
     for (uint32_t i = 0; i < k->nroute && !r.failed; i++) {
       at = r.pos;
@@ -368,32 +512,68 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       else if (k->route[i].out_mask >= 32 || !k->route[i].out_mask)
         fail(R, at + 2, F("core[%u].route[%u].out_mask", c, i), "0x%x is not a set of ports", k->route[i].out_mask);
       else if (pad) fail(R, at + 3, F("core[%u].route[%u].pad", c, i), "must be zero");
+      else route_of[k->route[i].color] = (int16_t)i;
     }
+#define DELIVERS(col) (route_of[col] >= 0 && (k->route[route_of[col]].out_mask & (1u << PORT_R)))
+#define FROM_RAMP(col) (route_of[col] >= 0 && k->route[route_of[col]].in_port == PORT_R)
+    /* a data task waits for wavelets the router must deliver to the core */
+    for (uint32_t i = 0; i < k->ntask && !r.failed; i++)
+      if (k->task[i].kind == TASK_DATA && !DELIVERS(k->task[i].color))
+        fail(R, task_at + 8 * (size_t)i + 1, F("core[%u].task[%u].color", c, i),
+             "a data task on color %u, but core (%u,%u)'s router delivers nothing on color %u to the core", k->task[i].color,
+             k->x, k->y, k->task[i].color);
     k->init = xcalloc(k->ninit + 1, sizeof(WInit));
     for (uint32_t i = 0; i < k->ninit && !r.failed; i++) {
       at = r.pos;
       k->init[i].addr = g32(R, "");
       k->init[i].len = g32(R, "");
       k->init[i].off = g64(R, "");
-      uint64_t code = k->prog == WIMG_NO_PROG ? 0 : (uint64_t)img->progs[k->prog].ninsn * 8;
+      uint64_t code = (uint64_t)ninsn * 8;
       if ((uint64_t)k->init[i].addr + k->init[i].len > t->sram_bytes || k->init[i].addr < code)
         fail(R, at, F("core[%u].init[%u].addr", c, i), "bytes [%u, %llu) are outside the data part of SRAM", k->init[i].addr,
              (unsigned long long)k->init[i].addr + k->init[i].len);
-      else if (k->init[i].off + k->init[i].len > img->ndata)
+      else if (k->init[i].off > img->ndata || k->init[i].len > img->ndata - k->init[i].off)
         fail(R, at + 8, F("core[%u].init[%u].off", c, i), "reaches past the %llu-byte data blob", (unsigned long long)img->ndata);
     }
+    if (r.failed || router_only) continue;
     /* every instruction of the core's program must be valid for this core */
-    if (!r.failed && k->prog != WIMG_NO_PROG) {
-      const WProg *p = &img->progs[k->prog];
-      for (uint32_t i = 0; i < p->ninsn; i++) {
-        const char *why = isa_check(isa_decode(p->insn[i]), (int)k->ndsr, (int)p->ninsn, (int)k->ntask);
+    const WProg *pg = &img->progs[k->prog];
+    const ProgInfo *pi = &info[k->prog];
+    if (pi->need_dsr > k->ndsr || pi->need_task > k->ntask)
+      for (uint32_t i = 0; i < pg->ninsn; i++) {
+        const char *why = isa_check(isa_decode(pg->insn[i]), (int)k->ndsr, (int)pg->ninsn, (int)k->ntask);
         if (why) {
-          fail(R, at, F("prog[%u].insn[%u]", k->prog, i), "%s (for core (%u,%u))", why, k->x, k->y);
+          fail(R, pi->off + 8 * (size_t)i, F("prog[%u].insn[%u]", k->prog, i), "%s (core (%u,%u) has %u DSR%s and %u task%s)", why,
+               k->x, k->y, k->ndsr, k->ndsr == 1 ? "" : "s", k->ntask, k->ntask == 1 ? "" : "s");
           break;
         }
       }
-      if (!r.failed && k->ntask == 0) fail(R, at, F("core[%u].ntask", c), "a core with a program needs a task");
+    /* and every DSR it names must suit its use */
+    for (uint32_t j = 0; j < pi->nuse && !r.failed; j++) {
+      const DsrUse *u = &pi->use[j];
+      const Dsr *d = &k->dsr[u->dsr];
+      const char *name = isa_ops[isa_decode(pg->insn[u->insn]).op].name;
+      size_t ioff = pi->off + 8 * (size_t)u->insn;
+      const char *f = F("prog[%u].insn[%u]", k->prog, u->insn);
+      char what[200] = "";
+      if (u->use == USE_DINC && d->kind != DSR_MEM)
+        snprintf(what, sizeof what, "DINC moves d%u, a fabric DSR (only a memory DSR has an address)", u->dsr);
+      else if (u->use == USE_RMW && d->kind != DSR_MEM)
+        snprintf(what, sizeof what, "FMAC reads and writes d%u, which must be a memory DSR", u->dsr);
+      else if ((u->use == USE_DST || u->use == USE_RMW) && d->kind == DSR_FABIN)
+        snprintf(what, sizeof what, "%s writes d%u, a fabin DSR", name, u->dsr);
+      else if (u->use == USE_SRC && d->kind == DSR_FABOUT)
+        snprintf(what, sizeof what, "%s reads d%u, a fabout DSR", name, u->dsr);
+      else if (u->use == USE_DST && d->kind == DSR_FABOUT && !FROM_RAMP(d->color))
+        snprintf(what, sizeof what, "%s sends on color %u (d%u) but the router has no route for color %u from the ramp", name,
+                 d->color, u->dsr, d->color);
+      else if (u->use == USE_SRC && d->kind == DSR_FABIN && !DELIVERS(d->color))
+        snprintf(what, sizeof what, "%s receives on color %u (d%u) but the router delivers nothing on color %u to the core",
+                 name, d->color, u->dsr, d->color);
+      if (what[0]) fail(R, ioff, f, "%s (core (%u,%u))", what, k->x, k->y);
     }
+#undef DELIVERS
+#undef FROM_RAMP
   }
   if (r.failed) goto bad;
   img->io = xcalloc(img->nio + 1, sizeof(WIo));
@@ -406,6 +586,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       fail(R, at, F("io[%u].name_len", i), "%u is not in [1, 255]", n);
       break;
     }
+    size_t name_at = r.pos;
     io->name = xcalloc(n + 1, 1);
     memcpy(io->name, bytes + r.pos, n);
     for (uint32_t j = 0; j < n; j++)
@@ -413,21 +594,37 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
         fail(R, r.pos + j, F("io[%u].name", i), "not a printable name");
         break;
       }
+    if (r.failed) break;
     r.pos += n;
     at = r.pos;
     io->dir = g8(R, "");
     io->dtype = g8(R, "");
     io->rank = g8(R, "");
-    g8(R, "");
+    uint8_t pad = g8(R, "");
     for (int j = 0; j < 4; j++) io->dim[j] = g32(R, F("io[%u].dim", i));
     if (r.failed) break;
+    const WIo *prev = i ? &img->io[i - 1] : NULL;
     if (io->dir > WIO_OUT) fail(R, at, F("io[%u].dir", i), "%u is neither in (0) nor out (1)", io->dir);
+    else if (prev && (io->dir < prev->dir || (io->dir == prev->dir && strcmp(io->name, prev->name) <= 0)))
+      fail(R, name_at, F("io[%u].name", i), "'%s' after '%s': not inputs first then outputs, each sorted by name, each once",
+           io->name, prev->name);
     else if (io->dtype > WDT_BF16) fail(R, at + 1, F("io[%u].dtype", i), "%u is not a dtype", io->dtype);
     else if (io->rank > 4) fail(R, at + 2, F("io[%u].rank", i), "%u > 4", io->rank);
-    for (int j = 0; j < 4 && !r.failed; j++)
-      if (io->dim[j] == 0 || (j >= io->rank && io->dim[j] != 1)) fail(R, at + 4 + 4 * (size_t)j, F("io[%u].dim[%d]", i, j), "%u is invalid", io->dim[j]);
+    else if (pad) fail(R, at + 3, F("io[%u].pad", i), "must be zero");
+    uint64_t tot = 1;
+    for (int j = 0; j < 4 && !r.failed; j++) {
+      if (io->dim[j] == 0 || (j >= io->rank && io->dim[j] != 1))
+        fail(R, at + 4 + 4 * (size_t)j, F("io[%u].dim[%d]", i, j), "%u is invalid", io->dim[j]);
+      else if (__builtin_mul_overflow(tot, (uint64_t)io->dim[j], &tot) || tot > WIMG_MAX_IO_ELEMS)
+        fail(R, at + 4 + 4 * (size_t)j, F("io[%u].dim[%d]", i, j), "the tensor has more than 2^32 elements (the most an I/O tensor may)");
+    }
+    if (r.failed) break;
+    size_t np_at = r.pos;
     io->npiece = gcount(R, F("io[%u].npiece", i), PIECE_SIZE);
     io->piece = xcalloc(io->npiece + 1, sizeof(WPiece));
+    int es = wdt_size(io->dtype);
+    uint64_t piece_elems = 0;
+    ranges = xcalloc(io->npiece + 1, sizeof(PRange));
     for (uint32_t p = 0; p < io->npiece && !r.failed; p++) {
       WPiece *pc = &io->piece[p];
       at = r.pos;
@@ -436,24 +633,86 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       pc->addr = g32(R, "");
       for (int j = 0; j < 4; j++) pc->lo[j] = g32(R, "");
       for (int j = 0; j < 4; j++) pc->n[j] = g32(R, "");
+      if (r.failed) break;
       uint64_t cnt = 1;
       for (int j = 0; j < 4; j++) {
         if (pc->n[j] == 0 || (uint64_t)pc->lo[j] + pc->n[j] > io->dim[j]) {
           fail(R, at + 8, F("io[%u].piece[%u].lo", i, p), "box outside the %s tensor", io->name);
           break;
         }
-        cnt *= pc->n[j];
+        cnt *= pc->n[j]; /* at most the tensor's count: no overflow */
       }
       if (r.failed) break;
-      if (pc->addr + cnt * (wdt_size(io->dtype)) > t->sram_bytes) {
-        fail(R, at + 4, F("io[%u].piece[%u].addr", i, p), "the piece does not fit in SRAM");
+      int32_t ci = find_core(img, pc->x, pc->y);
+      if (ci < 0) {
+        fail(R, at, F("io[%u].piece[%u].x", i, p), "core (%u,%u) is not in the image", pc->x, pc->y);
         break;
       }
-      /* the core must exist */
-      bool found = false;
-      for (uint32_t c = 0; c < img->ncore && !found; c++) found = img->cores[c].x == pc->x && img->cores[c].y == pc->y;
-      if (!found) fail(R, at, F("io[%u].piece[%u].x", i, p), "core (%u,%u) is not in the image", pc->x, pc->y);
+      const WCore *k = &img->cores[ci];
+      if (k->prog == WIMG_NO_PROG) {
+        fail(R, at, F("io[%u].piece[%u].x", i, p), "core (%u,%u) has no program: a router only has no SRAM for the piece", pc->x,
+             pc->y);
+        break;
+      }
+      uint64_t code = (uint64_t)img->progs[k->prog].ninsn * 8;
+      uint64_t end = (uint64_t)pc->addr + cnt * (uint64_t)es; /* cnt <= the tensor's 2^32 elements */
+      if (cnt > t->sram_bytes || end > t->sram_bytes || pc->addr < code) {
+        fail(R, at + 4, F("io[%u].piece[%u].addr", i, p), "the piece's %llu elements at 0x%x are outside the data part of SRAM "
+             "(bytes [%llu, %u) of core (%u,%u))", (unsigned long long)cnt, pc->addr, (unsigned long long)code, t->sram_bytes,
+             pc->x, pc->y);
+        break;
+      }
+      ranges[p] = (PRange){(uint32_t)ci, p, pc->addr, end};
+      piece_elems += cnt;
+      if (piece_elems * (uint64_t)es > sram_total) {
+        fail(R, at, F("io[%u].piece[%u]", i, p), "the pieces of '%s' hold more bytes than the SRAM of all the cores (%llu)",
+             io->name, (unsigned long long)sram_total);
+        break;
+      }
     }
+    /* two pieces of one tensor in the same bytes of one core: one would
+     * overwrite the other */
+    if (!r.failed) {
+      qsort(ranges, io->npiece, sizeof(PRange), cmp_prange);
+      for (uint32_t p = 1; p < io->npiece && !r.failed; p++)
+        if (ranges[p].core == ranges[p - 1].core && ranges[p].lo < ranges[p - 1].hi) {
+          const WPiece *pc = &io->piece[ranges[p].piece];
+          uint32_t later = ranges[p].piece > ranges[p - 1].piece ? ranges[p].piece : ranges[p - 1].piece;
+          uint32_t earlier = ranges[p].piece ^ ranges[p - 1].piece ^ later;
+          fail(R, np_at + 4 + (size_t)later * PIECE_SIZE + 4, F("io[%u].piece[%u].addr", i, later),
+               "overlaps piece %u of '%s' in the SRAM of core (%u,%u)", earlier, io->name, pc->x, pc->y);
+        }
+    }
+    free(ranges);
+    ranges = NULL;
+    if (r.failed || io->dir != WIO_OUT) continue;
+    /* An output is read back from its pieces: every element must be in
+     * one, or the host would read memory no core wrote. */
+    if (piece_elems < tot) {
+      fail(R, np_at, F("io[%u].npiece", i), "the pieces hold %llu elements but output '%s' has %llu: some are in no piece",
+           (unsigned long long)piece_elems, io->name, (unsigned long long)tot);
+      break;
+    }
+    cover = xcalloc(tot / 8 + 1, 1);
+    uint64_t st[4], acc = 1;
+    for (int j = 3; j >= 0; j--) st[j] = acc, acc *= io->dim[j];
+    for (uint32_t p = 0; p < io->npiece; p++) {
+      const WPiece *pc = &io->piece[p];
+      for (uint64_t a = 0; a < pc->n[0]; a++)
+        for (uint64_t b = 0; b < pc->n[1]; b++)
+          for (uint64_t e = 0; e < pc->n[2]; e++) {
+            uint64_t g = (pc->lo[0] + a) * st[0] + (pc->lo[1] + b) * st[1] + (pc->lo[2] + e) * st[2] + pc->lo[3];
+            for (uint64_t f = 0; f < pc->n[3]; f++, g++) cover[g >> 3] |= (uint8_t)(1u << (g & 7));
+          }
+    }
+    for (uint64_t g = 0; g < tot; g++)
+      if (!(cover[g >> 3] >> (g & 7) & 1)) {
+        fail(R, np_at, F("io[%u].npiece", i), "element %llu (C order) of output '%s' is in no piece", (unsigned long long)g,
+             io->name);
+        break;
+      }
+    free(cover);
+    cover = NULL;
   }
   if (r.failed) goto bad;
   at = r.pos;
@@ -463,8 +722,16 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
   }
   img->data = xmalloc(img->ndata + 1);
   memcpy(img->data, bytes + r.pos, img->ndata);
+  for (uint32_t p = 0; p < img->nprog; p++) free(info[p].use);
+  free(info);
+  free(seen);
   return 0;
 bad:
+  for (uint32_t p = 0; info && p < img->nprog; p++) free(info[p].use);
+  free(info);
+  free(seen);
+  free(cover);
+  free(ranges);
   wimg_free(img);
   return -1;
 }

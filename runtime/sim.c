@@ -16,9 +16,15 @@
  * if all its memory operands are 16-bit - f16 or bf16 - else simd_f32), or one element per
  * cycle if it reads or writes the fabric. The run ends at the first cycle in
  * which nothing at all happened.
+ *
+ * The image was validated by wimg_read (every index, range and DSR is
+ * sound as loaded). What only the run can tell - an address computed in a
+ * register, a DSR moved by DINC - is checked where it happens and stops the
+ * run with a "run-time fault" naming the core, pc and instruction (fault()).
  */
 #include "runtime/sim.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/f16.h"
@@ -41,7 +47,9 @@ typedef struct Walk {
 typedef struct TOp {
   bool active;
   uint8_t op;
-  int32_t imm;
+  int32_t imm;       /* FFILL: the f32 value */
+  int32_t flags;     /* ISA_ASYNC/ISA_ACTIVATE and the task; 0 for FFILL */
+  uint32_t pc;       /* of the instruction, for fault reports */
   int nsrc;
   Walk dst, src[2];
   uint64_t done, count;
@@ -91,7 +99,34 @@ struct Sim {
   uint64_t *busy_routers; /* bit i: core i's router holds a wavelet */
   uint64_t cycle;
   SimStats st;
+  bool faulted;      /* a run-time fault stopped the run; the text is in fault */
+  char fault[512];
 };
+
+/* Record a run-time fault of core c at pc (the first one wins) as
+ * "run-time fault at core (x,y) pc N: INSN: WHAT". sim_run stops at the end
+ * of the core's step and reports it. */
+static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) {
+  if (s->faulted) return;
+  s->faulted = true;
+  char txt[96], what[320];
+  if (pc < c->ninsn) {
+    isa_format(txt, sizeof txt, c->code[pc]);
+    /* the mnemonic is padded to a column; one space reads better here */
+    char *w = txt;
+    for (char *r = txt; *r; r++)
+      if (!(*r == ' ' && r > txt && r[-1] == ' ')) *w++ = *r;
+    *w = 0;
+  } else {
+    snprintf(txt, sizeof txt, "(past the end)");
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  snprintf(s->fault, sizeof s->fault, "run-time fault at core (%d,%d) pc %u: %s: %s", c->x, c->y, pc, txt, what);
+}
 
 static Core *core_at(Sim *s, int x, int y) {
   if (x < (int)s->img->rx || y < (int)s->img->ry || x >= (int)(s->img->rx + s->img->rw) ||
@@ -337,11 +372,13 @@ static inline uint32_t to_wave(float f, int dt) {
   return u;
 }
 
-static void top_init(Sim *s, TOp *t, const Core *c, Insn in) {
+static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
   memset(t, 0, sizeof *t);
   t->active = true;
   t->op = in.op;
   t->imm = in.imm;
+  t->flags = isa_has_flags(in.op) ? in.imm : 0;
+  t->pc = pc;
   walk_init(&t->dst, &c->dsr[in.a]);
   const char *fmt = isa_ops[in.op].fmt;
   if (fmt[1] == 'd') walk_init(&t->src[t->nsrc++], &c->dsr[in.b]);
@@ -362,10 +399,17 @@ static int top_step(Sim *s, Core *c, TOp *t) {
   while (n < t->lanes && t->done < t->count) {
     /* availability */
     for (int i = 0; i < t->nsrc; i++)
-      if (t->src[i].d.kind == DSR_FABIN && c->inq[t->src[i].d.color].count == 0) return n;
+      if (t->src[i].d.kind == DSR_FABIN) {
+        /* two sources on one color pop one wavelet each per element */
+        int want = 1 + (i == 1 && t->src[0].d.kind == DSR_FABIN && t->src[0].d.color == t->src[1].d.color);
+        if (c->inq[t->src[i].d.color].count < want) return n;
+      }
     if (t->dst.d.kind == DSR_FABOUT) {
       int col = t->dst.d.color;
-      if (c->route_in[col] != PORT_R) die("core (%d,%d): FMOV to color %d but the router has no route for it from the ramp", c->x, c->y, col);
+      if (c->route_in[col] != PORT_R) { /* wimg_read refuses such images; never push into a missing FIFO */
+        fault(s, c, t->pc, "color %d has no route from the ramp at this core's router", col);
+        return n;
+      }
       if (c->fifo[col].count >= s->depth) return n;
     }
     float v[2] = {0, 0};
@@ -484,8 +528,8 @@ static bool core_step(Sim *s, Core *c) {
     if (t->done == t->count) {
       t->active = false;
       c->nut--;
-      if (t->imm & ISA_ACTIVATE) {
-        c->task[ISA_TASK(t->imm)].act++;
+      if (t->flags & ISA_ACTIVATE) { /* task id checked at issue */
+        c->task[ISA_TASK(t->flags)].act++;
         c->nacts++;
       }
       act = true;
@@ -506,19 +550,34 @@ static bool core_step(Sim *s, Core *c) {
         break;
       }
   } else {
+    if (c->pc >= c->ninsn) { /* wimg_read requires a final TERM or JMP */
+      fault(s, c, c->pc, "the program (%u instructions) ended without a TERM", c->ninsn);
+      return false;
+    }
     Insn in = c->code[c->pc];
     int32_t *r = c->reg;
     const OpInfo *oi = &isa_ops[in.op];
     if (oi->cls == ICLASS_T) {
-      if (in.imm & ISA_ASYNC) {
+      int32_t flags = isa_has_flags(in.op) ? in.imm : 0; /* FFILL's imm is its value, never flags */
+      if ((flags & ISA_ACTIVATE) && ISA_TASK(flags) >= c->ntask) {
+        fault(s, c, c->pc, "task %d does not exist (%d tasks)", ISA_TASK(flags), c->ntask);
+        return false;
+      }
+      const uint8_t ops[3] = {in.a, in.b, in.c};
+      for (int k = 0; k < 3; k++)
+        if (oi->fmt[k] == 'd' && ops[k] >= c->w->ndsr) { /* wimg_read checks it */
+          fault(s, c, c->pc, "DSR d%u does not exist (%u DSRs)", ops[k], c->w->ndsr);
+          return false;
+        }
+      if (flags & ISA_ASYNC) {
         uint32_t u;
         for (u = 0; u < s->img->tgt.microthreads; u++)
           if (!c->ut[u].active) break;
         if (u == s->img->tgt.microthreads) goto done; /* stall: no free microthread */
-        top_init(s, &c->ut[u], c, in);
+        top_init(s, &c->ut[u], c, in, c->pc);
         c->nut++;
       } else {
-        top_init(s, &c->sync, c, in);
+        top_init(s, &c->sync, c, in, c->pc);
         if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
       }
       s->st.insns_tensor++;
@@ -550,8 +609,14 @@ static bool core_step(Sim *s, Core *c) {
     case OP_LD:
     case OP_ST: {
       uint64_t addr = (uint64_t)(uint32_t)((uint32_t)r[in.b] + (uint32_t)in.imm);
-      if (addr % 4 || addr + 4 > s->img->tgt.sram_bytes)
-        die("core (%d,%d) pc %u: %s at bad address 0x%llx", c->x, c->y, c->pc, oi->name, (unsigned long long)addr);
+      if (addr + 4 > s->img->tgt.sram_bytes) {
+        fault(s, c, c->pc, "address 0x%llx is outside SRAM (%u bytes)", (unsigned long long)addr, s->img->tgt.sram_bytes);
+        return false;
+      }
+      if (addr % 4) {
+        fault(s, c, c->pc, "address 0x%llx is not 4-byte aligned", (unsigned long long)addr);
+        return false;
+      }
       if (in.op == OP_LD) memcpy(&r[in.a], c->sram + addr, 4);
       else memcpy(c->sram + addr, &r[in.a], 4);
       break;
@@ -560,11 +625,36 @@ static bool core_step(Sim *s, Core *c) {
     case OP_BEQZ: if (!r[in.a]) next = (uint32_t)in.imm; break;
     case OP_BNEZ: if (r[in.a]) next = (uint32_t)in.imm; break;
     case OP_ACT:
+      if (in.imm < 0 || in.imm >= c->ntask) { /* wimg_read checks it; never index past the table */
+        fault(s, c, c->pc, "task %d does not exist (%d tasks)", in.imm, c->ntask);
+        return false;
+      }
       c->task[in.imm].act++;
       c->nacts++;
       break;
-    case OP_DINC: c->dsr[in.a].addr += (uint32_t)(in.imm * wdt_size(c->dsr[in.a].dtype)); break;
-    default: die("core (%d,%d): opcode %u", c->x, c->y, in.op);
+    case OP_DINC: {
+      /* the moved DSR must still lie inside SRAM: every later walk trusts it */
+      if (in.a >= c->w->ndsr) {
+        fault(s, c, c->pc, "DSR d%u does not exist (%u DSRs)", in.a, c->w->ndsr);
+        return false;
+      }
+      Dsr d = c->dsr[in.a];
+      if (d.kind != DSR_MEM) break; /* a fabric DSR has no address (wimg_read refuses this DINC) */
+      int64_t na = (int64_t)d.addr + (int64_t)in.imm * wdt_size(d.dtype), lo = 0, hi = 0;
+      if (na < 0 || na > (int64_t)UINT32_MAX) {
+        fault(s, c, c->pc, "moves d%u to address %lld, outside SRAM (%u bytes)", in.a, (long long)na, s->img->tgt.sram_bytes);
+        return false;
+      }
+      d.addr = (uint32_t)na;
+      if (dsr_extent(&d, &lo, &hi) != 0 || lo < 0 || hi > (int64_t)s->img->tgt.sram_bytes) {
+        fault(s, c, c->pc, "moves d%u to bytes [%lld, %lld), outside SRAM (%u bytes)", in.a, (long long)lo, (long long)hi,
+              s->img->tgt.sram_bytes);
+        return false;
+      }
+      c->dsr[in.a].addr = d.addr;
+      break;
+    }
+    default: die("core (%d,%d): opcode %u passed wimg_read", c->x, c->y, in.op);
     }
     if (c->running >= 0) c->pc = next;
   }
@@ -609,7 +699,8 @@ static void report_stuck(Sim *s, FILE *f) {
         fputc('\n', f);
       } else {
         char txt[96];
-        isa_format(txt, sizeof txt, c->code[c->pc]);
+        if (c->pc < c->ninsn) isa_format(txt, sizeof txt, c->code[c->pc]);
+        else snprintf(txt, sizeof txt, "(past the end)");
         fprintf(f, "  core (%d,%d): task %d running, next '%s' (pc %u)\n", c->x, c->y, c->running, txt, c->pc);
       }
       continue;
@@ -673,7 +764,12 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
         if (!s->cores[i].nonempty) s->busy_routers[wi] &= ~(1ull << (i & 63));
       }
     }
-    for (int i = 0; i < s->nprog_cores; i++) act |= core_step(s, &s->cores[s->prog_cores[i]]);
+    for (int i = 0; i < s->nprog_cores && !s->faulted; i++) act |= core_step(s, &s->cores[s->prog_cores[i]]);
+    if (s->faulted) {
+      fprintf(report, "wsesim: error: %s\n", s->fault);
+      s->st.cycles = s->cycle;
+      return 1;
+    }
     if (!act) break;
   }
   s->cycle--; /* the last cycle did nothing */

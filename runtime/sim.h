@@ -27,7 +27,9 @@ void sim_write_input(Sim *s, const WIo *io, const float *data);
 void sim_read_output(Sim *s, const WIo *io, float *data);
 /* Run until the machine is quiescent or max_cycles. Returns 0 when every
  * core finished; 1 when stuck or out of cycles, after printing to `report`
- * which cores wait on what. */
+ * which cores wait on what; 1 at a run-time fault (a computed address
+ * outside SRAM, a DSR moved out of it by DINC, ...), after printing
+ * "wsesim: error: run-time fault at core (x,y) pc N: INSN: WHAT". */
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report);
 const SimStats *sim_stats(const Sim *s);
 /* Per-core busy and FMAC utilisation summary, printed by --stats. */

@@ -17,6 +17,16 @@
 #include "common/npy.h"
 #include "common/util.h"
 #include "runtime/sim.h"
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* --max-cycles accepts 1 ... MAX_CYCLES. */
+#define MAX_CYCLES 1000000000000000000ULL
+#define MAX_CYCLES_TEXT "1000000000000000000"
+/* The largest .npy header wsesim reads: an input file may hold at most this
+ * plus the input's values as f32 (so /dev/zero or a huge file is refused
+ * before it is read). */
+#define NPY_HEADER_MAX 65536
 
 typedef struct NF { char *name; const char *file; } NF;
 
@@ -39,10 +49,24 @@ static void usage(FILE *f) {
         f);
 }
 
+/* snprintf at buf[*o], never past n: a long list is cut, not overflowed
+ * (an image may have many I/O names of 255 bytes). */
+static void add(char *buf, size_t n, int *o, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void add(char *buf, size_t n, int *o, const char *fmt, ...) {
+  if ((size_t)*o >= n) return;
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(buf + *o, n - (size_t)*o, fmt, ap);
+  va_end(ap);
+  *o = w < 0 || (size_t)w >= n - (size_t)*o ? (int)n : *o + w;
+  if ((size_t)*o >= n && n > 4) memcpy(buf + n - 4, "...", 4);
+}
+
 static char *type_str(const WIo *io, char *buf, size_t n) {
-  int o = snprintf(buf, n, "%s[", io->dtype == WDT_F16 ? "f16" : io->dtype == WDT_BF16 ? "bf16" : "f32");
-  for (int k = 0; k < io->rank; k++) o += snprintf(buf + o, n - (size_t)o, "%s%u", k ? ", " : "", io->dim[k]);
-  snprintf(buf + o, n - (size_t)o, "]");
+  int o = 0;
+  add(buf, n, &o, "%s[", io->dtype == WDT_F16 ? "f16" : io->dtype == WDT_BF16 ? "bf16" : "f32");
+  for (int k = 0; k < io->rank; k++) add(buf, n, &o, "%s%u", k ? ", " : "", io->dim[k]);
+  add(buf, n, &o, "]");
   return buf;
 }
 
@@ -50,7 +74,7 @@ static void names(const WImage *img, int dir, char *buf, size_t n) {
   int o = 0;
   buf[0] = 0;
   for (uint32_t i = 0; i < img->nio; i++)
-    if (img->io[i].dir == dir) o += snprintf(buf + o, n - (size_t)o, "%s%s", o ? ", " : "", img->io[i].name);
+    if (img->io[i].dir == dir) add(buf, n, &o, "%s%s", o ? ", " : "", img->io[i].name);
   if (!o) snprintf(buf, n, "none");
 }
 
@@ -59,6 +83,29 @@ static void parse_nf(const char *opt, const char *v, NF *nf) {
   if (!eq || eq == v || !eq[1]) fail("%s expects NAME=FILE.npy, got '%s'", opt, v);
   nf->name = strndup(v, (size_t)(eq - v));
   nf->file = eq + 1;
+}
+
+/* Refuse an option naming a tensor twice: which file would win is a guess. */
+static void no_repeat(const char *opt, const NF *v, int n, const NF *nf) {
+  for (int j = 0; j < n; j++)
+    if (!strcmp(v[j].name, nf->name)) fail("%s %s given twice ('%s' and '%s'); give each once", opt, nf->name, v[j].file, nf->file);
+}
+
+/* The file an input is read from must be a regular file no larger than the
+ * input needs: its values as f32 (the larger dtype) plus NPY_HEADER_MAX. */
+static void check_input_file(const char *file, const WIo *io, const char *type) {
+  struct stat st;
+  if (stat(file, &st) != 0) fail("%s: cannot read: %s", file, strerror(errno));
+  if (S_ISDIR(st.st_mode)) fail("%s: is a directory, not a .npy file (input '%s')", file, io->name);
+  uint64_t n = 1;
+  for (int k = 0; k < io->rank; k++) n *= io->dim[k];
+  uint64_t limit = n * 4 + NPY_HEADER_MAX;
+  if (!S_ISREG(st.st_mode))
+    fail("%s: not a regular file; wsesim reads input '%s' (%s) from a regular .npy file of at most %llu bytes", file, io->name,
+         type, (unsigned long long)limit);
+  if ((uint64_t)st.st_size > limit)
+    fail("%s: %llu bytes is more than input '%s' (%s) needs: at most %llu (its %llu values as f32 and a %d-byte header)", file,
+         (unsigned long long)st.st_size, io->name, type, (unsigned long long)limit, (unsigned long long)n, NPY_HEADER_MAX);
 }
 
 int main(int argc, char **argv) {
@@ -86,15 +133,24 @@ int main(int argc, char **argv) {
       NF nf;
       if (name[2] == 'i') {
         parse_nf(name, v, &nf);
+        no_repeat(name, ins.v, ins.n, &nf);
         VEC_PUSH(ins, nf);
       } else if (name[2] == 'o') {
         parse_nf(name, v, &nf);
+        no_repeat(name, outs.v, outs.n, &nf);
+        for (int j = 0; j < outs.n; j++)
+          if (!strcmp(outs.v[j].file, nf.file)) fail("--output %s and --output %s both write '%s'", outs.v[j].name, nf.name, nf.file);
         VEC_PUSH(outs, nf);
       } else {
-        char *end;
-        errno = 0;
-        unsigned long long x = strtoull(v, &end, 10);
-        if (!*v || *end || errno || x == 0) fail("--max-cycles expects a positive whole number, got '%s'", v);
+        /* digits only: strtoull would take "-1" as 2^64-1 */
+        unsigned long long x = 0;
+        bool ok = *v != 0;
+        for (const char *q = v; *q && ok; q++) {
+          ok = *q >= '0' && *q <= '9' && x <= (MAX_CYCLES - (unsigned)(*q - '0')) / 10;
+          x = x * 10 + (unsigned)(*q - '0');
+        }
+        if (!ok || x == 0)
+          fail("--max-cycles expects a positive whole number, got '%s' (accepted: 1 to %s)", v, MAX_CYCLES_TEXT);
         max_cycles = x;
       }
     } else if (a[0] == '-' && a[1]) {
@@ -109,6 +165,9 @@ int main(int argc, char **argv) {
     fail("no image given");
   }
   size_t len;
+  struct stat st;
+  if (stat(image, &st) == 0 && S_ISDIR(st.st_mode)) fail("cannot read '%s': it is a directory, not a .wimg image", image);
+  if (stat(image, &st) == 0 && !S_ISREG(st.st_mode)) fail("cannot read '%s': not a regular file", image);
   uint8_t *bytes = (uint8_t *)read_file(image, &len);
   if (!bytes) fail("cannot read '%s': %s", image, strerror(errno));
   WImage img;
@@ -116,7 +175,7 @@ int main(int argc, char **argv) {
   if (wimg_read(bytes, len, &img, err, sizeof err) != 0) fail("%s: %s", image, err);
   free(bytes);
 
-  char list[512], tb[96], sb[96];
+  char list[512], tb[96], sb[256];
   for (int j = 0; j < ins.n; j++) {
     bool ok = false;
     for (uint32_t i = 0; i < img.nio; i++) ok |= img.io[i].dir == WIO_IN && !strcmp(img.io[i].name, ins.v[j].name);
@@ -133,6 +192,10 @@ int main(int argc, char **argv) {
       fail("--output %s: the image has no output named '%s' (outputs: %s)", outs.v[j].name, outs.v[j].name, list);
     }
   }
+  /* an output that cannot be written is refused before the run */
+  for (int j = 0; j < outs.n; j++)
+    if (stat(outs.v[j].file, &st) == 0 && S_ISDIR(st.st_mode))
+      fail("--output %s: '%s' is a directory; give a file name", outs.v[j].name, outs.v[j].file);
   Sim *s = sim_new(&img, err, sizeof err);
   if (!s) fail("%s: %s", image, err);
   for (uint32_t i = 0; i < img.nio; i++) {
@@ -142,14 +205,16 @@ int main(int argc, char **argv) {
     for (int j = 0; j < ins.n; j++)
       if (!strcmp(ins.v[j].name, io->name)) file = ins.v[j].file;
     if (!file) fail("input '%s' (%s) was not given: pass --input %s=FILE.npy", io->name, type_str(io, tb, sizeof tb), io->name);
+    check_input_file(file, io, type_str(io, tb, sizeof tb));
     NpyArray a;
     if (npy_read(file, &a, err, sizeof err) != 0) fail("%s: %s", file, err);
     bool same = a.rank == io->rank;
     for (int k = 0; k < io->rank && same; k++) same = a.dim[k] == io->dim[k];
     if (!same) {
-      int o = snprintf(sb, sizeof sb, "[");
-      for (int k = 0; k < a.rank; k++) o += snprintf(sb + o, sizeof sb - (size_t)o, "%s%lld", k ? ", " : "", (long long)a.dim[k]);
-      snprintf(sb + o, sizeof sb - (size_t)o, "]");
+      int o = 0;
+      add(sb, sizeof sb, &o, "[");
+      for (int k = 0; k < a.rank; k++) add(sb, sizeof sb, &o, "%s%lld", k ? ", " : "", (long long)a.dim[k]);
+      add(sb, sizeof sb, &o, "]");
       fail("%s: has shape %s but input '%s' is %s", file, sb, io->name, type_str(io, tb, sizeof tb));
     }
     sim_write_input(s, io, a.data);

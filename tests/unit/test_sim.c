@@ -108,5 +108,68 @@ int main(void) {
     free(p[0].insn);
     free(p[1].insn);
   }
+  /* (4b) the table decides which immediates are flags; DSR extents never
+   *     overflow into range */
+  CHECK(!isa_has_flags(OP_FFILL) && isa_has_flags(OP_FMOV) && isa_has_flags(OP_FMAC) && !isa_has_flags(OP_LD));
+  {
+    Dsr d = {DSR_MEM, WDT_F32, 0, 2, 16, {0xffffffffu, 3, 0, 0}, {0x7fffffff, 0x7fffffff, 0, 0}};
+    int64_t lo, hi;
+    CHECK(dsr_extent(&d, &lo, &hi) == -2);
+    Dsr e = {DSR_MEM, WDT_F16, 0, 2, 100, {4, 8, 0, 0}, {-8, 1, 0, 0}};
+    CHECK(dsr_extent(&e, &lo, &hi) == 0 && lo == 100 - 48 && hi == 100 + 16);
+  }
+  /* (5) FFILL's imm is its f32 value: bits that would read as "async, act
+   *     t200" on another tensor instruction fill synchronously and activate
+   *     nothing (the core has one task) */
+  {
+    WImage img = {0};
+    img.tgt = tgt();
+    img.rw = img.rh = 1;
+    int32_t bits = ISA_ASYNC | ISA_ACTIVATE | (200 << 8);
+    Insn prog[] = {{OP_FFILL, 0, 0, 0, bits}, {OP_TERM, 0, 0, 0, 0}};
+    WProg p = {2, code(prog, 2)};
+    Dsr d[1] = {mem(64, 8)};
+    WTask t = {TASK_MAIN, 0, 0};
+    WCore c = {0, 0, 0, 1, d, 1, &t, 0, NULL, 0, NULL};
+    WPiece pc = {0, 0, 64, {0, 0, 0, 0}, {8, 1, 1, 1}};
+    WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pc};
+    img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
+    Sim *s = sim_new(&img, err, sizeof err);
+    CHECK(s != NULL);
+    CHECK(sim_run(s, 1000, stderr) == 0);
+    float y[8];
+    sim_read_output(s, &io, y);
+    for (int i = 0; i < 8; i++) CHECK(memcmp(&y[i], &bits, 4) == 0);
+    sim_free(s);
+    free(p.insn);
+  }
+  /* (6) run-time faults: an LD past the end of SRAM, a DINC that moves a
+   *     DSR out of it; the run stops with the core, pc and instruction */
+  {
+    Insn progs[2][2] = {{{OP_LD, 1, 0, 0, 49152}, {OP_TERM, 0, 0, 0, 0}}, {{OP_DINC, 0, 0, 0, 12280}, {OP_TERM, 0, 0, 0, 0}}};
+    const char *want[2] = {"wsesim: error: run-time fault at core (0,0) pc 0: LD r1, r0, 49152: address 0xc000 is outside SRAM (49152 bytes)\n",
+                           "wsesim: error: run-time fault at core (0,0) pc 0: DINC d0, 12280: moves d0 to bytes [49184, 49216), outside SRAM (49152 bytes)\n"};
+    for (int k = 0; k < 2; k++) {
+      WImage img = {0};
+      img.tgt = tgt();
+      img.rw = img.rh = 1;
+      WProg p = {2, code(progs[k], 2)};
+      Dsr d[1] = {mem(64, 8)};
+      WTask t = {TASK_MAIN, 0, 0};
+      WCore c = {0, 0, 0, 1, d, 1, &t, 0, NULL, 0, NULL};
+      img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c;
+      Sim *s = sim_new(&img, err, sizeof err);
+      CHECK(s != NULL);
+      FILE *rep = tmpfile();
+      CHECK(sim_run(s, 1000, rep) == 1);
+      rewind(rep);
+      char text[512] = {0};
+      CHECK(fread(text, 1, sizeof text - 1, rep) > 0);
+      fclose(rep);
+      CHECK_STR(text, want[k]);
+      sim_free(s);
+      free(p.insn);
+    }
+  }
   CHECK_DONE();
 }

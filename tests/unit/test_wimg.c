@@ -2,6 +2,7 @@
  * written, read back and written again byte-identically; corruptions give
  * the documented errors; every truncation is rejected without a crash. */
 #include <stdlib.h>
+#include <time.h>
 #include "backend/emit.h"
 #include "backend/wimg.h"
 #include "frontend/wdl.h"
@@ -75,6 +76,37 @@ int main(void) {
   wimg_free(&mod);
   free(bad);
   free(bytes);
+
+  /* Loading is linear: 90,000 cores, each with one piece of an input (the
+   * piece's core was found by a linear search, 16 s for 80k pieces). */
+  {
+    enum { W = 300, N = W * W };
+    WImage big = {0};
+    big.tgt = (WTarget){"big", W, W, 4096, 24, 44, 8, 2, 4, 2, 1100};
+    big.rw = big.rh = W;
+    uint64_t term = isa_encode((Insn){OP_TERM, 0, 0, 0, 0});
+    WProg p = {1, &term};
+    WTask tk = {TASK_MAIN, 0, 0};
+    WCore *cores = calloc(N, sizeof(WCore));
+    WPiece *pieces = calloc(N, sizeof(WPiece));
+    for (int i = 0; i < N; i++) {
+      cores[i] = (WCore){(uint16_t)(i % W), (uint16_t)(i / W), 0, 0, NULL, 1, &tk, 0, NULL, 0, NULL};
+      pieces[i] = (WPiece){(uint16_t)(i % W), (uint16_t)(i / W), 64, {(uint32_t)i, 0, 0, 0}, {1, 1, 1, 1}};
+    }
+    WIo io = {"x", WIO_IN, WDT_F32, 1, {N, 1, 1, 1}, N, pieces};
+    big.nprog = 1, big.progs = &p, big.ncore = N, big.cores = cores, big.nio = 1, big.io = &io;
+    uint8_t *bb;
+    size_t bl;
+    wimg_write(&big, &bb, &bl);
+    clock_t t0 = clock();
+    CHECK(wimg_read(bb, bl, &back, err, sizeof err) == 0);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    CHECK(secs < 3.0);
+    wimg_free(&back);
+    free(bb);
+    free(cores);
+    free(pieces);
+  }
   wimg_free(&img);
   ir_free(m);
   diag_free_sources();
