@@ -36,10 +36,9 @@ void wimg_write(const WImage *img, uint8_t **out, size_t *len) {
   char name[32] = {0};
   snprintf(name, sizeof name, "%s", img->tgt.name);
   buf_put(&b, name, 32);
-  const WTarget *t = &img->tgt;
-  uint32_t tv[10] = {t->grid_w, t->grid_h, t->sram_bytes, t->colors, t->dsrs, t->microthreads,
-                     t->simd_f32, t->simd_f16, t->queue_depth, t->clock_mhz};
-  for (int i = 0; i < 10; i++) buf_u32(&b, tv[i]);
+  /* the machine parameters marked "in the image", in table order */
+  for (int i = 0; i < MP__COUNT; i++)
+    if (machine_params[i].in_image) buf_u32(&b, machine_get(&img->tgt, i));
   buf_u32(&b, img->rx);
   buf_u32(&b, img->ry);
   buf_u32(&b, img->rw);
@@ -309,16 +308,23 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
   memcpy(t->name, bytes + r.pos, 32);
   if (t->name[31] || !t->name[0]) return fail(R, r.pos, "target.name", "not a NUL-terminated name");
   r.pos += 32;
-  static const char *const tn[10] = {"target.grid_w", "target.grid_h", "target.sram_bytes", "target.colors",
-                                     "target.dsrs", "target.microthreads", "target.simd_f32", "target.simd_f16",
-                                     "target.queue_depth", "target.clock_mhz"};
-  static const uint32_t tmax[10] = {4096, 4096, 1u << 30, 32, 255, 64, 64, 64, 64, 100000};
-  uint32_t *tf[10] = {&t->grid_w, &t->grid_h, &t->sram_bytes, &t->colors, &t->dsrs, &t->microthreads,
-                      &t->simd_f32, &t->simd_f16, &t->queue_depth, &t->clock_mhz};
-  for (int i = 0; i < 10; i++) {
+  /* the machine parameters marked "in the image" (common/machine.h), each
+   * checked against the range a target file may give it; the others take
+   * their one allowed value */
+  for (int i = 0; i < MP__COUNT; i++) {
+    const MachineParam *p = &machine_params[i];
+    if (!p->in_image) {
+      *machine_field(t, i) = p->min;
+      continue;
+    }
+    char fld[48];
+    snprintf(fld, sizeof fld, "target.%s", p->field);
     size_t at = r.pos;
-    *tf[i] = g32(R, tn[i]);
-    if (!r.failed && (*tf[i] == 0 || *tf[i] > tmax[i])) return fail(R, at, tn[i], "%u is out of range [1, %u]", *tf[i], tmax[i]);
+    uint32_t v = g32(R, fld);
+    const char *why = r.failed ? NULL : machine_check(i, v);
+    if (why && (v < p->min || v > p->max)) return fail(R, at, fld, "%u is out of range [%u, %u]", v, p->min, p->max);
+    if (why) return fail(R, at, fld, "%u %s", v, why);
+    *machine_field(t, i) = v;
   }
   size_t at = r.pos;
   img->rx = g32(R, "region.x");
