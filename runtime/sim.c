@@ -30,7 +30,7 @@
 #include "common/f16.h"
 #include "common/util.h"
 
-#define MAXC 32
+#define MAXC MACHINE_COLORS_MAX /* per-color tables (common/machine.h) */
 
 typedef struct Fifo {
   uint32_t *val;
