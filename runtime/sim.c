@@ -97,6 +97,9 @@ struct Sim {
   int *prog_cores;   /* indices of the cores with programs */
   int nprog_cores;
   uint64_t *busy_routers; /* bit i: core i's router holds a wavelet */
+  uint64_t *busy_cores;   /* bit i: core i (with a program) may have work; a
+                           * quiet core leaves the set and a wavelet into its
+                           * ramp queue brings it back */
   uint64_t cycle;
   SimStats st;
   bool faulted;      /* a run-time fault stopped the run; the text is in fault */
@@ -177,6 +180,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   s->progs = xcalloc(img->nprog + 1, sizeof(Insn *));
   s->prog_cores = xcalloc((size_t)s->ncore + 1, sizeof(int));
   s->busy_routers = xcalloc((size_t)(s->ncore + 63) / 64 + 1, sizeof(uint64_t));
+  s->busy_cores = xcalloc((size_t)(s->ncore + 63) / 64 + 1, sizeof(uint64_t));
   for (uint32_t p = 0; p < img->nprog; p++) {
     s->progs[p] = xmalloc(sizeof(Insn) * (img->progs[p].ninsn + 1));
     for (uint32_t i = 0; i < img->progs[p].ninsn; i++) s->progs[p][i] = isa_decode(img->progs[p].insn[i]);
@@ -190,7 +194,10 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     s->grid[(size_t)(w->y - img->ry) * img->rw + (size_t)(w->x - img->rx)] = i;
     c->running = -1;
     c->has_prog = w->prog != WIMG_NO_PROG;
-    if (c->has_prog) s->prog_cores[s->nprog_cores++] = i;
+    if (c->has_prog) {
+      s->prog_cores[s->nprog_cores++] = i;
+      s->busy_cores[i >> 6] |= 1ull << (i & 63);
+    }
     c->sram = c->has_prog ? xcalloc(img->tgt.sram_bytes, 1) : NULL; /* a router-only core has no use for it */
     if (c->has_prog) {
       c->code = s->progs[w->prog];
@@ -277,6 +284,7 @@ void sim_free(Sim *s) {
   free(s->progs);
   free(s->prog_cores);
   free(s->busy_routers);
+  free(s->busy_cores);
   free(s->cores);
   free(s->grid);
   free(s);
@@ -489,6 +497,7 @@ static bool route_step(Sim *s, Core *c) {
           s->busy_routers[(n - s->cores) >> 6] |= 1ull << ((n - s->cores) & 63);
         } else {
           c->inq_nonempty |= 1u << k;
+          s->busy_cores[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
         }
         f->sent |= (uint8_t)(1 << p);
         if (p == PORT_R) s->st.wavelets_delivered++;
@@ -496,6 +505,8 @@ static bool route_step(Sim *s, Core *c) {
         if (f->sent == c->route_out[k]) {
           fifo_pop(s, f);
           if (!f->count) c->nonempty &= ~(1u << k);
+          /* room in this router's FIFO: a send of this core may go on */
+          if (c->has_prog) s->busy_cores[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
         }
         c->rr[p] = (uint32_t)(k + 1);
         act = true;
@@ -507,10 +518,15 @@ static bool route_step(Sim *s, Core *c) {
   return act;
 }
 
+/* A quiet core: nothing running, nothing pending, no data for an armed
+ * task. Only a wavelet into its ramp queue can change that. core_step
+ * returns true whenever it changed the core's state. */
+static inline bool core_quiet(const Core *c) {
+  return c->running < 0 && !c->sync.active && !c->nut && !c->nacts && !(c->armed & c->inq_nonempty);
+}
+
 static bool core_step(Sim *s, Core *c) {
-  if (!c->has_prog) return false;
-  /* quiet core: nothing running, nothing pending, no data for an armed task */
-  if (c->running < 0 && !c->sync.active && !c->nut && !c->nacts && !(c->armed & c->inq_nonempty)) return false;
+  if (!c->has_prog || core_quiet(c)) return false;
   bool act = false, busy = false;
   if (c->armed & c->inq_nonempty)
     for (int t = 0; t < c->ntask; t++)
@@ -519,6 +535,7 @@ static bool core_step(Sim *s, Core *c) {
         c->armed &= ~(1u << c->task[t].color);
         c->task[t].act++;
         c->nacts++;
+        act = true;
       }
   /* microthreads */
   for (uint32_t u = 0; c->nut && u < s->img->tgt.microthreads; u++) {
@@ -764,7 +781,21 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
         if (!s->cores[i].nonempty) s->busy_routers[wi] &= ~(1ull << (i & 63));
       }
     }
-    for (int i = 0; i < s->nprog_cores && !s->faulted; i++) act |= core_step(s, &s->cores[s->prog_cores[i]]);
+    /* cores that may have work, in (y, x) order (the order of every
+     * visit, so the run is the same as visiting every core) */
+    for (int wi = 0; wi < (s->ncore + 63) / 64 && !s->faulted; wi++) {
+      uint64_t bits = s->busy_cores[wi];
+      while (bits && !s->faulted) {
+        int i = wi * 64 + __builtin_ctzll(bits);
+        bits &= bits - 1;
+        Core *c = &s->cores[i];
+        /* A core whose step changes nothing would change nothing the next
+         * cycle either, unless a wavelet reaches its ramp queue or its
+         * router's FIFO makes room for a send: both put it back. */
+        if (core_quiet(c) || !core_step(s, c)) s->busy_cores[wi] &= ~(1ull << (i & 63));
+        else act = true;
+      }
+    }
     if (s->faulted) {
       fprintf(report, "wsesim: error: %s\n", s->fault);
       s->st.cycles = s->cycle;
