@@ -63,6 +63,8 @@ typedef struct Core {
   int x, y;
   const WCore *w;
   uint8_t *sram;
+  uint32_t sram_n;   /* bytes allocated: what the image uses, or all of it
+                      * once a computed address (LD, ST, DINC) goes past */
   const Insn *code;
   uint32_t ninsn;
   Dsr *dsr;
@@ -168,6 +170,52 @@ static uint32_t fifo_pop(Sim *s, Fifo *f) {
   return v;
 }
 
+/* Make [0, end) of c's SRAM addressable, for a computed address past what
+ * the image uses (the caller checked end <= sram_bytes): the whole SRAM at
+ * once; the new part reads as zero, as fresh SRAM does. */
+static void sram_grow(Core *c, uint64_t end, uint32_t sram_bytes) {
+  if (end <= c->sram_n) return;
+  c->sram = xrealloc(c->sram, sram_bytes);
+  memset(c->sram + c->sram_n, 0, sram_bytes - c->sram_n);
+  c->sram_n = sram_bytes;
+}
+
+/* The bytes of SRAM the image uses on each core: its memory DSRs, its
+ * initialised bytes and its I/O pieces (code is decoded apart and never
+ * read from SRAM). */
+static uint64_t *sram_need(const WImage *img) {
+  uint64_t *need = xcalloc((size_t)img->ncore + 1, sizeof(uint64_t));
+  for (uint32_t i = 0; i < img->ncore; i++) {
+    const WCore *w = &img->cores[i];
+    need[i] = 64;
+    for (uint32_t d = 0; d < w->ndsr; d++) {
+      int64_t lo, hi;
+      if (w->dsr[d].kind == DSR_MEM && dsr_extent(&w->dsr[d], &lo, &hi) == 0 && (uint64_t)hi > need[i]) need[i] = (uint64_t)hi;
+    }
+    for (uint32_t k = 0; k < w->ninit; k++)
+      if ((uint64_t)w->init[k].addr + w->init[k].len > need[i]) need[i] = (uint64_t)w->init[k].addr + w->init[k].len;
+  }
+  for (uint32_t i = 0; i < img->nio; i++)
+    for (uint32_t p = 0; p < img->io[i].npiece; p++) {
+      const WPiece *pc = &img->io[i].piece[p];
+      uint32_t lo = 0, hi = img->ncore; /* cores are sorted by (y, x) */
+      while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const WCore *w = &img->cores[mid];
+        if (w->y < pc->y || (w->y == pc->y && w->x < pc->x)) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo == img->ncore) continue;
+      uint64_t end = pc->addr + (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3] * (uint64_t)wdt_size(img->io[i].dtype);
+      if (end > need[lo]) need[lo] = end;
+    }
+  for (uint32_t i = 0; i < img->ncore; i++) {
+    need[i] = (need[i] + 63) & ~(uint64_t)63;
+    if (need[i] > img->tgt.sram_bytes) need[i] = img->tgt.sram_bytes;
+  }
+  return need;
+}
+
 Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   Sim *s = xcalloc(1, sizeof *s);
   s->img = img;
@@ -185,6 +233,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     s->progs[p] = xmalloc(sizeof(Insn) * (img->progs[p].ninsn + 1));
     for (uint32_t i = 0; i < img->progs[p].ninsn; i++) s->progs[p][i] = isa_decode(img->progs[p].insn[i]);
   }
+  uint64_t *need = sram_need(img);
   for (int i = 0; i < s->ncore; i++) {
     const WCore *w = &img->cores[i];
     Core *c = &s->cores[i];
@@ -198,7 +247,12 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       s->prog_cores[s->nprog_cores++] = i;
       s->busy_cores[i >> 6] |= 1ull << (i & 63);
     }
-    c->sram = c->has_prog ? xcalloc(img->tgt.sram_bytes, 1) : NULL; /* a router-only core has no use for it */
+    /* SRAM as far as the image uses it, so a core that uses 1 KB costs
+     * 1 KB; a router-only core has none */
+    if (c->has_prog) {
+      c->sram_n = (uint32_t)need[i];
+      c->sram = xcalloc(c->sram_n, 1);
+    }
     if (c->has_prog) {
       c->code = s->progs[w->prog];
       c->ninsn = img->progs[w->prog].ninsn;
@@ -226,11 +280,13 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       }
     if (w->ninit && !c->has_prog) {
       snprintf(err, errlen, "core (%d,%d) has SRAM init records but no program", c->x, c->y);
+      free(need);
       sim_free(s);
       return NULL;
     }
     for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, img->data + w->init[k].off, w->init[k].len);
   }
+  free(need);
   /* The routing table must be consistent: every output port leads to a
    * router of the region that expects this color from that direction. */
   for (int i = 0; i < s->ncore; i++) {
@@ -634,6 +690,7 @@ static bool core_step(Sim *s, Core *c) {
         fault(s, c, c->pc, "address 0x%llx is not 4-byte aligned", (unsigned long long)addr);
         return false;
       }
+      sram_grow(c, addr + 4, s->img->tgt.sram_bytes);
       if (in.op == OP_LD) memcpy(&r[in.a], c->sram + addr, 4);
       else memcpy(c->sram + addr, &r[in.a], 4);
       break;
@@ -668,6 +725,7 @@ static bool core_step(Sim *s, Core *c) {
               s->img->tgt.sram_bytes);
         return false;
       }
+      sram_grow(c, (uint64_t)hi, s->img->tgt.sram_bytes);
       c->dsr[in.a].addr = d.addr;
       break;
     }
