@@ -40,6 +40,9 @@ SECS=${1:-60}
 [ $# -gt 0 ] && shift
 HARNESSES=("$@")
 [ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(wdl wir wimg target npy)
+for h in "${HARNESSES[@]}"; do
+  case $h in wdl|wir|wimg|target|npy) ;; *) echo "fuzz/run.sh: unknown harness '$h' (wdl wir wimg target npy)" >&2; exit 1 ;; esac
+done
 B=build-fuzz
 CC=${CC:-clang-14}
 if ! command -v "$CC" >/dev/null 2>&1; then
