@@ -5,8 +5,12 @@
 # through sudo.
 #   build: build-essential cmake flex bison libxml2-dev llvm-14-dev
 #   tests: llvm-14-tools (FileCheck, not, lit) python3 python3-numpy
+# With --fuzz (what fuzz/run.sh --install-deps runs), only what the libFuzzer
+# harnesses need in addition: clang-14 libclang-rt-14-dev (not installed by
+# default).
 set -euo pipefail
 pkgs=(build-essential cmake flex bison libxml2-dev llvm-14-dev llvm-14-tools python3 python3-numpy)
+if [ "${1:-}" = "--fuzz" ]; then pkgs=(clang-14 libclang-rt-14-dev); fi
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "install-deps: this script is for Debian 12 (no dpkg-query here); install by hand: ${pkgs[*]}" >&2
   exit 1

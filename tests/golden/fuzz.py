@@ -11,10 +11,18 @@ result by a few ulps of 2^-11, compounded over up to 8 ops), 8e-2 for bf16
     fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED
 
 A model the compiler rejects with a user diagnostic (exit 1, e.g. a core
-over its 44 DSRs) is listed, not counted as a failure; a crash, a
-simulator failure or a wrong number is.
+over its SRAM) is a refusal: not a failure by itself, but counted, listed
+(one line per distinct message, numbers and file names folded together)
+and bounded: more than MAX_REFUSED of the models refused fails the run, so
+a compiler that refuses everything does not pass. A crash, a simulator
+failure or a wrong number is always a failure.
+
+MAX_REFUSED = 5 % (at most 2 of ctest's 40 models). Measured on this
+generator: 1 of 2000 models refused for seeds 0-1999 (seed 888, over SRAM),
+0 of 40 for ctest's seeds 0-39; no window of 40 seeds has more than 1.
 """
-import numpy as np, subprocess, sys, os, random
+import numpy as np, subprocess, sys, os, random, re
+MAX_REFUSED = 0.05
 W, S = sys.argv[1], sys.argv[2]
 os.makedirs(sys.argv[3], exist_ok=True)
 os.chdir(sys.argv[3])
@@ -53,6 +61,7 @@ def gen(seed):
     return "\n".join(lines), dt, (B, M, K), (M, K), len(outs)
 
 bad = 0
+refused = []  # (seed, first line of the diagnostic)
 for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     src, dt, ash, xsh, no = gen(seed)
     name = f"z{seed}"
@@ -65,7 +74,8 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"], capture_output=True, text=True)
     if r.returncode:
         if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1:
-            print(seed, "COMPILE ERR:", r.stderr.splitlines()[0][:200])
+            refused.append((seed, r.stderr.splitlines()[0]))
+            print(seed, "REFUSED:", r.stderr.splitlines()[0][:200])
         else:
             print(seed, "COMPILE CRASH rc", r.returncode, r.stderr[-400:]); bad += 1
         continue
@@ -85,5 +95,23 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
         e = np.abs(s - f).max() / scale
         if not (e <= tol):
             print(seed, f"MISMATCH o{i} err {e:.3g}", src.replace("\n", " ")[:300]); bad += 1
+
+# Refusals: how many, and each distinct message once (digits and the
+# model's file name folded, so "core (4,0) ... 52336 bytes" of two seeds
+# is one message).
+nmodels = int(sys.argv[5]) - int(sys.argv[4])
+groups = {}
+for seed, line in refused:
+    key = re.sub(r"\d+", "N", re.sub(r"^z\d+\.wdl:\d+:\d+: ", "", line))
+    groups.setdefault(key, []).append((seed, line))
+pct = 100.0 * len(refused) / max(1, nmodels)
+print(f"{len(refused)} of {nmodels} model(s) refused by the compiler ({pct:.1f} %; at most {MAX_REFUSED:.0%} allowed), "
+      f"{len(groups)} distinct message(s)")
+for key, items in groups.items():
+    seeds = ", ".join(str(sd) for sd, _ in items[:10]) + (" ..." if len(items) > 10 else "")
+    print(f"  {len(items)} x {items[0][1][:200]}  (seed {seeds})")
+if len(refused) > MAX_REFUSED * nmodels:
+    print(f"FAIL: {len(refused)} refused models is more than {MAX_REFUSED:.0%} of {nmodels}")
+    bad += 1
 print(f"{bad} failure(s)")
 sys.exit(1 if bad else 0)

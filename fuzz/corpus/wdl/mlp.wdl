@@ -1,0 +1,9 @@
+// examples/mlp.wdl
+model mlp {
+  input  x  : f32[16, 64];
+  param  w1 : f32[64, 128] = load("mlp_w1.npy");   // path relative to the .wdl file
+  param  b1 : f32[128]     = zeros();
+  param  w2 : f32[128, 10] = randn(seed=7, std=0.1);
+  let h = relu(x @ w1 + b1);
+  output y = h @ w2;
+}
