@@ -513,7 +513,7 @@ static bool check_nets(C *c) {
   if (ok && nfresh > nsaved) {
     char d[400];
     net_desc(fresh[nsaved], d, sizeof d);
-    err_at(c, (WirPos){c->w->net[nsaved ? nsaved - 1 : 0].route.line + 1, 1}, "net %d is missing (route builds %d nets; the next is %s)", nsaved, nfresh, d);
+    err_at(c, nsaved ? c->w->net[nsaved - 1].at : opos(c, m->ops[m->nops - 1])->at, "net %d is missing after this (route builds %d nets; the next is %s)", nsaved, nfresh, d);
     ok = false;
   }
   free(fresh);
@@ -568,6 +568,11 @@ static bool check_core_shape(C *c, const IrCore *core, const WirCorePos *p) {
     err_at(c, p->dsr[t->dsrs], "DSR %u: a core of target '%s' has %u DSRs (0 to %u)", t->dsrs, t->name, t->dsrs, t->dsrs - 1);
     return false;
   }
+  if (p->sram.line && (core->code_bytes != (((int64_t)core->ninsn * 8 + 15) & ~(int64_t)15) || core->data_end > (int64_t)t->sram_bytes)) {
+    err_at(c, p->sram, "'sram code %lld end %lld': the code of %d instructions takes %lld bytes, and the end is at most %u", (long long)core->code_bytes,
+           (long long)core->data_end, core->ninsn, (long long)(((int64_t)core->ninsn * 8 + 15) & ~(int64_t)15), t->sram_bytes);
+    return false;
+  }
   for (int b = 0; b < core->nbuf; b++) {
     const IrBuf *x = &core->buf[b];
     const IrOp *v = x->val;
@@ -595,11 +600,6 @@ static bool check_core_shape(C *c, const IrCore *core, const WirCorePos *p) {
       }
     }
   }
-  if (p->sram.line && (core->code_bytes != (((int64_t)core->ninsn * 8 + 15) & ~(int64_t)15) || core->data_end > (int64_t)t->sram_bytes)) {
-    err_at(c, p->sram, "'sram code %lld end %lld': the code of %d instructions takes %lld bytes, and the end is at most %u", (long long)core->code_bytes,
-           (long long)core->data_end, core->ninsn, (long long)(((int64_t)core->ninsn * 8 + 15) & ~(int64_t)15), t->sram_bytes);
-    return false;
-  }
   for (int d = 0; d < core->ndsr; d++) {
     const IrDsr *x = &core->dsr[d];
     if (x->kind == DSR_MEM) {
@@ -626,9 +626,12 @@ static bool check_core_shape(C *c, const IrCore *core, const WirCorePos *p) {
   }
   for (int k = 0; k < core->ntask; k++) {
     const IrTask *x = &core->task[k];
-    if (x->pc >= core->ninsn || (x->kind == 1 && x->color >= (int)t->colors)) {
-      err_at(c, p->task[k], "task %d: %s (the core has %d instructions; target '%s' has %u colors)", k,
-             x->pc >= core->ninsn ? "its pc is past the code" : "its color is out of range", core->ninsn, t->name, t->colors);
+    if (x->pc >= core->ninsn) {
+      err_at(c, p->task[k], "task %d starts at pc %d, past the core's %d instructions", k, x->pc, core->ninsn);
+      return false;
+    }
+    if (x->kind == 1 && x->color >= (int)t->colors) {
+      err_at(c, p->task[k], "task %d: color %d, but target '%s' has %u colors (0 to %u)", k, x->color, t->name, t->colors, t->colors - 1);
       return false;
     }
   }

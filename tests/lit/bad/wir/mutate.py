@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Mutation fuzzer for the .wir reader (not a lit test: excluded by name).
+
+Takes real dumps, changes one number or token at a time, and runs
+WSECC on the result. Flags any exit status other than 0 and 1, any
+"internal error", and any sanitizer report. Usage:
+
+    mutate.py WSECC DUMP.wir... [--n N] [--seed S] [--out DIR]
+"""
+import os, random, re, subprocess, sys
+
+def mutations(text, rng):
+    toks = list(re.finditer(r"-?\d+|[A-Za-z_]+|[\[\]{}(),:>%@.=\"\\-]", text))
+    t = rng.choice(toks)
+    s = t.group(0)
+    r = rng.random()
+    if re.fullmatch(r"-?\d+", s):
+        v = int(s)
+        choices = [v + 1, v - 1, 0, -1, v * 2, v + 7, 2**31, 2**31 - 1, 2**63, -2**63, 10**30, 65535, 65536, 255, 256, 24, 44, 48 * 1024]
+        new = str(rng.choice(choices))
+    elif r < 0.3:
+        new = ""
+    elif r < 0.6:
+        other = rng.choice(toks).group(0)
+        new = other
+    else:
+        new = s + rng.choice([" ", ",", "]", "x", "\\x", "\\", "%x", "R", "E"])
+    return text[: t.start()] + new + text[t.end():]
+
+def main():
+    args = sys.argv[1:]
+    n, seed, out = 200, 1, "/tmp/wir-mut"
+    files = []
+    i = 0
+    while i < len(args):
+        if args[i] == "--n": n = int(args[i + 1]); i += 2
+        elif args[i] == "--seed": seed = int(args[i + 1]); i += 2
+        elif args[i] == "--out": out = args[i + 1]; i += 2
+        else: files.append(args[i]); i += 1
+    wsecc, files = files[0], files[1:]
+    os.makedirs(out, exist_ok=True)
+    rng = random.Random(seed)
+    bad = 0
+    for k in range(n):
+        f = rng.choice(files)
+        text = open(f).read()
+        m = mutations(text, rng)
+        for _ in range(rng.choice([0, 0, 0, 1, 2])):
+            m = mutations(m, rng)
+        path = os.path.join(out, "m%05d.wir" % k)
+        open(path, "w").write(m)
+        try:
+            p = subprocess.run([wsecc, path, "-o", path + ".wimg"], capture_output=True, text=True, timeout=60)
+            rc, err = p.returncode, p.stderr
+        except subprocess.TimeoutExpired:
+            rc, err = "timeout", ""
+        flag = rc not in (0, 1) or "internal error" in err or "Sanitizer" in err or "runtime error" in err
+        if rc == 1 and os.path.exists(path + ".wimg"):
+            flag = True
+            err += "\n(output file left behind)"
+        if os.path.exists(path + ".wimg"): os.unlink(path + ".wimg")
+        if flag:
+            bad += 1
+            print("== %s (from %s): rc %s\n%s" % (path, f, rc, err[-1500:]))
+        else:
+            os.unlink(path)
+    print("%d of %d flagged" % (bad, n))
+
+main()
