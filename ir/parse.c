@@ -27,6 +27,8 @@
 #define WIR_MAX_ADDR 4294967295LL     /* an SRAM byte address */
 #define WIR_MAX_LINE 100000000LL      /* loc(): a source line */
 #define WIR_MAX_COL 65535LL           /* loc(): a source column */
+#define WIR_MAX_OPS 1000000           /* ops in a module */
+#define WIR_MAX_DEPTH 10000           /* the longest chain of operands (the passes recurse along it) */
 
 typedef struct P {
   const char *file, *s;
@@ -46,9 +48,48 @@ typedef struct P {
   VEC(IrDsr) dsrs;
   VEC(IrTask) tasks;
   VEC(Insn) code;
+  /* value names -> ops (open addressing; ir_find_op is linear) */
+  IrOp **tab;
+  size_t tabn;
+  VEC(int) depth;  /* per op: the longest operand chain ending at it */
 } P;
 
+static size_t name_hash(const char *s) {
+  size_t h = 14695981039346656037u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+  return h;
+}
+static IrOp *lookup(P *p, const char *name) {
+  if (!p->tabn) return NULL;
+  for (size_t i = name_hash(name) & (p->tabn - 1);; i = (i + 1) & (p->tabn - 1)) {
+    if (!p->tab[i]) return NULL;
+    if (!strcmp(p->tab[i]->name, name)) return p->tab[i];
+  }
+}
+static void insert(P *p, IrOp *op) {
+  if (2 * (size_t)p->m->nops >= p->tabn) { /* grow and rehash */
+    size_t n = p->tabn ? 2 * p->tabn : 64;
+    IrOp **t = xcalloc(n, sizeof(IrOp *));
+    for (size_t j = 0; j < p->tabn; j++)
+      if (p->tab[j]) {
+        size_t i = name_hash(p->tab[j]->name) & (n - 1);
+        while (t[i]) i = (i + 1) & (n - 1);
+        t[i] = p->tab[j];
+      }
+    free(p->tab);
+    p->tab = t;
+    p->tabn = n;
+  }
+  size_t i = name_hash(op->name) & (p->tabn - 1);
+  while (p->tab[i]) i = (i + 1) & (p->tabn - 1);
+  p->tab[i] = op;
+}
+
 static void free_vecs(P *p) {
+  free(p->tab);
+  p->tab = NULL;
+  p->tabn = 0;
+  VEC_FREE(p->depth);
   VEC_FREE(p->opos);
   VEC_FREE(p->npos);
   VEC_FREE(p->cpos);
@@ -234,7 +275,7 @@ static IrOp *value(P *p) {
   char name[260];
   if (p->i - st > 255) perr_at(p, (WirPos){p->line, col}, "a name of at most 255 characters");
   snprintf(name, sizeof name, "%.*s", (int)(p->i - st), p->s + st);
-  IrOp *op = ir_find_op(p->m, name);
+  IrOp *op = lookup(p, name);
   if (!op) perr_at(p, (WirPos){p->line, col}, "unknown value '%%%s'", name);
   return op;
 }
@@ -336,8 +377,11 @@ static void parse_op(P *p) {
   pos.at = here(p);
   if (kw(p, "output")) {
     const char *name = string(p);
+    if (p->m->nops >= WIR_MAX_OPS) perr_at(p, pos.at, "a module of at most %d ops", WIR_MAX_OPS);
     IrOp *op = ir_add_op(p->m, IR_OUTPUT, name);
     VEC_PUSH(p->opos, pos);
+    int zero = 0;
+    VEC_PUSH(p->depth, zero); /* nothing takes an output as an operand */
     expect(p, '=', "after the output name");
     op->arg[0] = value(p);
     if (accept(p, ':')) {
@@ -350,11 +394,13 @@ static void parse_op(P *p) {
   expect(p, '%', "to start an op");
   WirPos nat = here(p);
   const char *name = word(p);
-  if (ir_find_op(p->m, name)) perr_at(p, nat, "redefinition of '%%%s'", name);
+  if (lookup(p, name)) perr_at(p, nat, "redefinition of '%%%s'", name);
+  if (p->m->nops >= WIR_MAX_OPS) perr_at(p, pos.at, "a module of at most %d ops", WIR_MAX_OPS);
   expect(p, '=', "after the value name");
   WirPos kat = here(p);
   IrOpKind k = op_kind(p, word(p), kat);
   IrOp *op = ir_add_op(p->m, k, name);
+  insert(p, op);
   VEC_PUSH(p->opos, pos);
   WirOpPos *op_pos = &p->opos.v[op->idx];
   if (k == IR_INPUT || k == IR_PARAM) string(p);
@@ -362,10 +408,14 @@ static void parse_op(P *p) {
     op->init = INIT_FULL;
     op->fill = real(p);
   }
+  int depth = 0;
   for (int a = 0; a < op->nargs; a++) {
     if (a) expect(p, ',', "between operands");
     op->arg[a] = value(p);
+    if (p->depth.v[op->arg[a]->idx] > depth) depth = p->depth.v[op->arg[a]->idx];
   }
+  if (++depth > WIR_MAX_DEPTH) perr_at(p, pos.at, "%%%s ends a chain of more than %d ops, each an operand of the next", op->name, WIR_MAX_DEPTH);
+  VEC_PUSH(p->depth, depth);
   DType cast_to = DT_F32;
   if (k == IR_CAST) {
     expect_kw(p, "to");

@@ -9,14 +9,19 @@ WSECC on the result. Flags any exit status other than 0 and 1, any
 """
 import os, random, re, subprocess, sys
 
+FOCUS = None  # --focus REGEX: mutate only lines matching it (e.g. "place|color")
+
 def mutations(text, rng):
     toks = list(re.finditer(r"-?\d+|[A-Za-z_]+|[\[\]{}(),:>%@.=\"\\-]", text))
+    if FOCUS:
+        spans = [m.span() for m in re.finditer(r"^.*(" + FOCUS + r").*$", text, re.M)]
+        toks = [t for t in toks if any(a <= t.start() < b for a, b in spans)] or toks
     t = rng.choice(toks)
     s = t.group(0)
     r = rng.random()
     if re.fullmatch(r"-?\d+", s):
         v = int(s)
-        choices = [v + 1, v - 1, 0, -1, v * 2, v + 7, 2**31, 2**31 - 1, 2**63, -2**63, 10**30, 65535, 65536, 255, 256, 24, 44, 48 * 1024]
+        choices = [v + 1, v - 1, v + 1, v - 1, v + 2, v + 4, 0, -1, v * 2, v + 7, 2**31, 2**31 - 1, 2**63, -2**63, 10**30, 65535, 65536, 255, 256, 24, 44, 48 * 1024]
         new = str(rng.choice(choices))
     elif r < 0.3:
         new = ""
@@ -29,18 +34,22 @@ def mutations(text, rng):
 
 def main():
     args = sys.argv[1:]
-    n, seed, out = 200, 1, "/tmp/wir-mut"
+    n, seed, out, wsesim = 200, 1, "/tmp/wir-mut", None
     files = []
     i = 0
     while i < len(args):
         if args[i] == "--n": n = int(args[i + 1]); i += 2
         elif args[i] == "--seed": seed = int(args[i + 1]); i += 2
         elif args[i] == "--out": out = args[i + 1]; i += 2
+        elif args[i] == "--focus":
+            global FOCUS
+            FOCUS = args[i + 1]; i += 2
+        elif args[i] == "--wsesim": wsesim = args[i + 1]; i += 2
         else: files.append(args[i]); i += 1
     wsecc, files = files[0], files[1:]
     os.makedirs(out, exist_ok=True)
     rng = random.Random(seed)
-    bad = 0
+    bad = accepted = 0
     for k in range(n):
         f = rng.choice(files)
         text = open(f).read()
@@ -58,12 +67,20 @@ def main():
         if rc == 1 and os.path.exists(path + ".wimg"):
             flag = True
             err += "\n(output file left behind)"
+        if rc == 0 and wsesim and os.path.exists(path + ".wimg"):
+            # an accepted .wir must give an image the simulator loads
+            q = subprocess.run([wsesim, path + ".wimg"], capture_output=True, text=True, timeout=60)
+            if "offset 0x" in q.stderr or q.returncode not in (0, 1) or "Sanitizer" in q.stderr:
+                flag = True
+                err += "\n(wsesim: %s)" % q.stderr[-800:]
+        ok0 = rc == 0
         if os.path.exists(path + ".wimg"): os.unlink(path + ".wimg")
+        accepted += rc == 0
         if flag:
             bad += 1
             print("== %s (from %s): rc %s\n%s" % (path, f, rc, err[-1500:]))
         else:
             os.unlink(path)
-    print("%d of %d flagged" % (bad, n))
+    print("%d of %d flagged (%d accepted)" % (bad, n, accepted))
 
 main()
