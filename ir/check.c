@@ -196,7 +196,7 @@ static bool check_place(C *c) {
     if (!want && op->placed) {
       err_at(c, p->place, "%%%s is never placed: %s", op->name,
              op->kind == IR_OUTPUT ? "an output names a value"
-             : ir_is_preloaded(op) ? "params, consts and what is computed from them only are preloaded where used"
+             : ir_is_preloaded(op) ? "params, consts and their views and concats are preloaded where used"
                                    : "a view that no output names is read from the cores under it");
       return false;
     }

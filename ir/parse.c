@@ -376,7 +376,12 @@ static void parse_op(P *p) {
   memset(&pos, 0, sizeof pos);
   pos.at = here(p);
   if (kw(p, "output")) {
+    WirPos sat = here(p);
     const char *name = string(p);
+    /* the image's I/O map holds 1 to 255 printable characters (backend/wimg.c) */
+    bool printable = name[0] && strlen(name) <= 255;
+    for (const char *q = name; *q && printable; q++) printable = *q >= 0x21 && *q <= 0x7e;
+    if (!printable) perr_at(p, sat, "an output name is 1 to 255 printable characters, no spaces");
     if (p->m->nops >= WIR_MAX_OPS) perr_at(p, pos.at, "a module of at most %d ops", WIR_MAX_OPS);
     IrOp *op = ir_add_op(p->m, IR_OUTPUT, name);
     VEC_PUSH(p->opos, pos);
