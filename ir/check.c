@@ -122,6 +122,12 @@ static bool check_types(C *c) {
              op->arg[0]->kind == IR_PARAM ? "a parameter" : "a constant or a view of one");
       ok = false;
     }
+    /* the image's I/O map names inputs and outputs alike */
+    IrOp *in = ir_find_op(m, op->name);
+    if (ok && in && in->kind == IR_INPUT) {
+      err_at(c, opos(c, op)->at, "output '%s' has the name of input %%%s; the image names inputs and outputs alike", op->name, in->name);
+      ok = false;
+    }
     for (int j = 0; j < i && ok; j++)
       if (m->ops[j]->kind == IR_OUTPUT && !strcmp(m->ops[j]->name, op->name)) {
         err_at(c, opos(c, op)->at, "output '%s' is defined twice", op->name);

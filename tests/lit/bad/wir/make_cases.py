@@ -50,6 +50,7 @@ CASES = [
     ("operand-number", "s", "05-route", [("to {(0,1) %2.0}", "to {(0,1) %2.1}", 1)]),
     ("net-numbering", "s", "05-route", [("net 1 operand", "net 2 operand", 1)]),
     ("output-name-empty", "s", "01-infer", [('output "y"', 'output ""', 1)]),
+    ("output-named-like-input", "s", "04-place", [('output "y"', 'output "x"', 1)]),
     ("output-name-space", "s", "01-infer", [('output "y"', 'output "y z"', 1)]),
     ("cast-type", "s", "01-infer", [("relu %2 : f32[1, 2]", "cast %2 to f16 : f32[1, 2]", 1)]),
     # -- types: each op typed again by the infer rules

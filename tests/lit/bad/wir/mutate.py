@@ -16,6 +16,14 @@ def mutations(text, rng):
     if FOCUS:
         spans = [m.span() for m in re.finditer(r"^.*(" + FOCUS + r").*$", text, re.M)]
         toks = [t for t in toks if any(a <= t.start() < b for a, b in spans)] or toks
+    if rng.random() < 0.15:  # line edits: delete, duplicate or swap lines
+        lines = text.split("\n")
+        i = rng.randrange(2, len(lines) - 1)
+        op = rng.randrange(3)
+        if op == 0: del lines[i]
+        elif op == 1: lines.insert(i, lines[i])
+        elif i + 1 < len(lines): lines[i], lines[i + 1] = lines[i + 1], lines[i]
+        return "\n".join(lines)
     t = rng.choice(toks)
     s = t.group(0)
     r = rng.random()
