@@ -107,6 +107,19 @@ static bool check_types(C *c) {
       ok = false;
       break;
     }
+    /* broadcasting and matmuls can make values larger than any declared
+     * one; the passes count elements in int64 */
+    int64_t count = 1;
+    for (int k = 0; k < op->shape.rank && ok; k++) {
+      if (count > (INT64_C(1) << 40) / op->shape.d[k]) {
+        char tb[128];
+        err_at(c, p->at, "%%%s would be %s: a value of at most %lld elements", op->kind == IR_OUTPUT ? op->arg[0]->name : op->name,
+               tstr(op->dt, &op->shape, tb, sizeof tb), (long long)(INT64_C(1) << 40));
+        ok = false;
+      }
+      count *= op->shape.d[k];
+    }
+    if (!ok) break;
     if (declared && (dt != op->dt || !shape_eq(&s, &op->shape))) {
       char ta[128], tb[128];
       err_at(c, or_op(c, op, p->type), "%%%s is declared %s but its operands make it %s", op->kind == IR_OUTPUT ? op->arg[0]->name : op->name,

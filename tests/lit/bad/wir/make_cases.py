@@ -54,6 +54,9 @@ CASES = [
     ("output-name-space", "s", "01-infer", [('output "y"', 'output "y z"', 1)]),
     ("cast-type", "s", "01-infer", [("relu %2 : f32[1, 2]", "cast %2 to f16 : f32[1, 2]", 1)]),
     # -- types: each op typed again by the infer rules
+    ("value-too-large", "s", "01-infer", [("stage infer", "stage parsed", 1), ('"x" : f32[1, 2]', '"x" : f32[1000000000, 1]', 1),
+                                           ('"b" : f32[2]', '"b" : f32[1000000000]', 1), ("add %x, %b : f32[1, 2]", "add %x, %b", 1),
+                                           ("relu %2 : f32[1, 2]", "relu %2", 1), ('output "y" = %3 : f32[1, 2]', 'output "y" = %3', 1)]),
     ("type-shape", "s", "04-place", [("add %x, %b : f32[1, 2]", "add %x, %b : f32[1, 3]", 1)]),
     ("type-dtype", "s", "01-infer", [("relu %2 : f32[1, 2]", "relu %2 : f16[1, 2]", 1)]),
     ("operand-dtypes", "s", "01-infer", [('"b" : f32[2]', '"b" : f16[2]', 1)]),
