@@ -101,6 +101,8 @@ static bool check_types(C *c) {
       ok = false;
       break;
     }
+    if (op->kind == IR_TRANSPOSE && p->noperm) /* the operand's rank is known now */
+      for (int j = 0; j < IR_MAXRANK; j++) op->perm[j] = (int8_t)(j < op->arg[0]->shape.rank ? op->arg[0]->shape.rank - 1 - j : j);
     op->typed = false;
     if (!pass_type_op(op)) { /* reported at the op's line (ir_check swapped the locations) */
       if (!diag_errors()) err_at(c, p->at, "%%%s cannot be typed", op->name);

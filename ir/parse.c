@@ -439,6 +439,7 @@ static void parse_op(P *p) {
     /* perm [..] for rank 3 and 4; otherwise the axes reversed */
     int r = op->arg[0]->typed ? op->arg[0]->shape.rank : 2;
     for (int j = 0; j < IR_MAXRANK; j++) op->perm[j] = (int8_t)(j < r ? r - 1 - j : j);
+    op_pos->noperm = !(peek(p, 'p') && !strncmp(p->s + p->i, "perm", 4));
     if (kw(p, "perm")) {
       expect(p, '[', "before the permutation");
       for (int j = 0; j < IR_MAXRANK; j++) {
@@ -709,9 +710,11 @@ static void parse_core(P *p, WirPos at) {
         size_t st = p->i;
         WirPos iat = {p->line, p->col};
         while (p->s[p->i] && p->s[p->i] != '\n') adv(p);
-        if (p->i - st > 200) perr_at(p, iat, "an instruction of at most 200 characters");
+        size_t e = p->i;
+        while (e > st && (p->s[e - 1] == '\r' || p->s[e - 1] == ' ' || p->s[e - 1] == '\t')) e--; /* CRLF files */
+        if (e - st > 200) perr_at(p, iat, "an instruction of at most 200 characters");
         char line[256], err[200];
-        snprintf(line, sizeof line, "%.*s", (int)(p->i - st), p->s + st);
+        snprintf(line, sizeof line, "%.*s", (int)(e - st), p->s + st);
         Insn in;
         if (isa_parse(line, &in, err, sizeof err) != 0) perr_at(p, iat, "%s", err);
         VEC_PUSH(p->code, in);

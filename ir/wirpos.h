@@ -18,6 +18,7 @@ typedef struct WirOpPos {
   WirPos tile;        /* the '[' of 'tile [..]' */
   WirPos k;           /* the number after 'k' */
   int ntile;          /* entries in 'tile [..]' */
+  bool noperm;        /* a transpose without 'perm': the axes reversed, whatever the rank */
 } WirOpPos;
 
 typedef struct WirNetPos {
