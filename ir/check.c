@@ -101,6 +101,11 @@ static bool check_types(C *c) {
       ok = false;
       break;
     }
+    if (op->kind == IR_TRANSPOSE && !p->noperm && p->nperm != op->arg[0]->shape.rank) {
+      err_at(c, p->at, "the perm of %%%s has %d entries; its operand has %d axes", op->name, p->nperm, op->arg[0]->shape.rank);
+      ok = false;
+      break;
+    }
     if (op->kind == IR_TRANSPOSE && p->noperm) /* the operand's rank is known now */
       for (int j = 0; j < IR_MAXRANK; j++) op->perm[j] = (int8_t)(j < op->arg[0]->shape.rank ? op->arg[0]->shape.rank - 1 - j : j);
     op->typed = false;

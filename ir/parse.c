@@ -445,7 +445,8 @@ static void parse_op(P *p) {
       for (int j = 0; j < IR_MAXRANK; j++) {
         if (j && !accept(p, ',')) break;
         op->perm[j] = (int8_t)num(p, 0, IR_MAXRANK - 1, "an axis");
-        if (j + 1 > r) perr(p, "the permutation has more entries than %%%s has axes (%d)", op->arg[0]->name, r);
+        op_pos->nperm = j + 1;
+        if (op->arg[0]->typed && j + 1 > r) perr(p, "the permutation has more entries than %%%s has axes (%d)", op->arg[0]->name, r);
       }
       expect(p, ']', "after the permutation");
     }

@@ -19,6 +19,7 @@ typedef struct WirOpPos {
   WirPos k;           /* the number after 'k' */
   int ntile;          /* entries in 'tile [..]' */
   bool noperm;        /* a transpose without 'perm': the axes reversed, whatever the rank */
+  int nperm;          /* entries of 'perm [..]' */
 } WirOpPos;
 
 typedef struct WirNetPos {

@@ -2,7 +2,7 @@
 """Writes the malformed-.wir cases of tests/lit/bad/wir/ (one .wir file per
 case, its own lit test).
 
-Each case is a real dump (Inputs/s.wdl or Inputs/t.wdl compiled with
+Each case is a real dump (Inputs/s.wdl, t.wdl or u.wdl compiled with
 --dump-dir, the stage named by the case) with one hand edit; the RUN lines
 check the exact first error line, the source line and the caret, exit 1
 (`not`), and that no image is left. The CHECK lines are taken from what
@@ -57,6 +57,11 @@ CASES = [
     ("value-too-large", "s", "01-infer", [("stage infer", "stage parsed", 1), ('"x" : f32[1, 2]', '"x" : f32[1000000000, 1]', 1),
                                            ('"b" : f32[2]', '"b" : f32[1000000000]', 1), ("add %x, %b : f32[1, 2]", "add %x, %b", 1),
                                            ("relu %2 : f32[1, 2]", "relu %2", 1), ('output "y" = %3 : f32[1, 2]', 'output "y" = %3', 1)]),
+    ("perm-short", "u", "04-place", [("perm [1, 0, 2]", "perm [1, 0]", 1)]),
+    ("perm-not-permutation", "u", "04-place", [("perm [1, 0, 2]", "perm [1, 1, 2]", 1)]),
+    ("reshape-count", "u", "04-place", [("reshape %x : f32[2, 3, 4]", "reshape %x : f32[2, 3, 5]", 1)]),
+    ("view-placed", "u", "04-place", [("perm [1, 0, 2] : f32[3, 2, 4]", "perm [1, 0, 2] : f32[3, 2, 4] place [9,0 1x1] tile [3, 2, 4]", 1)]),
+    ("reshape-wide", "u", "04-place", [("place [4,0 1x2] tile [1, 3, 4]", "place [4,0 2x2] tile [1, 3, 4]", 1)]),
     ("type-shape", "s", "04-place", [("add %x, %b : f32[1, 2]", "add %x, %b : f32[1, 3]", 1)]),
     ("type-dtype", "s", "01-infer", [("relu %2 : f32[1, 2]", "relu %2 : f16[1, 2]", 1)]),
     ("operand-dtypes", "s", "01-infer", [('"b" : f32[2]', '"b" : f16[2]', 1)]),
