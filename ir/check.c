@@ -526,16 +526,20 @@ static bool check_nets(C *c) {
     free(fresh);
     return false;
   }
-  for (int i = 0; i < nsaved && ok; i++)
-    if (i >= nfresh || !same_net(saved[i], fresh[i])) {
+  for (int i = 0; i < nsaved && ok; i++) {
+    if (i >= nfresh) {
+      err_at(c, c->w->net[i].at, "net %d is one too many: the route pass builds %d nets for this placement", i, nfresh);
+      ok = false;
+    } else if (!same_net(saved[i], fresh[i])) {
       char d[400];
-      if (i < nfresh) net_desc(fresh[i], d, sizeof d);
+      net_desc(fresh[i], d, sizeof d);
       err_at(c, c->w->net[i].at,
-             "net %d is not what the route pass builds for this placement (%s%s); edit the placement of a route-stage dump "
-             "and let route rebuild its nets, or change only routes and colors",
-             i, i < nfresh ? "expected: " : "it builds only ", i < nfresh ? d : "");
+             "net %d is not what the route pass builds for this placement (expected: %s); only routes and colors "
+             "may be edited at stage route (edit the placement of a place-stage dump to change the nets)",
+             i, d);
       ok = false;
     }
+  }
   if (ok && nfresh > nsaved) {
     char d[400];
     net_desc(fresh[nsaved], d, sizeof d);

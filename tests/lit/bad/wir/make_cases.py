@@ -102,6 +102,7 @@ CASES = [
     ("net-box-outside", "s", "05-route", [("box [0:1, 0:1]", "box [0:1, 0:3]", 1)]),
     ("net-box-rank", "s", "05-route", [("box [0:1, 0:1]", "box [0:1]", 1)]),
     ("net-differs", "s", "05-route", [("box [0:1, 0:1]", "box [0:1, 0:2]", 1)]),
+    ("net-extra", "s", "05-route", [("    route {(1,1) R>S, (1,2) N>R}\n", "    route {(1,1) R>S, (1,2) N>R}\n  net 4 operand %2 f32 box [0:1, 1:2] from (1,1) to {(1,2) %3.0} color 2\n    route {(1,1) R>S, (1,2) N>R}\n", 1)]),
     ("net-missing", "s", "05-route", [("  net 3 operand %2 f32 box [0:1, 1:2] from (1,1) to {(1,2) %3.0} color 1\n    route {(1,1) R>S, (1,2) N>R}\n", "", 1)]),
     # -- programs
     ("dsr-count", "s", "06-lower", [("    dsr 1 fabout f32 color 0 len 1\n",
