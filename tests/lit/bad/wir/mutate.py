@@ -86,9 +86,11 @@ def main():
         accepted += rc == 0
         if flag:
             bad += 1
-            print("== %s (from %s): rc %s\n%s" % (path, f, rc, err[-1500:]))
+            print("== %s (from %s): rc %s\n%s" % (path, f, rc, err[-1500:]), flush=True)
         else:
             os.unlink(path)
+        if (k + 1) % 100 == 0:
+            print("%d run, %d flagged, %d accepted" % (k + 1, bad, accepted), flush=True)
     print("%d of %d flagged (%d accepted)" % (bad, n, accepted))
 
 main()
