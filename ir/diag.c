@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct Source { char *file, *text; } Source;
@@ -51,6 +52,10 @@ void diag_free_sources(void) {
 static const char *source_of(const char *file) {
   for (int i = 0; i < sources.n; i++)
     if (!strcmp(sources.v[i].file, file)) return sources.v[i].text;
+  /* only a regular file of sane size: a location read from a .wir may name
+   * anything (/dev/zero, a fifo), and the caret line is only a courtesy */
+  struct stat st;
+  if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (64 << 20)) return NULL;
   char *t = read_file(file, NULL);
   if (!t) return NULL;
   Source s = {xstrdup(file), t};

@@ -269,6 +269,7 @@ typedef struct IrModule {
   int nops;  IrOp **ops;   /* heap array; ops allocated in the arena */
   int nnets; IrNet **nets;
   int ncores; IrCore **cores; /* sorted by (y, x) */
+  struct IrWirPos *wir;    /* read from a .wir: where its parts are in the file (ir/wirpos.h) */
 } IrModule;
 
 IrModule *ir_new(const char *name);
@@ -307,6 +308,12 @@ bool ir_type_op(IrOp *op);
  * and returns NULL. */
 void ir_print(const IrModule *m, Buf *b);
 IrModule *ir_parse(const char *file, const char *text);
+
+/* A module read from a .wir file is user input: ir_check (ir/check.c)
+ * checks all of it against target t for its stage, before any pass runs,
+ * reporting FILE:LINE:COL errors; returns false if there were any. */
+struct Target;
+bool ir_check(IrModule *m, const struct Target *t);
 
 /* Structural checks for the module's stage; on failure dies with
  * "internal error: IR verifier: after PASS: ..." (a pass bug). */

@@ -29,6 +29,14 @@ int main(void) {
       ir_print(m2, &b);
       buf_u8(&b, 0);
       CHECK_STR((const char *)b.data, (const char *)a.data);
+      /* a real dump passes the .wir checker (ir/check.c) unchanged */
+      CHECK(ir_check(m2, &t));
+      CHECK(diag_errors() == 0);
+      Buf c = {0};
+      ir_print(m2, &c);
+      buf_u8(&c, 0);
+      CHECK_STR((const char *)c.data, (const char *)a.data);
+      buf_free(&c);
       ir_free(m2);
     }
     buf_free(&a);
@@ -72,6 +80,20 @@ int main(void) {
   /* parse errors are reported, not crashes */
   CHECK(ir_parse("bad.wir", "module @m target \"wse2\" grid 0x0 stage infer {\n  %a = frob %b\n}\n") == NULL);
   CHECK(ir_parse("bad.wir", "module @m") == NULL);
+  /* numbers out of range and bad escapes are parse errors */
+  CHECK(ir_parse("bad.wir", "module @m target \"wse2\" grid 0x0 stage infer {\n  %a = input \"a\" : f32[0, 2]\n}\n") == NULL);
+  CHECK(ir_parse("bad.wir", "module @m target \"wse2\\x\" grid 0x0 stage infer {\n}\n") == NULL);
+  /* what parses but disagrees with the types is refused by ir_check */
+  {
+    Target tt;
+    CHECK(target_load("tiny", &tt, err, sizeof err) == 0);
+    IrModule *bad = ir_parse("bad.wir", "module @m target \"tiny\" grid 0x0 stage infer {\n"
+                                        "  %a = input \"a\" : f32[2, 3]\n  %1 = neg %a : f32[3, 2]\n  output \"y\" = %1 : f32[3, 2]\n}\n");
+    CHECK(bad != NULL);
+    int before = diag_errors();
+    if (bad) CHECK(!ir_check(bad, &tt) && diag_errors() > before);
+    ir_free(bad);
+  }
   diag_free_sources();
   CHECK_DONE();
 }
