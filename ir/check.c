@@ -6,7 +6,7 @@
  * can reach it. docs/ir.md ("Reading a .wir") lists the checks.
  *
  *   types      every op is typed again by the rules of the infer pass
- *              (pass_type_op) and the declared type must agree; outputs name
+ *              (ir_type_op) and the declared type must agree; outputs name
  *              computed values, once each; from stage infer on, the ops are
  *              in the canonical order (pass_order) with no dead code
  *   placement  exactly the ops place would place have a rectangle, inside
@@ -109,7 +109,7 @@ static bool check_types(C *c) {
     if (op->kind == IR_TRANSPOSE && p->noperm) /* the operand's rank is known now */
       for (int j = 0; j < IR_MAXRANK; j++) op->perm[j] = (int8_t)(j < op->arg[0]->shape.rank ? op->arg[0]->shape.rank - 1 - j : j);
     op->typed = false;
-    if (!pass_type_op(op)) { /* reported at the op's line (ir_check swapped the locations) */
+    if (!ir_type_op(op)) { /* reported at the op's line (ir_check swapped the locations) */
       if (!diag_errors()) err_at(c, p->at, "%%%s cannot be typed", op->name);
       ok = false;
       break;

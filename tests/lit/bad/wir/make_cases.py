@@ -111,7 +111,7 @@ CASES = [
     ("dsr-outside-buffer", "s", "06-lower", [("dsr 0 mem f32 buf 0+0 dims [1, 1]", "dsr 0 mem f32 buf 0+0 dims [1, 2]", 1)]),
     ("dsr-color", "s", "06-lower", [("fabout f32 color 0", "fabout f32 color 30", 1)]),
     ("task-pc", "s", "06-lower", [("task 0 main @0", "task 0 main @40", 1)]),
-    ("task-color", "s", "06-lower", [("data color 0", "data color 30", 1)]),
+    ("task-color", "s", "06-lower", [("task 1 local", "task 1 data color 30", 1)]),
     ("insn-operand", "s", "06-lower", [("FADD  d2, d3, d4", "FADD  d2, d3, d9", 1)]),
     ("buffer-address", "s", "07-alloc", [("buf 0 operand %2 [0:1, 0:1] f32 1 @0x0050", "buf 0 operand %2 [0:1, 0:1] f32 1 @0xfff0", 1)]),
     ("buffer-box", "s", "06-lower", [("buf 0 tile %x [0:1, 0:1]", "buf 0 tile %x [0:1, 0:3]", 1)]),
