@@ -789,7 +789,11 @@ IrModule *ir_parse(const char *file, const char *text) {
       parse_op(&p);
     } else break;
   }
+  WirPos close = here(&p);
   expect(&p, '}', "to close the module");
+  bool any_output = false;
+  for (int i = 0; i < p.m->nops; i++) any_output |= p.m->ops[i]->kind == IR_OUTPUT;
+  if (!any_output) perr_at(&p, close, "module '%s' has no output (a module computes at least one: output \"NAME\" = %%v : TYPE)", p.m->name);
   ws(&p);
   if (p.s[p.i]) perr(&p, "unexpected text after the module");
   IrWirPos *w = ARENA_NEW(&p.m->arena, IrWirPos, 1);

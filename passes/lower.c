@@ -559,6 +559,6 @@ bool pass_lower(IrModule *m, const Target *t) {
     VEC_FREE(idx[i].out);
   }
   free(idx);
-  qsort(m->cores, (size_t)m->ncores, sizeof(IrCore *), cmp_core);
+  if (m->ncores) qsort(m->cores, (size_t)m->ncores, sizeof(IrCore *), cmp_core);
   return true;
 }

@@ -127,6 +127,7 @@ CASES = [
 HEADER = """\
 // A malformed .wir: {desc}. Made by tests/lit/bad/wir/make_cases.py from a
 // --dump-dir file of Inputs/{model}.wdl. The error names the line and column.
+// RUN: rm -f %t.wimg
 // RUN: not %wsecc %s -o %t.wimg 2>&1 | FileCheck %s --strict-whitespace --match-full-lines
 // RUN: not test -e %t.wimg
 // CHECK:{{{{.*}}}}{name}.wir:{l1}
