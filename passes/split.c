@@ -10,12 +10,17 @@
  * tree; the original op becomes its root, so its users are unchanged).
  * Every output element is the same dot product as before.
  */
+#include "ir/diag.h"
 #include "passes/mapping.h"
 #include "passes/passes.h"
 
 /* Rows (batch x M) a matmul core can hold: 128 rows of 32 K and 32 N
  * columns is 8 KB of f16 operand and 16 KB of f32 partial sums. */
 #define SPLIT_ROWS 128
+/* Row blocks per matmul at most: 1024 blocks are 131072 rows, beyond what
+ * the placer and router handle today (their time grows faster than the
+ * number of ops), so a taller matmul is refused here, at once. */
+#define SPLIT_MAX_BLOCKS 1024
 
 /* The matmul of rows [lo, hi) of A by B. */
 static IrOp *block(IrModule *m, IrOp *mm, int64_t lo, int64_t hi) {
@@ -50,8 +55,9 @@ static IrOp *join(IrModule *m, IrOp *mm, int64_t M, int p, int b0, int b1, IrOp 
 }
 
 bool pass_split(IrModule *m, const Target *t) {
-  (void)t;
-  bool changed = false;
+  bool changed = false, ok = true;
+  int64_t cores = (int64_t)(m->grid_w > 0 ? m->grid_w : (int)t->grid_w) * (m->grid_h > 0 ? m->grid_h : (int)t->grid_h);
+  int64_t need = 0; /* cores the row blocks take at least, over all matmuls */
   int n0 = m->nops;
   for (int i = 0; i < n0; i++) {
     IrOp *op = m->ops[i];
@@ -61,11 +67,31 @@ bool pass_split(IrModule *m, const Target *t) {
     if (rows <= SPLIT_ROWS || M < 2) continue;
     int64_t p = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
     if (p > M) p = M;
+    /* every block is a matmul and (but one) a concat, each on a core at
+     * least: refuse before building more ops than the grid could place */
+    need += 2 * p - 1;
+    if (p > SPLIT_MAX_BLOCKS) {
+      diag_error(&op->loc,
+                 "this matmul has %lld rows (batch x M): more than the %d blocks of %d rows (%d rows) a matmul may be "
+                 "split into; use fewer rows (a smaller batch or sequence)",
+                 (long long)rows, SPLIT_MAX_BLOCKS, SPLIT_ROWS, SPLIT_MAX_BLOCKS * SPLIT_ROWS);
+      ok = false;
+      break;
+    }
+    if (need > cores) {
+      diag_error(&op->loc,
+                 "this matmul has %lld rows (batch x M); in blocks of %d rows it becomes %lld matmuls joined by %lld "
+                 "concats, which need at least %lld cores, but %s has %lld; use fewer rows (a smaller batch or sequence)",
+                 (long long)rows, SPLIT_ROWS, (long long)p, (long long)(p - 1), (long long)need,
+                 m->grid_w > 0 ? "the --grid" : "the target", (long long)cores);
+      ok = false;
+      break;
+    }
     /* the original op becomes the root concat: its users and name stay */
     IrOp orig = *op;
     join(m, &orig, M, (int)p, 0, (int)p, op);
     changed = true;
   }
   if (changed) pass_order(m);
-  return true;
+  return ok;
 }
