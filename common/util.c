@@ -141,13 +141,27 @@ void buf_free(Buf *b) {
 }
 
 /* ---- files ---- */
-char *read_file(const char *path, size_t *len) {
+char *read_file_max(const char *path, size_t max, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    errno = EISDIR;
+    return NULL;
+  }
   Buf b = {0};
   char tmp[65536];
   size_t n;
-  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) buf_put(&b, tmp, n);
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+    if (b.len + n > max) {
+      fclose(f);
+      buf_free(&b);
+      errno = EFBIG;
+      return NULL;
+    }
+    buf_put(&b, tmp, n);
+  }
   int err = ferror(f);
   fclose(f);
   if (err) {
@@ -158,6 +172,46 @@ char *read_file(const char *path, size_t *len) {
   buf_u8(&b, 0);
   if (len) *len = b.len - 1;
   return (char *)b.data;
+}
+char *read_file(const char *path, size_t *len) { return read_file_max(path, READ_FILE_MAX, len); }
+
+const char *read_file_error(int err, size_t max, char *buf, size_t n) {
+  if (err != EFBIG) return strerror(err);
+  if (max % (1u << 20) == 0) snprintf(buf, n, "larger than %zu MiB, the limit for this kind of file", max >> 20);
+  else snprintf(buf, n, "larger than %zu bytes, the limit for this kind of file", max);
+  return buf;
+}
+
+/* ---- string map ---- */
+struct StrMapSlot { const char *key; uint64_t hash; void *val; };
+
+static size_t strmap_find(const StrMap *m, const char *key, uint64_t h) {
+  size_t i = (size_t)h & (m->cap - 1);
+  while (m->slot[i].key && (m->slot[i].hash != h || strcmp(m->slot[i].key, key))) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+void *strmap_get(const StrMap *m, const char *key) {
+  if (!m->cap) return NULL;
+  size_t i = strmap_find(m, key, fnv1a64(key, strlen(key)));
+  return m->slot[i].key ? m->slot[i].val : NULL;
+}
+void strmap_put(StrMap *m, const char *key, void *val) {
+  if (2 * (m->n + 1) > m->cap) {
+    StrMap g = {xcalloc(m->cap ? 2 * m->cap : 64, sizeof(struct StrMapSlot)), m->cap ? 2 * m->cap : 64, m->n};
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->slot[i].key) g.slot[strmap_find(&g, m->slot[i].key, m->slot[i].hash)] = m->slot[i];
+    free(m->slot);
+    *m = g;
+  }
+  uint64_t h = fnv1a64(key, strlen(key));
+  size_t i = strmap_find(m, key, h);
+  if (!m->slot[i].key) m->n++;
+  m->slot[i] = (struct StrMapSlot){key, h, val};
+}
+void strmap_free(StrMap *m) {
+  free(m->slot);
+  m->slot = NULL;
+  m->cap = m->n = 0;
 }
 
 int write_file_atomic(const char *path, const void *data, size_t len) {
