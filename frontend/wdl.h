@@ -18,7 +18,7 @@
 #define WDL_MAX_DIM 1000000000                /* one dimension of a tensor */
 #define WDL_MAX_ELEMS ((int64_t)1 << 31)      /* elements of one tensor: 2147483648 */
 #define WDL_MAX_REPEAT 4096                   /* repeat() count, and a param array's size */
-#define WDL_MAX_OPS 1000000                   /* ops of the whole module after inlining */
+#define WDL_MAX_OPS 250000                    /* ops of the whole module after inlining */
 #define WDL_MAX_INT ((int64_t)1 << 53)        /* compile-time whole numbers (exact in a double) */
 
 IrModule *wdl_parse_file(const char *path);

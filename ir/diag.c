@@ -40,12 +40,18 @@ void diag_set_source(const char *file, const char *text) {
   VEC_PUSH(sources, s);
 }
 
+static StrMap seen;
+static VEC(char *) seen_keys;
+
 void diag_free_sources(void) {
   for (int i = 0; i < sources.n; i++) {
     free(sources.v[i].file);
     free(sources.v[i].text);
   }
   VEC_FREE(sources);
+  for (int i = 0; i < seen_keys.n; i++) free(seen_keys.v[i]);
+  VEC_FREE(seen_keys);
+  strmap_free(&seen);
 }
 
 static const char *source_of(const char *file) {
@@ -134,8 +140,36 @@ static void report(const char *kind, const SrcLoc *loc, const char *fmt, va_list
 
 #define MAX_ERRORS DIAG_MAX_ERRORS
 
+/* An error already reported - same place, same words - is not shown
+ * again (the backend asks for a param's values once per tile, so one
+ * missing load() file was reported 16 times); it still counts. A note
+ * after a repeated error is dropped with it. */
+static bool last_repeated;
+
+static bool repeated(const SrcLoc *loc, const char *fmt, va_list ap) {
+  Buf k = {0};
+  if (loc && loc->file) buf_printf(&k, "%s:%d:%d:", loc->file, loc->line, loc->col);
+  buf_vprintf(&k, fmt, ap);
+  buf_u8(&k, 0);
+  char *key = (char *)k.data;
+  if (strmap_get(&seen, key)) {
+    free(key);
+    return true;
+  }
+  VEC_PUSH(seen_keys, key);
+  strmap_put(&seen, key, key);
+  return false;
+}
+
 void diag_error(const SrcLoc *loc, const char *fmt, ...) {
   va_list ap;
+  va_start(ap, fmt);
+  last_repeated = repeated(loc, fmt, ap);
+  va_end(ap);
+  if (last_repeated) {
+    nerrors++;
+    return;
+  }
   if (nerrors >= MAX_ERRORS) {
     if (nerrors++ == MAX_ERRORS) fprintf(stderr, "wsecc: error: too many errors (%d); stopping\n", MAX_ERRORS);
     return;
@@ -148,11 +182,16 @@ void diag_error(const SrcLoc *loc, const char *fmt, ...) {
 
 void diag_note(const SrcLoc *loc, const char *fmt, ...) {
   va_list ap;
-  if (nerrors > MAX_ERRORS) return;
+  if (nerrors > MAX_ERRORS || last_repeated) return;
   va_start(ap, fmt);
   report("note", loc, fmt, ap);
   va_end(ap);
 }
 
 int diag_errors(void) { return nerrors; }
-void diag_reset(void) { nerrors = 0; }
+void diag_reset(void) {
+  nerrors = 0;
+  for (int i = 0; i < seen_keys.n; i++) free(seen_keys.v[i]);
+  VEC_FREE(seen_keys);
+  strmap_free(&seen);
+}
