@@ -1,7 +1,11 @@
 /* common/util.c: allocation, arenas, buffers, file I/O, hashing. */
+/* realpath() is XSI, beyond the _POSIX_C_SOURCE the build defines */
+#define _XOPEN_SOURCE 700
 #include "common/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,44 +218,74 @@ void strmap_free(StrMap *m) {
   m->cap = m->n = 0;
 }
 
+static int write_all(int fd, const void *data, size_t len) {
+  const unsigned char *p = data;
+  while (len) {
+    ssize_t w = write(fd, p, len);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Only a regular file is replaced by rename. A device or FIFO (-o
+ * /dev/null, /dev/stdout) is written in place: renaming over /dev/null
+ * would replace the device with a file (as root it succeeds). A symlink
+ * keeps pointing where it did: its target is replaced. */
 int write_file_atomic(const char *path, const void *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      errno = EISDIR;
+      return -1;
+    }
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) return -1;
+    if (write_all(fd, data, len) != 0) {
+      int e = errno;
+      close(fd);
+      errno = e;
+      return -1;
+    }
+    return close(fd);
+  }
+  struct stat lst;
+  char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+  if (real) path = real;
   size_t pl = strlen(path);
   char *tmp = xmalloc(pl + 16);
   snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
   int fd = mkstemp(tmp);
   if (fd < 0) {
+    int e = errno;
     free(tmp);
+    free(real);
+    errno = e;
     return -1;
   }
   /* mkstemp creates 0600; give the file the usual permissions. */
   mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask);
-  const unsigned char *p = data;
-  size_t left = len;
-  while (left) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      close(fd);
-      unlink(tmp);
-      free(tmp);
-      errno = e;
-      return -1;
-    }
-    p += w;
-    left -= (size_t)w;
+  int rc = write_all(fd, data, len);
+  int e = errno;
+  if (close(fd) != 0 && rc == 0) {
+    rc = -1;
+    e = errno;
   }
-  if (close(fd) != 0 || rename(tmp, path) != 0) {
-    int e = errno;
-    unlink(tmp);
-    free(tmp);
-    errno = e;
-    return -1;
+  if (rc == 0 && rename(tmp, path) != 0) {
+    rc = -1;
+    e = errno;
   }
+  if (rc != 0) unlink(tmp);
   free(tmp);
-  return 0;
+  free(real);
+  errno = e;
+  return rc;
 }
 
 uint64_t fnv1a64(const void *p, size_t n) {

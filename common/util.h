@@ -79,7 +79,9 @@ void strmap_put(StrMap *m, const char *key, void *val);      /* insert or replac
 void strmap_free(StrMap *m);
 
 /* Write a file atomically: data goes to PATH.tmpXXXX then is renamed, so a
- * failed run never leaves a half-written output. Returns 0 or -1 (errno). */
+ * failed run never leaves a half-written output. A device or FIFO that
+ * exists (/dev/null, /dev/stdout) is written in place, never replaced; a
+ * symlink's target is replaced, not the link. Returns 0 or -1 (errno). */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
 uint64_t fnv1a64(const void *p, size_t n);
