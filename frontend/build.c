@@ -372,7 +372,7 @@ static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx,
     char what[96];
     snprintf(what, sizeof what, "argument %d of %s() ('%s')", i + 1, d->name, pa->name);
     if (!bind_type(b, &env, &pa->type, ops[i], &call, what)) {
-      diag_note(&pa->loc, "'%s' is declared here", pa->name);
+      if (pa->type.rank <= IR_MAXRANK) diag_note(&pa->loc, "'%s' is declared here", pa->name); /* else reported at the def */
       ok = false;
       continue;
     }
@@ -471,9 +471,15 @@ static IrOp *call_repeat(Build *b, const Expr *e, const CallArgs *c) {
 
 static IrOp *lower_call(Build *b, const Expr *e) {
   CallArgs c = {{0}, 0, {0}, 0};
+  int nargs = 0;
   for (const ExprList *a = e->args; a; a = a->next) {
+    nargs++;
     if (a->name && c.nnamed < 8) c.named[c.nnamed++] = a;
     else if (!a->name && c.npos < 8) c.pos[c.npos++] = a->e;
+  }
+  if (nargs > 8) { /* no WDL function or def takes more; the counts above stop at 8 */
+    err(b, &e->loc, "%s() takes at most 8 arguments, got %d", e->name, nargs);
+    return NULL;
   }
   int axis = -1;
   bool keep = false;
@@ -992,8 +998,8 @@ static bool check_init(Build *b, const Stmt *st, IrOp *op) {
       err(b, &st->iloc, "randn() takes seed= and std=, e.g. randn(seed=7, std=0.1)");
       return false;
     }
-    if (seed->num < 0 || seed->num != (double)(uint64_t)seed->num || seed->num > 9007199254740992.0) {
-      err(b, &seed->loc, "randn(): seed must be a non-negative whole number");
+    if (!(seed->num >= 0 && seed->num <= 9007199254740992.0) || seed->num != (double)(uint64_t)seed->num) {
+      err(b, &seed->loc, "randn(): seed must be a non-negative whole number, at most 2^53");
       return false;
     }
     if (!(std->num >= 0)) {
