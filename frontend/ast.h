@@ -54,6 +54,7 @@ typedef struct Stmt {
   DParam *params;      /* S_DEF */
   TypeSpec ret;        /* S_DEF: the result type */
   struct Stmt *body;   /* S_DEF: its lets */
+  bool bad;            /* S_DEF: an expression of it was refused (too deep) */
   struct Stmt *next;
 } Stmt;
 
@@ -66,6 +67,7 @@ typedef struct Ctx {
   int nsyntax;
   SrcLoc prev, cur;    /* the last two tokens (for \"expected ';' after\") */
   int last_tok;        /* the previous token */
+  bool bad_def;        /* a let of the def being parsed was refused */
   struct NameList { const char *name; struct NameList *next; } *declared; /* every NAME after input/param/let/output */
 } Ctx;
 

@@ -354,6 +354,7 @@ static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcL
  * idx[]); check every argument's type against the parameter's, binding the
  * named dimensions, and the result against the declared result type. */
 static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx, SrcLoc call) {
+  if (d->bad) return NULL; /* reported where it is defined */
   if (b->depth > 64) {
     err(b, &call, "def '%s' calls itself (through %d nested calls); defs cannot recurse", d->name, b->depth);
     return NULL;

@@ -42,11 +42,15 @@ static int depth_of(const ExprList *a) {
   for (; a; a = a->next) d = a->e->depth > d ? a->e->depth : d;
   return d;
 }
-static void check_depth(Ctx *c, const Expr *e) {
-  if (e->depth > WDL_MAX_NESTING) {
-    c->nsyntax++;
-    diag_error(&e->loc, "expression nesting is deeper than %d", WDL_MAX_NESTING);
-  }
+/* False (reported) if e is nested too deeply. Such a let or output is
+ * dropped, like a statement with a syntax error (its name is in
+ * ctx->declared, so uses of it do not cascade); a def with such an
+ * expression is kept but marked bad, and calls of it lower nothing. */
+static bool check_depth(Ctx *c, const Expr *e) {
+  if (e->depth <= WDL_MAX_NESTING) return true;
+  c->nsyntax++;
+  diag_error(&e->loc, "expression nesting is deeper than %d", WDL_MAX_NESTING);
+  return false;
 }
 
 /* A dimension as read, and as an integer where it is a valid one (the
@@ -154,10 +158,11 @@ stmt
   | PARAM IDENT '[' NUMBER ']' ':' type '=' IDENT '(' iargs ')' ';'
       { Stmt *s = stmt(ctx, S_PARAM, $2, @2); s->type = $7; s->init = $9; s->iloc = span(ctx, @9, @12);
         s->iargs = $11.h; s->count = $4.isint && $4.v >= 1 && $4.v <= WDL_MAX_REPEAT ? (int64_t)$4.v : -1; add_stmt(ctx, s); }
-  | LET IDENT '=' expr ';'    { check_depth(ctx, $4); Stmt *s = stmt(ctx, S_LET, $2, @2); s->e = $4; add_stmt(ctx, s); }
+  | LET IDENT '=' expr ';'    { if (check_depth(ctx, $4)) { Stmt *s = stmt(ctx, S_LET, $2, @2); s->e = $4; add_stmt(ctx, s); } }
   | DEF IDENT '(' dparams ')' ARROW type '{' body RETURN expr ';' '}'
-      { check_depth(ctx, $11); Stmt *s = stmt(ctx, S_DEF, $2, @2); s->params = $4.h; s->ret = $7; s->body = $9.h; s->e = $11; add_stmt(ctx, s); }
-  | OUTPUT IDENT '=' expr ';' { check_depth(ctx, $4); Stmt *s = stmt(ctx, S_OUTPUT, $2, @2); s->e = $4; add_stmt(ctx, s); }
+      { Stmt *s = stmt(ctx, S_DEF, $2, @2); s->params = $4.h; s->ret = $7; s->body = $9.h; s->e = $11;
+        s->bad = !check_depth(ctx, $11) || ctx->bad_def; ctx->bad_def = false; add_stmt(ctx, s); }
+  | OUTPUT IDENT '=' expr ';' { if (check_depth(ctx, $4)) { Stmt *s = stmt(ctx, S_OUTPUT, $2, @2); s->e = $4; add_stmt(ctx, s); } }
   ;
 
 /* def NAME '(' NAME ':' (type | 'index') , ... ')' '->' type '{' (let ...;)* return expr ';' '}' */
@@ -175,7 +180,8 @@ dparam
 body
   : %empty              { $$.h = $$.t = NULL; }
   | body LET IDENT '=' expr ';'
-      { check_depth(ctx, $5); Stmt *s = stmt(ctx, S_LET, $3, @3); s->e = $5;
+      { if (!check_depth(ctx, $5)) ctx->bad_def = true;
+        Stmt *s = stmt(ctx, S_LET, $3, @3); s->e = $5;
         $$ = $1; if ($$.t) $$.t->next = s; else $$.h = s; $$.t = s; }
   ;
 
