@@ -1056,6 +1056,12 @@ static IrModule *build(Ctx *ctx, const char *path) {
   for (const struct NameList *d = ctx->declared; d; d = d->next) strmap_put(&b.declmap, d->name, (void *)d);
   int noutputs = 0;
   for (const Stmt *st = ctx->head; st && !b.stopped; st = st->next) {
+    /* inputs and param arrays add ops too (4096 per statement) */
+    if (b.m->nops + (st->count > 0 ? st->count : 1) > WDL_MAX_OPS) {
+      err(&b, &st->nloc, "the model has more than %d ops (after inlining defs and repeat()); that is the limit",
+          WDL_MAX_OPS);
+      break;
+    }
     bool dup = redefined(&b, st);
     switch (st->kind) {
     case S_DEF: {

@@ -6,7 +6,7 @@ another shape), calls (relu nested N deep), parens, unary, right
 nested relu), lets (N lets aliasing the previous), lets-typo (the same, the
 output names a misspelt one), def-lets (a def whose body has N lets),
 concat (concat of N parts), long-line (a line of N bytes, mostly spaces,
-ending in an unknown name), nul (a NUL byte), big (a source of N bytes, all comment).
+ending in an unknown name), params (N param arrays of 4096), nul (a NUL byte), big (a source of N bytes, all comment).
 """
 import sys
 
@@ -45,6 +45,11 @@ elif kind == "concat":
     out.write("model m {\n  input x : f32[1];\n  output o = concat([" + ", ".join(["x"] * n) + "], axis=0);\n}\n")
 elif kind == "long-line":
     out.write(head + "  let y = x" + " " * (n - 20) + "+ nope;\n  output o = y;\n}\n")
+elif kind == "params":
+    out.write("model m {\n")
+    for i in range(n):
+        out.write("  param w" + str(i) + "[4096] : f32[1] = zeros();\n")
+    out.write("  input x : f32[1];\n  output o = x + w0[0];\n}\n")
 elif kind == "nul":
     out.write(head + "  output o = x;\x00\n}\n")
 elif kind == "big":
