@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 typedef struct Source { char *file, *text; } Source;
+#define DIAG_MAX_SOURCE ((size_t)64 << 20) /* the largest source shown (as frontend/wdl.h's WDL_MAX_SOURCE) */
 static VEC(Source) sources;
 static int nerrors;
 static int color_mode = DIAG_COLOR_AUTO;
@@ -57,7 +58,8 @@ void diag_free_sources(void) {
 static const char *source_of(const char *file) {
   for (int i = 0; i < sources.n; i++)
     if (!strcmp(sources.v[i].file, file)) return sources.v[i].text;
-  char *t = read_file(file, NULL);
+  /* a .wir loc may name any file (even /dev/zero): read a bounded amount */
+  char *t = read_file_max(file, DIAG_MAX_SOURCE, NULL);
   if (!t) return NULL;
   Source s = {xstrdup(file), t};
   VEC_PUSH(sources, s);
