@@ -144,8 +144,8 @@ static void report(const char *kind, const SrcLoc *loc, const char *fmt, va_list
 
 /* An error already reported - same place, same words - is not shown
  * again (the backend asks for a param's values once per tile, so one
- * missing load() file was reported 16 times); it still counts. A note
- * after a repeated error is dropped with it. */
+ * missing load() file was reported 16 times), nor counted again towards
+ * the limit of 20. A note after a repeated error is dropped with it. */
 static bool last_repeated;
 
 static bool repeated(const SrcLoc *loc, const char *fmt, va_list ap) {
@@ -168,10 +168,7 @@ void diag_error(const SrcLoc *loc, const char *fmt, ...) {
   va_start(ap, fmt);
   last_repeated = repeated(loc, fmt, ap);
   va_end(ap);
-  if (last_repeated) {
-    nerrors++;
-    return;
-  }
+  if (last_repeated) return; /* counted when first reported: diag_errors() is already > 0 */
   if (nerrors >= MAX_ERRORS) {
     if (nerrors++ == MAX_ERRORS) fprintf(stderr, "wsecc: error: too many errors (%d); stopping\n", MAX_ERRORS);
     return;
