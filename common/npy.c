@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "common/f16.h"
 #include "common/util.h"
 
@@ -46,12 +47,38 @@ void npy_free(NpyArray *a) {
   a->data = NULL;
 }
 
+/* The reader never trusts the file: it reads the fixed prefix, then at
+ * most NPY_MAX_HEADER bytes of header, then exactly the bytes the header
+ * declares (at most NPY_MAX_ELEMS elements) - never "the whole file",
+ * which for /dev/zero or a FIFO has no end. Devices, sockets and
+ * directories are refused before reading (a FIFO is read with the same
+ * bounds, so `--input x=<(...)` works). */
+static size_t read_n(FILE *f, void *p, size_t n) { return n ? fread(p, 1, n, f) : 0; }
+
+static const char *file_kind(mode_t m) {
+  return S_ISDIR(m) ? "is a directory" : S_ISCHR(m) ? "is a character device, not a file" : S_ISBLK(m) ? "is a block device, not a file"
+         : S_ISSOCK(m) ? "is a socket, not a file" : "is not a regular file";
+}
+
 int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
-  size_t len;
-  char *buf = read_file(path, &len);
-  if (!buf) return fail(err, errlen, "cannot read: %s", strerror(errno));
-  const unsigned char *b = (const unsigned char *)buf;
+  FILE *f = fopen(path, "rb");
+  if (!f) return fail(err, errlen, "cannot read: %s", strerror(errno));
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0) {
+    fclose(f);
+    return fail(err, errlen, "cannot read: %s", strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+    fclose(f);
+    return fail(err, errlen, "cannot read: %s", file_kind(st.st_mode));
+  }
+  /* the size of a regular file is known: the data check can name it */
+  int64_t fsize = S_ISREG(st.st_mode) ? (int64_t)st.st_size : -1;
+  char *buf = NULL;
+  unsigned char pre[12];
+  size_t len = read_n(f, pre, 10);
+  const unsigned char *b = pre;
   int rc = -1;
   if (len < 10 || memcmp(b, "\x93NUMPY", 6) != 0) {
     fail(err, errlen, "not a .npy file (bad magic; expected \\x93NUMPY)");
@@ -63,7 +90,7 @@ int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
     hlen = rd_u16(b + 8);
     hstart = 10;
   } else if (major == 2 || major == 3) {
-    if (len < 12) {
+    if (read_n(f, pre + 10, 2) < 2) {
       fail(err, errlen, "truncated .npy header");
       goto out;
     }
@@ -73,11 +100,17 @@ int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
     fail(err, errlen, "unsupported .npy format version %d.%d", major, b[7]);
     goto out;
   }
-  if (hstart + hlen > len) {
-    fail(err, errlen, "truncated: the header claims %zu bytes but the file has %zu", hlen, len - hstart);
+  if (hlen > NPY_MAX_HEADER) {
+    fail(err, errlen, "the header claims %zu bytes; a .npy header has at most %d", hlen, NPY_MAX_HEADER);
     goto out;
   }
-  const char *p = buf + hstart, *e = buf + hstart + hlen;
+  buf = xmalloc(hlen + 1);
+  size_t got = read_n(f, buf, hlen);
+  if (got < hlen) {
+    fail(err, errlen, "truncated: the header claims %zu bytes but the file has %zu", hlen, got);
+    goto out;
+  }
+  const char *p = buf, *e = buf + hlen;
   p = skipws(p, e);
   if (p >= e || *p != '{') {
     fail(err, errlen, "malformed header (expected a dict)");
@@ -142,8 +175,8 @@ int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
         char *end;
         errno = 0;
         long long v = strtoll(p, &end, 10);
-        if (errno || v < 0 || v > (1LL << 40)) {
-          fail(err, errlen, "malformed header (bad 'shape')");
+        if (errno || v < 0 || v > NPY_MAX_ELEMS) {
+          fail(err, errlen, "'shape' has a dimension larger than %lld, the limit", (long long)NPY_MAX_ELEMS);
           goto out;
         }
         out->dim[out->rank++] = v;
@@ -175,17 +208,40 @@ int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
     fail(err, errlen, "fortran_order arrays are not supported (save with np.ascontiguousarray)");
     goto out;
   }
+  /* the element count, checked at every step (it could wrap to 0) */
   out->count = 1;
-  for (int i = 0; i < out->rank; i++) out->count *= out->dim[i];
-  size_t es = out->is_f16 ? 2 : 4, have = len - hstart - hlen;
-  if ((uint64_t)out->count * es != have) {
-    fail(err, errlen, "%s: header declares %lld values (%llu bytes) but the file holds %zu bytes of data",
-         have < (uint64_t)out->count * es ? "truncated" : "size mismatch", (long long)out->count,
-         (unsigned long long)out->count * es, have);
+  for (int i = 0; i < out->rank; i++)
+    if (out->dim[i] == 0) out->count = 0;
+  for (int i = 0; i < out->rank && out->count; i++) {
+    if (out->count > NPY_MAX_ELEMS / out->dim[i]) {
+      fail(err, errlen, "'shape' has more than %lld elements, the limit", (long long)NPY_MAX_ELEMS);
+      goto out;
+    }
+    out->count *= out->dim[i];
+  }
+  size_t es = out->is_f16 ? 2 : 4, want = (size_t)out->count * es;
+  if (fsize >= 0) {
+    uint64_t have = (uint64_t)fsize - hstart - hlen;
+    if (have != want) {
+      fail(err, errlen, "%s: header declares %lld values (%zu bytes) but the file holds %llu bytes of data",
+           have < want ? "truncated" : "size mismatch", (long long)out->count, want, (unsigned long long)have);
+      goto out;
+    }
+  }
+  unsigned char *d = xmalloc(want ? want : 1);
+  size_t have = read_n(f, d, want);
+  char extra;
+  if (have < want || fread(&extra, 1, 1, f) == 1) {
+    if (have < want)
+      fail(err, errlen, "truncated: header declares %lld values (%zu bytes) but the file holds %zu bytes of data",
+           (long long)out->count, want, have);
+    else
+      fail(err, errlen, "size mismatch: header declares %lld values (%zu bytes) but the file holds more data",
+           (long long)out->count, want);
+    free(d);
     goto out;
   }
   out->data = xmalloc(sizeof(float) * (size_t)(out->count ? out->count : 1));
-  const unsigned char *d = b + hstart + hlen;
   for (int64_t i = 0; i < out->count; i++) {
     if (out->is_f16) out->data[i] = f16_to_f32(rd_u16(d + 2 * i));
     else {
@@ -193,9 +249,11 @@ int npy_read(const char *path, NpyArray *out, char *err, size_t errlen) {
       memcpy(&out->data[i], &u, 4);
     }
   }
+  free(d);
   rc = 0;
 out:
   free(buf);
+  fclose(f);
   if (rc) out->rank = 0;
   return rc;
 }

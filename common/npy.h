@@ -6,6 +6,13 @@
 #include <stdint.h>
 #include <stddef.h>
 
+/* Limits of the reader, stated in its errors: a header of at most
+ * NPY_MAX_HEADER bytes (NumPy's own files have headers of 64 to a few
+ * hundred bytes), at most NPY_MAX_ELEMS elements (the most a WDL tensor
+ * has). */
+#define NPY_MAX_HEADER 65536
+#define NPY_MAX_ELEMS ((int64_t)1 << 31)
+
 typedef struct NpyArray {
   int is_f16;         /* 1 if the file held '<f2', 0 for '<f4' */
   int rank;           /* 0..8 */

@@ -1,7 +1,11 @@
 /* common/util.c: allocation, arenas, buffers, file I/O, hashing. */
+/* realpath() is XSI, beyond the _POSIX_C_SOURCE the build defines */
+#define _XOPEN_SOURCE 700
 #include "common/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,13 +145,27 @@ void buf_free(Buf *b) {
 }
 
 /* ---- files ---- */
-char *read_file(const char *path, size_t *len) {
+char *read_file_max(const char *path, size_t max, size_t *len) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    errno = EISDIR;
+    return NULL;
+  }
   Buf b = {0};
   char tmp[65536];
   size_t n;
-  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) buf_put(&b, tmp, n);
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+    if (b.len + n > max) {
+      fclose(f);
+      buf_free(&b);
+      errno = EFBIG;
+      return NULL;
+    }
+    buf_put(&b, tmp, n);
+  }
   int err = ferror(f);
   fclose(f);
   if (err) {
@@ -159,45 +177,115 @@ char *read_file(const char *path, size_t *len) {
   if (len) *len = b.len - 1;
   return (char *)b.data;
 }
+char *read_file(const char *path, size_t *len) { return read_file_max(path, READ_FILE_MAX, len); }
 
+const char *read_file_error(int err, size_t max, char *buf, size_t n) {
+  if (err != EFBIG) return strerror(err);
+  if (max % (1u << 20) == 0) snprintf(buf, n, "larger than %zu MiB, the limit for this kind of file", max >> 20);
+  else snprintf(buf, n, "larger than %zu bytes, the limit for this kind of file", max);
+  return buf;
+}
+
+/* ---- string map ---- */
+struct StrMapSlot { const char *key; uint64_t hash; void *val; };
+
+static size_t strmap_find(const StrMap *m, const char *key, uint64_t h) {
+  size_t i = (size_t)h & (m->cap - 1);
+  while (m->slot[i].key && (m->slot[i].hash != h || strcmp(m->slot[i].key, key))) i = (i + 1) & (m->cap - 1);
+  return i;
+}
+void *strmap_get(const StrMap *m, const char *key) {
+  if (!m->cap) return NULL;
+  size_t i = strmap_find(m, key, fnv1a64(key, strlen(key)));
+  return m->slot[i].key ? m->slot[i].val : NULL;
+}
+void strmap_put(StrMap *m, const char *key, void *val) {
+  if (2 * (m->n + 1) > m->cap) {
+    StrMap g = {xcalloc(m->cap ? 2 * m->cap : 64, sizeof(struct StrMapSlot)), m->cap ? 2 * m->cap : 64, m->n};
+    for (size_t i = 0; i < m->cap; i++)
+      if (m->slot[i].key) g.slot[strmap_find(&g, m->slot[i].key, m->slot[i].hash)] = m->slot[i];
+    free(m->slot);
+    *m = g;
+  }
+  uint64_t h = fnv1a64(key, strlen(key));
+  size_t i = strmap_find(m, key, h);
+  if (!m->slot[i].key) m->n++;
+  m->slot[i] = (struct StrMapSlot){key, h, val};
+}
+void strmap_free(StrMap *m) {
+  free(m->slot);
+  m->slot = NULL;
+  m->cap = m->n = 0;
+}
+
+static int write_all(int fd, const void *data, size_t len) {
+  const unsigned char *p = data;
+  while (len) {
+    ssize_t w = write(fd, p, len);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    len -= (size_t)w;
+  }
+  return 0;
+}
+
+/* Only a regular file is replaced by rename. A device or FIFO (-o
+ * /dev/null, /dev/stdout) is written in place: renaming over /dev/null
+ * would replace the device with a file (as root it succeeds). A symlink
+ * keeps pointing where it did: its target is replaced. */
 int write_file_atomic(const char *path, const void *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) {
+      errno = EISDIR;
+      return -1;
+    }
+    int fd = open(path, O_WRONLY);
+    if (fd < 0) return -1;
+    if (write_all(fd, data, len) != 0) {
+      int e = errno;
+      close(fd);
+      errno = e;
+      return -1;
+    }
+    return close(fd);
+  }
+  struct stat lst;
+  char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+  if (real) path = real;
   size_t pl = strlen(path);
   char *tmp = xmalloc(pl + 16);
   snprintf(tmp, pl + 16, "%s.tmpXXXXXX", path);
   int fd = mkstemp(tmp);
   if (fd < 0) {
+    int e = errno;
     free(tmp);
+    free(real);
+    errno = e;
     return -1;
   }
   /* mkstemp creates 0600; give the file the usual permissions. */
   mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask);
-  const unsigned char *p = data;
-  size_t left = len;
-  while (left) {
-    ssize_t w = write(fd, p, left);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      int e = errno;
-      close(fd);
-      unlink(tmp);
-      free(tmp);
-      errno = e;
-      return -1;
-    }
-    p += w;
-    left -= (size_t)w;
+  int rc = write_all(fd, data, len);
+  int e = errno;
+  if (close(fd) != 0 && rc == 0) {
+    rc = -1;
+    e = errno;
   }
-  if (close(fd) != 0 || rename(tmp, path) != 0) {
-    int e = errno;
-    unlink(tmp);
-    free(tmp);
-    errno = e;
-    return -1;
+  if (rc == 0 && rename(tmp, path) != 0) {
+    rc = -1;
+    e = errno;
   }
+  if (rc != 0) unlink(tmp);
   free(tmp);
-  return 0;
+  free(real);
+  errno = e;
+  return rc;
 }
 
 uint64_t fnv1a64(const void *p, size_t n) {

@@ -57,11 +57,31 @@ void buf_free(Buf *b);
 #define VEC_FREE(vec) do { free((vec).v); (vec).v = NULL; (vec).n = (vec).cap = 0; } while (0)
 
 /* Read a whole file; returns NULL (and sets errno) on failure. *len gets the
- * size; the buffer is NUL-terminated. */
+ * size; the buffer is NUL-terminated. A directory fails with EISDIR (not
+ * the EIO that reading one gives), and a file longer than READ_FILE_MAX
+ * bytes (a device like /dev/zero, a runaway pipe) with EFBIG, so no input
+ * can make us read until memory runs out. read_file_max() takes its own
+ * bound. */
+#define READ_FILE_MAX ((size_t)4 << 30) /* 4 GiB */
 char *read_file(const char *path, size_t *len);
+char *read_file_max(const char *path, size_t max, size_t *len);
+/* The message for a read_file() failure: strerror(errno), except that
+ * EFBIG names the bound ("larger than 64 MiB"). */
+const char *read_file_error(int err, size_t max, char *buf, size_t n);
+
+/* StrMap: a hash table from NUL-terminated strings to pointers, for the
+ * name lookups of the frontend (a model may have 10^5 names). Keys are not
+ * copied: they must outlive the map (arena strings). Open addressing,
+ * linear probing, grown at 1/2 load. */
+typedef struct StrMap { struct StrMapSlot *slot; size_t cap, n; } StrMap;
+void *strmap_get(const StrMap *m, const char *key);          /* NULL if absent */
+void strmap_put(StrMap *m, const char *key, void *val);      /* insert or replace */
+void strmap_free(StrMap *m);
 
 /* Write a file atomically: data goes to PATH.tmpXXXX then is renamed, so a
- * failed run never leaves a half-written output. Returns 0 or -1 (errno). */
+ * failed run never leaves a half-written output. A device or FIFO that
+ * exists (/dev/null, /dev/stdout) is written in place, never replaced; a
+ * symlink's target is replaced, not the link. Returns 0 or -1 (errno). */
 int write_file_atomic(const char *path, const void *data, size_t len);
 
 uint64_t fnv1a64(const void *p, size_t n);

@@ -14,6 +14,7 @@ typedef struct Expr {
   struct ExprList *args;
   SrcLoc loc;          /* whole expression */
   SrcLoc oploc;        /* operator token */
+  int depth;           /* nesting, as frontend/wdl.y counts it */
 } Expr;
 typedef struct ExprList { const char *name; SrcLoc nloc; Expr *e; struct ExprList *next; } ExprList; /* name: NULL if positional */
 
@@ -32,7 +33,8 @@ typedef struct TypeSpec {
   const char *dtype;   /* "f32", "f16", or "index" (def parameters) */
   SrcLoc dloc;
   int rank;
-  int64_t d[8];
+  int64_t d[8];         /* def parameters: (int64_t)dv, once checked */
+  double dv[8];         /* each dimension as read: checked before any conversion */
   const char *dname[8]; /* a named dimension (def parameters): S, H ... */
   SrcLoc dimloc[8];
   SrcLoc loc;
@@ -52,6 +54,7 @@ typedef struct Stmt {
   DParam *params;      /* S_DEF */
   TypeSpec ret;        /* S_DEF: the result type */
   struct Stmt *body;   /* S_DEF: its lets */
+  bool bad;            /* S_DEF: an expression of it was refused (too deep) */
   struct Stmt *next;
 } Stmt;
 
@@ -64,6 +67,7 @@ typedef struct Ctx {
   int nsyntax;
   SrcLoc prev, cur;    /* the last two tokens (for \"expected ';' after\") */
   int last_tok;        /* the previous token */
+  bool bad_def;        /* a let of the def being parsed was refused */
   struct NameList { const char *name; struct NameList *next; } *declared; /* every NAME after input/param/let/output */
 } Ctx;
 

@@ -35,6 +35,7 @@ typedef struct Sym {
 typedef struct Binding { const char *name; IrOp *op; int64_t val; } Binding;
 typedef struct Env {
   VEC(Binding) vals;   /* tensors */
+  StrMap valmap;       /* name -> 1 + index of its latest binding in vals */
   VEC(Binding) idx;    /* index parameters */
   VEC(Binding) dims;   /* named dimensions */
   const Stmt *def;
@@ -44,6 +45,12 @@ typedef struct Build {
   IrModule *m;
   Ctx *ctx;
   VEC(Sym) syms;
+  StrMap symmap;  /* name -> 1 + index in syms */
+  StrMap defmap;  /* def name -> its first S_DEF */
+  StrMap stmtmap; /* every statement's name -> its first statement */
+  StrMap declmap; /* the names of statements that did not parse */
+  int nest;       /* recursion depth of lower_expr, through inlined defs */
+  bool stopped;   /* a limit was hit and reported: lower nothing more */
   int ntemp;
   int errors;
   Env *env;       /* inside an inlined def, else NULL */
@@ -54,10 +61,11 @@ typedef struct Build {
 
 static IrOp *typed(Build *b, IrOp *op);
 
+/* The name tables are hashed: a generated model may have 10^5 names and
+ * a linear search per use made 40,000 lets take seconds. */
 static Sym *lookup(Build *b, const char *name) {
-  for (int i = 0; i < b->syms.n; i++)
-    if (!strcmp(b->syms.v[i].name, name)) return &b->syms.v[i];
-  return NULL;
+  intptr_t i = (intptr_t)strmap_get(&b->symmap, name);
+  return i ? &b->syms.v[i - 1] : NULL;
 }
 
 static int edit_distance(const char *a, const char *b) {
@@ -163,52 +171,84 @@ static bool const_num(const Expr *e, double *v) {
 
 /* A compile-time whole number: numbers, the def's index parameters and
  * named dimensions, and + - * and exact / of those
- * (slice(q, axis=1, start=i*64, end=i*64+64)). */
-static bool const_int(Build *b, const Expr *e, int64_t *out) {
+ * (slice(q, axis=1, start=i*64, end=i*64+64)). Returns 1 with *out set,
+ * 0 if e is not such a number, -1 if it is one but out of range (reported
+ * here: every value and intermediate result has a magnitude of at most
+ * WDL_MAX_INT = 2^53, so it is exact and nothing overflows). A long chain
+ * a + b + c + ... is walked along its left spine without recursion. */
+static int const_int(Build *b, const Expr *e, int64_t *out);
+static int const_leaf(Build *b, const Expr *e, int64_t *out) {
   double v;
   if (const_num(e, &v)) {
-    if (v != (double)(int64_t)v) return false;
+    if (!(v >= -(double)WDL_MAX_INT && v <= (double)WDL_MAX_INT)) {
+      err(b, &e->loc, "whole number out of range (at most %lld in magnitude)", (long long)WDL_MAX_INT);
+      return -1;
+    }
+    if (v != (double)(int64_t)v) return 0;
     *out = (int64_t)v;
-    return true;
+    return 1;
   }
   if (e->kind == E_NAME && b->env) {
     for (int i = 0; i < b->env->idx.n; i++)
       if (!strcmp(b->env->idx.v[i].name, e->name)) {
         *out = b->env->idx.v[i].val;
-        return true;
+        return 1;
       }
     for (int i = 0; i < b->env->dims.n; i++) /* a named dimension of the def: reshape(x, [S, 4, H / 4]) */
       if (!strcmp(b->env->dims.v[i].name, e->name)) {
         *out = b->env->dims.v[i].val;
-        return true;
+        return 1;
       }
-    return false;
+    return 0;
   }
   if (e->kind == E_NEG) {
     int64_t a;
-    if (!const_int(b, e->l, &a)) return false;
-    *out = -a;
-    return true;
+    int r = const_int(b, e->l, &a);
+    if (r > 0) *out = -a;
+    return r;
   }
-  if (e->kind == E_BIN && (e->op == '+' || e->op == '-' || e->op == '*' || e->op == '/')) {
-    int64_t a, c;
-    if (!const_int(b, e->l, &a) || !const_int(b, e->r, &c)) return false;
-    if (e->op == '/' && (c == 0 || a % c)) return false; /* only exact divisions */
-    *out = e->op == '+' ? a + c : e->op == '-' ? a - c : e->op == '*' ? a * c : a / c;
-    return true;
+  return 0;
+}
+static bool int_op(const Expr *e) { return e->kind == E_BIN && e->op != '@'; }
+static int const_int(Build *b, const Expr *e, int64_t *out) {
+  if (!int_op(e)) return const_leaf(b, e, out);
+  VEC(const Expr *) spine = {0}; /* e, e->l, e->l->l, ... while they are + - * / */
+  for (const Expr *x = e; int_op(x); x = x->l) VEC_PUSH(spine, x);
+  int64_t acc;
+  int r = const_leaf(b, spine.v[spine.n - 1]->l, &acc);
+  for (int k = spine.n - 1; k >= 0 && r > 0; k--) {
+    const Expr *x = spine.v[k];
+    int64_t c;
+    if ((r = const_int(b, x->r, &c)) <= 0) break;
+    if (x->op == '/' && (c == 0 || acc % c)) { /* only exact divisions */
+      r = 0;
+      break;
+    }
+    __int128 v = x->op == '+' ? (__int128)acc + c : x->op == '-' ? (__int128)acc - c : x->op == '*' ? (__int128)acc * c : acc / c;
+    if (v > WDL_MAX_INT || v < -WDL_MAX_INT) {
+      err(b, &x->loc, "whole number out of range (at most %lld in magnitude)", (long long)WDL_MAX_INT);
+      r = -1;
+      break;
+    }
+    acc = (int64_t)v;
   }
-  return false;
+  VEC_FREE(spine);
+  if (r > 0) *out = acc;
+  return r;
 }
 
-/* A list [a, b, ...] of at most IR_MAXRANK compile-time whole numbers. */
-static bool int_list(Build *b, const Expr *e, int64_t *v, int *n) {
-  if (e->kind != E_LIST) return false;
+/* A list [a, b, ...] of at most IR_MAXRANK compile-time whole numbers:
+ * 1, 0 (not such a list) or -1 (an element out of range, reported). */
+static int int_list(Build *b, const Expr *e, int64_t *v, int *n) {
+  if (e->kind != E_LIST) return 0;
   *n = 0;
   for (const ExprList *a = e->args; a; a = a->next) {
-    if (*n == IR_MAXRANK || !const_int(b, a->e, &v[*n])) return false;
+    if (*n == IR_MAXRANK) return 0;
+    int r = const_int(b, a->e, &v[*n]);
+    if (r <= 0) return r;
     (*n)++;
   }
-  return true;
+  return 1;
 }
 
 typedef struct CallArgs {
@@ -248,8 +288,13 @@ static bool call_options(Build *b, const Expr *e, const CallArgs *c, const char 
     }
     double v;
     if (!strcmp(a->name, "axis")) {
-      if (!const_num(a->e, &v) || v != (double)(int)v) {
+      /* the range first: converting 1e30 to int is undefined */
+      if (!const_num(a->e, &v) || !(v >= -1e9 && v <= 1e9) || v != (double)(int)v) {
         err(b, &a->e->loc, "axis= must be a whole number, like axis=-1");
+        ok = false;
+      } else if (v < -IR_MAXRANK || v >= IR_MAXRANK) {
+        err(b, &a->e->loc, "axis=%d is out of range (a tensor has at most %d axes: axis= is in [%d, %d])", (int)v,
+            IR_MAXRANK, -IR_MAXRANK, IR_MAXRANK - 1);
         ok = false;
       } else *axis = (int)v;
     } else if (!strcmp(a->name, "keepdims")) {
@@ -275,7 +320,7 @@ static const Stmt *find_def(Build *b, const char *name);
 
 /* Check v against a declared type, binding its named dimensions in env. */
 static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcLoc *at, const char *what) {
-  if (!v->typed) return false; /* reported already */
+  if (!v->typed || t->rank > IR_MAXRANK) return false; /* reported already */
   char sb[96];
   DType dt = DT_F32;
   ir_dtype_parse(t->dtype, &dt);
@@ -314,6 +359,7 @@ static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcL
  * idx[]); check every argument's type against the parameter's, binding the
  * named dimensions, and the result against the declared result type. */
 static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx, SrcLoc call) {
+  if (d->bad) return NULL; /* reported where it is defined */
   if (b->depth > 64) {
     err(b, &call, "def '%s' calls itself (through %d nested calls); defs cannot recurse", d->name, b->depth);
     return NULL;
@@ -332,12 +378,13 @@ static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx,
     char what[96];
     snprintf(what, sizeof what, "argument %d of %s() ('%s')", i + 1, d->name, pa->name);
     if (!bind_type(b, &env, &pa->type, ops[i], &call, what)) {
-      diag_note(&pa->loc, "'%s' is declared here", pa->name);
+      if (pa->type.rank <= IR_MAXRANK) diag_note(&pa->loc, "'%s' is declared here", pa->name); /* else reported at the def */
       ok = false;
       continue;
     }
     Binding bd = {pa->name, ops[i], 0};
     VEC_PUSH(env.vals, bd);
+    strmap_put(&env.valmap, pa->name, (void *)(intptr_t)env.vals.n);
   }
   IrOp *ret = NULL;
   if (ok) {
@@ -355,6 +402,7 @@ static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx,
       if (b->m->nops > before && !ir_is_preloaded(v)) v->name = arena_printf(&b->m->arena, "%s$%d", st->name, call_no);
       Binding bd = {st->name, v, 0};
       VEC_PUSH(env.vals, bd);
+      strmap_put(&env.valmap, st->name, (void *)(intptr_t)env.vals.n);
     }
     if (ok) ret = lower_expr(b, d->e);
     b->depth--;
@@ -365,6 +413,7 @@ static IrOp *inline_def(Build *b, const Stmt *d, IrOp **ops, const int64_t *idx,
     }
   }
   VEC_FREE(env.vals);
+  strmap_free(&env.valmap);
   VEC_FREE(env.idx);
   VEC_FREE(env.dims);
   return ret;
@@ -389,8 +438,9 @@ static IrOp *call_def(Build *b, const Expr *e, const Stmt *d, const CallArgs *c)
       continue;
     }
     const Expr *a = c->pos[i];
-    if (!const_int(b, a, &idx[i])) {
-      err(b, &a->loc, "argument %d of %s() ('%s') is an index: give a whole number", i + 1, d->name, pa->name);
+    int r = const_int(b, a, &idx[i]);
+    if (r <= 0) {
+      if (r == 0) err(b, &a->loc, "argument %d of %s() ('%s') is an index: give a whole number", i + 1, d->name, pa->name);
       ok = false;
     }
   }
@@ -401,8 +451,13 @@ static IrOp *call_def(Build *b, const Expr *e, const Stmt *d, const CallArgs *c)
 static IrOp *call_repeat(Build *b, const Expr *e, const CallArgs *c) {
   double n;
   const Stmt *d = c->npos == 3 && c->pos[0]->kind == E_NAME ? find_def(b, c->pos[0]->name) : NULL;
-  if (!d || c->nnamed || !const_num(c->pos[2], &n) || n < 1 || n != (double)(int64_t)n) {
+  if (!d || c->nnamed || !const_num(c->pos[2], &n)) {
     err(b, &e->loc, "repeat() takes a def, a start value and a count: repeat(layer, x, 12)");
+    return NULL;
+  }
+  /* the range before the conversion: (int64_t)1e20 is undefined */
+  if (!(n >= 1 && n <= WDL_MAX_REPEAT) || n != (double)(int)n) {
+    err(b, &c->pos[2]->loc, "repeat() count must be a whole number from 1 to %d", WDL_MAX_REPEAT);
     return NULL;
   }
   const DParam *p0 = d->params, *p1 = p0 ? p0->next : NULL;
@@ -412,7 +467,7 @@ static IrOp *call_repeat(Build *b, const Expr *e, const CallArgs *c) {
     return NULL;
   }
   IrOp *h = lower_expr(b, c->pos[1]);
-  for (int64_t i = 0; h && i < (int64_t)n; i++) {
+  for (int64_t i = 0; h && !b->stopped && i < (int64_t)n; i++) {
     IrOp *ops[2] = {h, NULL};
     int64_t idx[2] = {0, i};
     h = inline_def(b, d, ops, idx, e->loc);
@@ -422,9 +477,15 @@ static IrOp *call_repeat(Build *b, const Expr *e, const CallArgs *c) {
 
 static IrOp *lower_call(Build *b, const Expr *e) {
   CallArgs c = {{0}, 0, {0}, 0};
+  int nargs = 0;
   for (const ExprList *a = e->args; a; a = a->next) {
+    nargs++;
     if (a->name && c.nnamed < 8) c.named[c.nnamed++] = a;
     else if (!a->name && c.npos < 8) c.pos[c.npos++] = a->e;
+  }
+  if (nargs > 8) { /* no WDL function or def takes more; the counts above stop at 8 */
+    err(b, &e->loc, "%s() takes at most 8 arguments, got %d", e->name, nargs);
+    return NULL;
   }
   int axis = -1;
   bool keep = false;
@@ -487,8 +548,9 @@ static IrOp *lower_call(Build *b, const Expr *e) {
         err(b, &a->nloc, "transpose() has no argument '%s' (it takes perm=[...])", a->name);
         return NULL;
       }
-      if (!int_list(b, a->e, perm, &np)) {
-        err(b, &a->e->loc, "transpose() takes perm= as a list of axes: transpose(x, perm=[0, 2, 1])");
+      int r = int_list(b, a->e, perm, &np);
+      if (r <= 0) {
+        if (r == 0) err(b, &a->e->loc, "transpose() takes perm= as a list of axes: transpose(x, perm=[0, 2, 1])");
         return NULL;
       }
     }
@@ -508,8 +570,9 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   if (!strcmp(f, "reshape")) {
     int64_t dims[IR_MAXRANK];
     int nd = -1;
-    if (c.npos != 2 || c.nnamed || !int_list(b, c.pos[1], dims, &nd)) {
-      err(b, &e->loc, "reshape() takes a tensor and a list of up to %d dimensions (one may be -1): "
+    int r = c.npos != 2 || c.nnamed ? 0 : int_list(b, c.pos[1], dims, &nd);
+    if (r <= 0) {
+      if (r == 0) err(b, &e->loc, "reshape() takes a tensor and a list of up to %d dimensions (one may be -1): "
           "reshape(x, [4, -1, 32])", IR_MAXRANK);
       return NULL;
     }
@@ -551,8 +614,9 @@ static IrOp *lower_call(Build *b, const Expr *e) {
     static const char *const names[3] = {"axis", "start", "end"};
     for (int k = 0; k < 3; k++) {
       const ExprList *a = named(&c, names[k]);
-      if (!a || !const_int(b, a->e, &v[k])) {
-        err(b, a ? &a->e->loc : &e->loc, "slice() needs %s= as a whole number: slice(x, axis=1, start=0, end=32)",
+      int r = a ? const_int(b, a->e, &v[k]) : 0;
+      if (r <= 0) {
+        if (r == 0) err(b, a ? &a->e->loc : &e->loc, "slice() needs %s= as a whole number: slice(x, axis=1, start=0, end=32)",
             names[k]);
         return NULL;
       }
@@ -564,6 +628,11 @@ static IrOp *lower_call(Build *b, const Expr *e) {
       }
     IrOp *x = lower_expr(b, c.pos[0]);
     if (!x) return NULL;
+    if (v[0] < -IR_MAXRANK || v[0] >= IR_MAXRANK) {
+      err(b, &named(&c, "axis")->e->loc, "slice(): axis=%lld is out of range (a tensor has at most %d axes)",
+          (long long)v[0], IR_MAXRANK);
+      return NULL;
+    }
     IrOp *op = mk(b, IR_SLICE, x, NULL, e->loc);
     op->axis = (int)v[0];
     op->start = v[1];
@@ -656,16 +725,12 @@ static IrOp *lower_call(Build *b, const Expr *e) {
   return typed(b, op);
 }
 
-static const Stmt *find_def(Build *b, const char *name) {
-  for (const Stmt *st = b->ctx->head; st; st = st->next)
-    if (st->kind == S_DEF && !strcmp(st->name, name)) return st;
-  return NULL;
-}
+static const Stmt *find_def(Build *b, const char *name) { return strmap_get(&b->defmap, name); }
 
 static IrOp *name_ref(Build *b, const Expr *e) {
   if (b->env) {
-    for (int i = b->env->vals.n - 1; i >= 0; i--)
-      if (!strcmp(b->env->vals.v[i].name, e->name)) return b->env->vals.v[i].op;
+    intptr_t i = (intptr_t)strmap_get(&b->env->valmap, e->name);
+    if (i) return b->env->vals.v[i - 1].op;
     for (int i = 0; i < b->env->idx.n; i++)
       if (!strcmp(b->env->idx.v[i].name, e->name)) {
         err(b, &e->loc, "'%s' is an index; use it to pick from a param array, like w[%s]", e->name, e->name);
@@ -683,17 +748,20 @@ static IrOp *name_ref(Build *b, const Expr *e) {
     return NULL;
   }
   /* defined later? */
-  for (const Stmt *st = b->ctx->head; st; st = st->next)
-    if (st->name && !strcmp(st->name, e->name)) {
-      err(b, &e->loc, "'%s' is used before its definition", e->name);
-      diag_note(&st->nloc, "'%s' is defined here", e->name);
-      return NULL;
-    }
+  const Stmt *later = strmap_get(&b->stmtmap, e->name);
+  if (later) {
+    err(b, &e->loc, "'%s' is used before its definition", e->name);
+    diag_note(&later->nloc, "'%s' is defined here", e->name);
+    return NULL;
+  }
   /* A name declared by a statement that did not parse: the syntax error
    * was reported already, do not cascade. */
-  if (b->ctx->nsyntax)
-    for (const struct NameList *d = b->ctx->declared; d; d = d->next)
-      if (!strcmp(d->name, e->name)) return NULL;
+  if (b->ctx->nsyntax && strmap_get(&b->declmap, e->name)) return NULL;
+  /* past the error limit nothing is shown: skip the search for a hint */
+  if (diag_errors() >= DIAG_MAX_ERRORS) {
+    err(b, &e->loc, "unknown name '%s'", e->name);
+    return NULL;
+  }
   const char *best = NULL;
   int bd = 3;
   for (const Stmt *st = b->ctx->head; st; st = st->next) {
@@ -722,10 +790,73 @@ static IrOp *typed(Build *b, IrOp *op) {
     b->errors++;
     return NULL;
   }
+  /* The declared tensors are bounded (check_type), but x @ y of two of
+   * them can have far more elements: bound every result the same way. */
+  for (int k = 0; k < op->shape.rank; k++)
+    if (op->shape.d[k] > WDL_MAX_DIM) {
+      char sb[96];
+      err(b, &op->loc, "the result %s%s has a dimension larger than %d, the limit", ir_dtype_name(op->dt),
+          shape_str(&op->shape, sb, sizeof sb), WDL_MAX_DIM);
+      return NULL;
+    }
+  if (shape_count(&op->shape) > WDL_MAX_ELEMS) {
+    char sb[96];
+    err(b, &op->loc, "the result %s%s has %lld elements; a tensor has at most %lld", ir_dtype_name(op->dt),
+        shape_str(&op->shape, sb, sizeof sb), (long long)shape_count(&op->shape), (long long)WDL_MAX_ELEMS);
+    return NULL;
+  }
   return op;
 }
 
+/* lower_expr recurses into operands, calls and inlined def bodies; its
+ * depth is bounded (WDL_MAX_NESTING) so no input overflows the stack,
+ * and the module's size is bounded (WDL_MAX_OPS) so repeat() and nested
+ * defs cannot grow it to gigabytes. A left-deep chain a + b + c + ...
+ * (the usual long expression) is walked along its left spine in a loop,
+ * so it costs no depth however long it is. Once a limit is reported,
+ * b->stopped makes everything return at once. */
+static IrOp *lower_expr1(Build *b, const Expr *e);
 static IrOp *lower_expr(Build *b, const Expr *e) {
+  if (b->stopped) return NULL;
+  if (b->m->nops > WDL_MAX_OPS) {
+    err(b, &e->loc, "the model has more than %d ops (after inlining defs and repeat()); that is the limit", WDL_MAX_OPS);
+    b->stopped = true;
+    return NULL;
+  }
+  if (b->nest > WDL_MAX_NESTING) {
+    err(b, &e->loc, "expression nesting is deeper than %d (counting the defs it calls)", WDL_MAX_NESTING);
+    b->stopped = true;
+    return NULL;
+  }
+  b->nest++;
+  IrOp *r = lower_expr1(b, e);
+  b->nest--;
+  return r;
+}
+
+static IrOp *lower_bin(Build *b, const Expr *e) {
+  VEC(const Expr *) spine = {0}; /* e, e->l, e->l->l, ... while binary */
+  for (const Expr *x = e; x->kind == E_BIN; x = x->l) VEC_PUSH(spine, x);
+  IrOp *acc = lower_expr(b, spine.v[spine.n - 1]->l);
+  for (int k = spine.n - 1; k >= 0 && !b->stopped; k--) {
+    const Expr *x = spine.v[k];
+    IrOp *r = lower_expr(b, x->r); /* even if acc failed: report its errors too */
+    if (!acc || !r) {
+      acc = NULL;
+      continue;
+    }
+    IrOpKind kind = x->op == '+' ? IR_ADD : x->op == '-' ? IR_SUB : x->op == '*' ? IR_MUL : x->op == '/' ? IR_DIV : IR_MATMUL;
+    IrOp *op = ir_add_op(b->m, kind, temp_name(b));
+    op->arg[0] = acc;
+    op->arg[1] = r;
+    op->loc = x->loc;
+    acc = typed(b, op);
+  }
+  VEC_FREE(spine);
+  return b->stopped ? NULL : acc;
+}
+
+static IrOp *lower_expr1(Build *b, const Expr *e) {
   switch (e->kind) {
   case E_NAME: return name_ref(b, e);
   case E_NUM: {
@@ -743,16 +874,7 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
     op->loc = e->loc;
     return typed(b, op);
   }
-  case E_BIN: {
-    IrOp *l = lower_expr(b, e->l), *r = lower_expr(b, e->r);
-    if (!l || !r) return NULL;
-    IrOpKind k = e->op == '+' ? IR_ADD : e->op == '-' ? IR_SUB : e->op == '*' ? IR_MUL : e->op == '/' ? IR_DIV : IR_MATMUL;
-    IrOp *op = ir_add_op(b->m, k, temp_name(b));
-    op->arg[0] = l;
-    op->arg[1] = r;
-    op->loc = e->loc;
-    return typed(b, op);
-  }
+  case E_BIN: return lower_bin(b, e);
   case E_CALL: return lower_call(b, e);
   case E_LIST:
     err(b, &e->loc, "a list [...] can only be an argument (concat([a, b], axis=0), perm=[1, 0])");
@@ -764,8 +886,9 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
       return NULL;
     }
     int64_t k = -1;
-    if (!const_int(b, e->l, &k)) {
-      err(b, &e->l->loc, "an index must be a whole number or an index parameter of the def");
+    int r = const_int(b, e->l, &k);
+    if (r <= 0) {
+      if (r == 0) err(b, &e->l->loc, "an index must be a whole number or an index parameter of the def");
       return NULL;
     }
     if (k < 0 || k >= s->narr) {
@@ -776,6 +899,18 @@ static IrOp *lower_expr(Build *b, const Expr *e) {
   }
   }
   return NULL;
+}
+
+/* The element count of a declared type, exactly, as text (it can exceed
+ * any integer type: f32[1000000000, 1000000000, 1000000000, 1000000000]). */
+static const char *count_str(const TypeSpec *t, char *buf, size_t n) {
+  __int128 c = 1;
+  int k;
+  for (k = 0; k < t->rank && c <= WDL_MAX_ELEMS * (__int128)WDL_MAX_DIM * WDL_MAX_DIM; k++) c *= (__int128)t->dv[k];
+  if (k < t->rank) snprintf(buf, n, "more than 10^36");
+  else if (c <= INT64_MAX) snprintf(buf, n, "%lld", (long long)c);
+  else snprintf(buf, n, "%.4g", (double)c);
+  return buf;
 }
 
 /* Declared types: dtype and dims. */
@@ -795,15 +930,22 @@ static bool check_type(Build *b, const TypeSpec *t, DType *dt, Shape *s) {
       err(b, &t->dimloc[i], "named dimensions ('%s') are only for def parameters; give a number", t->dname[i]);
       return false;
     }
+  /* The parser keeps each dimension as the number it read (a double:
+   * f32[1e400] is inf), so the range is checked before any conversion. */
+  int64_t count = 1;
   for (int i = 0; i < t->rank; i++) {
-    s->d[i] = t->d[i];
-    if (t->d[i] < 1 || t->d[i] > 1000000000) {
-      err(b, &t->dimloc[i], "dimensions must be positive whole numbers");
+    double v = t->dv[i];
+    if (!(v >= 1 && v <= WDL_MAX_DIM) || v != (double)(int64_t)v) {
+      err(b, &t->dimloc[i], "dimensions must be positive whole numbers, at most %d", WDL_MAX_DIM);
       ok = false;
+      continue;
     }
+    s->d[i] = (int64_t)v;
+    if (count <= WDL_MAX_ELEMS) count *= s->d[i]; /* at most 2^31 * 10^9: no overflow */
   }
-  if (t->bad && ok) {
-    err(b, &t->loc, "dimensions must be positive whole numbers");
+  if (ok && count > WDL_MAX_ELEMS) {
+    err(b, &t->loc, "a tensor has at most %lld elements; this one would have %s", (long long)WDL_MAX_ELEMS,
+        count_str(t, (char[64]){0}, 64));
     ok = false;
   }
   return ok;
@@ -861,8 +1003,8 @@ static bool check_init(Build *b, const Stmt *st, IrOp *op) {
       err(b, &st->iloc, "randn() takes seed= and std=, e.g. randn(seed=7, std=0.1)");
       return false;
     }
-    if (seed->num < 0 || seed->num != (double)(uint64_t)seed->num || seed->num > 9007199254740992.0) {
-      err(b, &seed->loc, "randn(): seed must be a non-negative whole number");
+    if (!(seed->num >= 0 && seed->num <= 9007199254740992.0) || seed->num != (double)(uint64_t)seed->num) {
+      err(b, &seed->loc, "randn(): seed must be a non-negative whole number, at most 2^53");
       return false;
     }
     if (!(std->num >= 0)) {
@@ -881,6 +1023,7 @@ static bool check_init(Build *b, const Stmt *st, IrOp *op) {
 static void define(Build *b, const Stmt *st, IrOp *op) {
   Sym s = {st->name, st->nloc, op, st, NULL, 0};
   VEC_PUSH(b->syms, s);
+  strmap_put(&b->symmap, st->name, (void *)(intptr_t)b->syms.n);
 }
 
 static bool redefined(Build *b, const Stmt *st) {
@@ -892,26 +1035,52 @@ static bool redefined(Build *b, const Stmt *st) {
   return true;
 }
 
+/* The numeric dimensions and the rank of a def's parameter or result type
+ * (named ones are bound at each call). */
+static void def_dims(Build *b, const TypeSpec *t) {
+  if (t->rank > IR_MAXRANK) {
+    err(b, &t->loc, "a tensor of rank %d is not supported (at most %d dimensions)", t->rank, IR_MAXRANK);
+    return;
+  }
+  for (int i = 0; i < t->rank; i++)
+    if (!t->dname[i] && !t->d[i])
+      err(b, &t->dimloc[i], "dimensions must be positive whole numbers, at most %d", WDL_MAX_DIM);
+}
+
 static IrModule *build(Ctx *ctx, const char *path) {
   Build b = {0};
   b.ctx = ctx;
   b.wdl_path = path;
   b.m = ir_new(ctx->model ? ctx->model : "model");
-  int noutputs = 0;
   for (const Stmt *st = ctx->head; st; st = st->next) {
+    if (!st->name) continue;
+    if (!strmap_get(&b.stmtmap, st->name)) strmap_put(&b.stmtmap, st->name, (void *)st);
+    if (st->kind == S_DEF && !strmap_get(&b.defmap, st->name)) strmap_put(&b.defmap, st->name, (void *)st);
+  }
+  for (const struct NameList *d = ctx->declared; d; d = d->next) strmap_put(&b.declmap, d->name, (void *)d);
+  int noutputs = 0;
+  for (const Stmt *st = ctx->head; st && !b.stopped; st = st->next) {
+    /* inputs and param arrays add ops too (4096 per statement) */
+    if (b.m->nops + (st->count > 0 ? st->count : 1) > WDL_MAX_OPS) {
+      err(&b, &st->nloc, "the model has more than %d ops (after inlining defs and repeat()); that is the limit",
+          WDL_MAX_OPS);
+      break;
+    }
     bool dup = redefined(&b, st);
     switch (st->kind) {
     case S_DEF: {
-      for (const Stmt *o = ctx->head; o != st; o = o->next)
-        if (o->kind == S_DEF && !strcmp(o->name, st->name)) {
-          err(&b, &st->nloc, "redefinition of def '%s'", st->name);
-          diag_note(&o->nloc, "previous definition is here");
-        }
+      const Stmt *first = find_def(&b, st->name);
+      if (first != st) {
+        err(&b, &st->nloc, "redefinition of def '%s'", st->name);
+        diag_note(&first->nloc, "previous definition is here");
+      }
       for (const DParam *pa = st->params; pa; pa = pa->next)
         if (pa->type.rank < 0 && strcmp(pa->type.dtype, "index"))
           err(&b, &pa->type.dloc, "'%s' is not a parameter type (a tensor type like f16[S, H], or index)", pa->type.dtype);
         else if (pa->type.rank >= 0 && strcmp(pa->type.dtype, "f32") && strcmp(pa->type.dtype, "f16"))
           err(&b, &pa->type.dloc, "unknown dtype '%s' (WDL has f32 and f16)", pa->type.dtype);
+        else def_dims(&b, &pa->type);
+      def_dims(&b, &st->ret);
       break;
     }
     case S_INPUT:
@@ -976,6 +1145,10 @@ static IrModule *build(Ctx *ctx, const char *path) {
   if (ctx->model && noutputs == 0 && b.errors == 0 && ctx->nsyntax == 0)
     err(&b, &ctx->model_loc, "model '%s' has no output (add: output NAME = EXPR;)", ctx->model);
   VEC_FREE(b.syms);
+  strmap_free(&b.symmap);
+  strmap_free(&b.defmap);
+  strmap_free(&b.stmtmap);
+  strmap_free(&b.declmap);
   if (b.errors || diag_errors()) {
     ir_free(b.m);
     return NULL;
@@ -1007,10 +1180,11 @@ IrModule *wdl_parse_string(const char *file, const char *text) {
 
 IrModule *wdl_parse_file(const char *path) {
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = read_file_max(path, WDL_MAX_SOURCE, &len);
   if (!text) {
     SrcLoc none = {0};
-    diag_error(&none, "cannot read '%s': %s", path, strerror(errno));
+    char eb[96];
+    diag_error(&none, "cannot read '%s': %s", path, read_file_error(errno, WDL_MAX_SOURCE, eb, sizeof eb));
     return NULL;
   }
   if (strlen(text) != len) {

@@ -14,6 +14,8 @@
 void diag_error(const SrcLoc *loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void diag_note(const SrcLoc *loc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int diag_errors(void);
+/* After this many errors the rest are counted but not shown. */
+#define DIAG_MAX_ERRORS 20
 /* Colour: DIAG_COLOR_AUTO (when stderr is a terminal), _ALWAYS, _NEVER. */
 enum { DIAG_COLOR_AUTO, DIAG_COLOR_ALWAYS, DIAG_COLOR_NEVER };
 void diag_set_color(int mode);

@@ -7,21 +7,14 @@
 #include "common/rng.h"
 #include "ir/diag.h"
 
-float *ir_param_data(const IrOp *p) {
+/* A value computed at compile time from constants: a slice, transpose,
+ * reshape or concat of preloaded values. */
+static bool derived(const IrOp *p) { return ir_is_view_kind(p) || p->kind == IR_CONCAT; }
+
+/* The values of a PARAM or CONST, from its initialiser. */
+static float *leaf_data(const IrOp *p) {
   int64_t n = shape_count(&p->shape);
   float *v = NULL;
-  if (ir_is_view_kind(p) || p->kind == IR_CONCAT) { /* a slice, transpose or concat of constants */
-    float *src = ir_param_data(p->arg[0]), *src2 = p->nargs > 1 ? ir_param_data(p->arg[1]) : NULL;
-    if (!src || (p->nargs > 1 && !src2)) {
-      free(src);
-      free(src2);
-      return NULL;
-    }
-    v = ir_gather(p, src, src2);
-    free(src);
-    free(src2);
-    return v; /* already rounded: the sources were */
-  }
   switch (p->init) {
   case INIT_LOAD: {
     NpyArray a;
@@ -56,4 +49,55 @@ float *ir_param_data(const IrOp *p) {
   if (p->dt != DT_F32)
     for (int64_t i = 0; i < n; i++) v[i] = ir_round(p->dt, v[i]);
   return v;
+}
+
+/* Derived values are computed with an explicit stack, not by recursion:
+ * a model may chain 10^5 views of a param (let a1 = transpose(a0); ...),
+ * which overflowed the C stack. Each frame waits for its operands'
+ * values; a finished value goes to the frame below. No rounding after a
+ * gather: its sources were rounded. */
+typedef struct Frame { const IrOp *op; int next; float *arg[2]; } Frame;
+
+float *ir_param_data(const IrOp *p) {
+  if (!derived(p)) return leaf_data(p);
+  VEC(Frame) st = {0};
+  Frame f0 = {p, 0, {NULL, NULL}};
+  VEC_PUSH(st, f0);
+  float *result = NULL;
+  bool failed = false;
+  while (st.n && !failed) {
+    Frame *f = &st.v[st.n - 1];
+    float *v;
+    if (f->next < f->op->nargs) {
+      const IrOp *a = f->op->arg[f->next++];
+      if (derived(a)) {
+        Frame g = {a, 0, {NULL, NULL}};
+        VEC_PUSH(st, g); /* f is stale from here */
+        continue;
+      }
+      v = leaf_data(a);
+      if (!v) {
+        failed = true;
+        break;
+      }
+      f->arg[f->next - 1] = v;
+      continue;
+    }
+    v = ir_gather(f->op, f->arg[0], f->arg[1]);
+    free(f->arg[0]);
+    free(f->arg[1]);
+    st.n--;
+    if (st.n) {
+      Frame *below = &st.v[st.n - 1];
+      below->arg[below->next - 1] = v;
+    } else {
+      result = v;
+    }
+  }
+  for (int i = 0; i < st.n; i++) { /* after a failure: the values still waiting */
+    free(st.v[i].arg[0]);
+    free(st.v[i].arg[1]);
+  }
+  VEC_FREE(st);
+  return failed ? NULL : result;
 }

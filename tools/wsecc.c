@@ -25,13 +25,18 @@
 #include "targets/target.h"
 #include "tools/lists.h"
 
+/* A .wir dump holds no param values (load() paths only): 1 GiB is far more
+ * than any real one. */
+#define WIR_MAX_SOURCE ((size_t)1 << 30)
+
 typedef struct NamedFile { const char *name, *file; } NamedFile;
+typedef VEC(NamedFile) NamedFiles;
 
 typedef struct Opts {
   const char *input, *output, *emit, *target, *grid;
   const char *print_after, *print_before, *stop_after, *dump_dir;
   bool print_after_all, list_passes, reference, stats;
-  VEC(NamedFile) inputs, outputs;
+  NamedFiles inputs, outputs;
 } Opts;
 
 static void usage(FILE *f) {
@@ -68,26 +73,57 @@ static void fail(const char *fmt, ...) {
   exit(1);
 }
 
+/* The value of --name=V or --name V; an empty value is an error (every
+ * option takes a non-empty one). */
 static const char *opt_value(int argc, char **argv, int *i, const char *name) {
   size_t n = strlen(name);
-  const char *a = argv[*i];
+  const char *a = argv[*i], *v = NULL;
   if (strncmp(a, name, n) != 0) return NULL;
-  if (a[n] == '=') return a + n + 1;
-  if (a[n] == 0) {
+  if (a[n] == '=') v = a + n + 1;
+  else if (a[n] == 0) {
     if (*i + 1 >= argc) fail("option '%s' needs a value", name);
-    return argv[++*i];
-  }
-  return NULL;
+    v = argv[++*i];
+  } else return NULL;
+  if (!*v) fail("option '%s' needs a value (got an empty one)", name);
+  return v;
 }
 
-static void named_file(const char *opt, const char *v, NamedFile *nf) {
+/* An option that takes one value may be given once: a second -o or
+ * --target would silently win, which hides mistakes in scripts. */
+static void once(const char **slot, const char *opt, const char *v) {
+  if (*slot) fail("option '%s' given twice ('%s' and '%s')", opt, *slot, v);
+  *slot = v;
+}
+
+/* A whole number in [lo, hi] made of all of s..end: digits only (no sign,
+ * no spaces), checked against the bound digit by digit, so no overflow. */
+static bool parse_int(const char *s, const char *end, long lo, long hi, long *out) {
+  if (s == end) return false;
+  long v = 0;
+  for (const char *p = s; p < end; p++) {
+    if (*p < '0' || *p > '9') return false;
+    v = v * 10 + (*p - '0');
+    if (v > hi) return false;
+  }
+  if (v < lo) return false;
+  *out = v;
+  return true;
+}
+
+/* NAME=FILE.npy, each NAME once. */
+static void named_file(const char *opt, const char *v, NamedFiles *list) {
   const char *eq = strchr(v, '=');
   if (!eq || eq == v || !eq[1]) fail("%s expects NAME=FILE.npy, got '%s'", opt, v);
-  nf->name = strndup(v, (size_t)(eq - v));
-  nf->file = eq + 1;
+  size_t n = (size_t)(eq - v);
+  for (int i = 0; i < list->n; i++)
+    if (strlen(list->v[i].name) == n && !strncmp(list->v[i].name, v, n))
+      fail("%s %.*s given twice ('%s' and '%s')", opt, (int)n, v, list->v[i].file, eq + 1);
+  NamedFile nf = {strndup(v, n), eq + 1};
+  VEC_PUSH(*list, nf);
 }
 
 static void parse_args(int argc, char **argv, Opts *o) {
+  const char *color = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -95,26 +131,28 @@ static void parse_args(int argc, char **argv, Opts *o) {
       exit(0);
     } else if (!strcmp(a, "-o")) {
       if (i + 1 >= argc) fail("option '-o' needs a file name");
-      o->output = argv[++i];
+      if (!argv[i + 1][0]) fail("option '-o' needs a file name (got an empty one)");
+      once(&o->output, "-o", argv[++i]);
     } else if ((v = opt_value(argc, argv, &i, "--emit"))) {
       if (strcmp(v, "wimg") && strcmp(v, "wir") && strcmp(v, "asm") && strcmp(v, "routes"))
         fail("unknown --emit kind '%s' (expected wimg, wir, asm or routes)", v);
-      o->emit = v;
+      once(&o->emit, "--emit", v);
     } else if ((v = opt_value(argc, argv, &i, "--target"))) {
-      o->target = v;
+      once(&o->target, "--target", v);
     } else if ((v = opt_value(argc, argv, &i, "--grid"))) {
-      o->grid = v;
+      once(&o->grid, "--grid", v);
     } else if (!strcmp(a, "--print-after-all")) {
       o->print_after_all = true;
     } else if ((v = opt_value(argc, argv, &i, "--print-after"))) {
-      o->print_after = v;
+      once(&o->print_after, "--print-after", v);
     } else if ((v = opt_value(argc, argv, &i, "--print-before"))) {
-      o->print_before = v;
+      once(&o->print_before, "--print-before", v);
     } else if ((v = opt_value(argc, argv, &i, "--stop-after"))) {
-      o->stop_after = v;
+      once(&o->stop_after, "--stop-after", v);
     } else if ((v = opt_value(argc, argv, &i, "--dump-dir"))) {
-      o->dump_dir = v;
+      once(&o->dump_dir, "--dump-dir", v);
     } else if ((v = opt_value(argc, argv, &i, "--color"))) {
+      once(&color, "--color", v);
       if (!strcmp(v, "auto")) diag_set_color(DIAG_COLOR_AUTO);
       else if (!strcmp(v, "always")) diag_set_color(DIAG_COLOR_ALWAYS);
       else if (!strcmp(v, "never")) diag_set_color(DIAG_COLOR_NEVER);
@@ -129,20 +167,33 @@ static void parse_args(int argc, char **argv, Opts *o) {
     } else if (!strcmp(a, "--reference")) {
       o->reference = true;
     } else if ((v = opt_value(argc, argv, &i, "--input"))) {
-      NamedFile nf;
-      named_file("--input", v, &nf);
-      VEC_PUSH(o->inputs, nf);
+      named_file("--input", v, &o->inputs);
     } else if ((v = opt_value(argc, argv, &i, "--output"))) {
-      NamedFile nf;
-      named_file("--output", v, &nf);
-      VEC_PUSH(o->outputs, nf);
+      named_file("--output", v, &o->outputs);
     } else if (a[0] == '-' && a[1]) {
       fail("unknown option '%s' (see wsecc --help)", a);
     } else {
       if (o->input) fail("more than one input file ('%s' and '%s')", o->input, a);
+      if (!a[0]) fail("the input file name is empty");
       o->input = a;
     }
   }
+}
+
+/* Writing an output over an input would destroy it (wsecc s.wdl -o s.wdl
+ * replaced the source with the image): refuse, whatever the path says -
+ * ./s.wdl, a symlink and a hard link are all the same file (st_dev and
+ * st_ino). An output that does not exist yet cannot be an input. */
+static void not_an_input(const char *out, const Opts *o) {
+  struct stat so, si;
+  if (!out || !strcmp(out, "-") || stat(out, &so) != 0) return;
+  const char *ins[1 + 256];
+  int n = 0;
+  ins[n++] = o->input;
+  for (int i = 0; i < o->inputs.n && n < (int)ARRAY_LEN(ins); i++) ins[n++] = o->inputs.v[i].file;
+  for (int i = 0; i < n; i++)
+    if (stat(ins[i], &si) == 0 && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+      fail("refusing to write '%s': it is the input file '%s'", out, ins[i]);
 }
 
 static const PassInfo *find_pass(const char *name, const char *opt) {
@@ -169,7 +220,7 @@ static void print_ir(const IrModule *m, const char *when, const char *pass) {
 
 static void write_out(const char *path, const void *data, size_t len) {
   if (!path || !strcmp(path, "-")) {
-    fwrite(data, 1, len, stdout);
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) fail("cannot write to stdout: %s", strerror(errno));
     return;
   }
   if (write_file_atomic(path, data, len) != 0) fail("cannot write '%s': %s", path, strerror(errno));
@@ -322,12 +373,15 @@ int main(int argc, char **argv) {
   const char *emit = o.emit ? o.emit : (stop ? "wir" : "wimg");
   if (o.reference && o.emit) fail("--reference writes its outputs with --output; it does not take --emit");
   if (!o.reference && (o.inputs.n || o.outputs.n)) fail("--input/--output go with --reference (to simulate an image, use wsesim)");
+  not_an_input(o.output, &o);
+  for (int j = 0; j < o.outputs.n; j++) not_an_input(o.outputs.v[j].file, &o);
 
   IrModule *m;
   if (ends_with(o.input, ".wir")) {
     size_t len;
-    char *text = read_file(o.input, &len);
-    if (!text) fail("cannot read '%s': %s", o.input, strerror(errno));
+    char *text = read_file_max(o.input, WIR_MAX_SOURCE, &len);
+    char eb[96];
+    if (!text) fail("cannot read '%s': %s", o.input, read_file_error(errno, WIR_MAX_SOURCE, eb, sizeof eb));
     diag_set_source(o.input, text);
     m = ir_parse(o.input, text);
     free(text);
@@ -338,12 +392,12 @@ int main(int argc, char **argv) {
   if (!m || diag_errors()) return 1;
   if (o.target) m->target = arena_strdup(&m->arena, o.target);
   if (o.grid) {
-    int w, h;
-    char extra;
-    if (sscanf(o.grid, "%dx%d%c", &w, &h, &extra) != 2 || w < 1 || h < 1)
-      fail("--grid expects WxH with positive numbers (e.g. --grid 32x16), got '%s'", o.grid);
-    m->grid_w = w;
-    m->grid_h = h;
+    long w, h;
+    const char *x = strchr(o.grid, 'x');
+    if (!x || !parse_int(o.grid, x, 1, 4096, &w) || !parse_int(x + 1, x + strlen(x), 1, 4096, &h))
+      fail("--grid expects WxH with whole numbers from 1 to 4096 (e.g. --grid 32x16), got '%s'", o.grid);
+    m->grid_w = (int)w;
+    m->grid_h = (int)h;
   }
   Target t;
   char err[512];
@@ -419,6 +473,7 @@ int main(int argc, char **argv) {
           base = base ? base + 1 : o.input;
           snprintf(def, sizeof def, "%.*s.wimg", (int)(strrchr(base, '.') ? strrchr(base, '.') - base : (long)strlen(base)), base);
           out = def;
+          not_an_input(out, &o);
         }
         if (!strcmp(out, "-")) fail("refusing to write a binary image to stdout; give -o FILE.wimg");
         write_out(out, bytes, len);

@@ -51,6 +51,35 @@ int main(void) {
   write_file_atomic(tmp, "hello", 5);
   CHECK(npy_read(tmp, &a, err, sizeof err) == -1);
   CHECK_STR(err, "not a .npy file (bad magic; expected \\x93NUMPY)");
+  /* the element count is checked at every step: 2^64 wrapped to 0 */
+  write_raw("{'descr': '<f4', 'fortran_order': False, 'shape': (65536, 65536, 65536, 65536), }\n", 0);
+  CHECK(npy_read(tmp, &a, err, sizeof err) == -1);
+  CHECK_STR(err, "'shape' has more than 2147483648 elements, the limit");
+  write_raw("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296,), }\n", 0);
+  CHECK(npy_read(tmp, &a, err, sizeof err) == -1);
+  CHECK_STR(err, "'shape' has a dimension larger than 2147483648, the limit");
+  /* an empty array is fine */
+  write_raw("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296), }\n", 0);
+  CHECK(npy_read(tmp, &a, err, sizeof err) == -1); /* the dimension is over the limit even so */
+  write_raw("{'descr': '<f4', 'fortran_order': False, 'shape': (0, 7), }\n", 0);
+  CHECK(npy_read(tmp, &a, err, sizeof err) == 0);
+  CHECK(a.count == 0 && a.rank == 2);
+  npy_free(&a);
+  /* a header length over the limit is refused before it is read */
+  {
+    Buf b = {0};
+    buf_put(&b, "\x93NUMPY\x02\x00", 8);
+    buf_u32(&b, 0xffffffffu);
+    write_file_atomic(tmp, b.data, b.len);
+    buf_free(&b);
+  }
+  CHECK(npy_read(tmp, &a, err, sizeof err) == -1);
+  CHECK_STR(err, "the header claims 4294967295 bytes; a .npy header has at most 65536");
+  /* devices and directories are not read */
+  CHECK(npy_read("/dev/zero", &a, err, sizeof err) == -1);
+  CHECK_STR(err, "cannot read: is a character device, not a file");
+  CHECK(npy_read(".", &a, err, sizeof err) == -1);
+  CHECK_STR(err, "cannot read: is a directory");
   /* random corruption never crashes */
   int64_t dim[2] = {4, 4};
   float v[16] = {0};

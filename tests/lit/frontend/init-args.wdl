@@ -16,7 +16,7 @@ model m {
 // CHECK-NEXT:{{.*}}init-args.wdl:4:23: error: load() takes one file name: load("weights.npy")
 // CHECK-NEXT: 4 |   param  c : f32[4] = load(3);
 // CHECK-NEXT:   |                       ^~~~~~~
-// CHECK-NEXT:{{.*}}init-args.wdl:5:18: error: dimensions must be positive whole numbers
+// CHECK-NEXT:{{.*}}init-args.wdl:5:18: error: dimensions must be positive whole numbers, at most 1000000000
 // CHECK-NEXT: 5 |   param  d : f32[0, 4] = zeros(1);
 // CHECK-NEXT:   |                  ^
 // CHECK-NEXT:{{.*}}init-args.wdl:5:26: error: zeros() takes no arguments

@@ -11,7 +11,7 @@
 // RUN: not %wsecc %s -o %t.wimg 2>&1 | FileCheck %s
 // RUN: not test -e %t.wimg
 // CHECK-NOT: {{internal error|Sanitizer|runtime error}}
-// CHECK: wdl-const-huge.wdl:[[@LINE+4]]:14: error:
+// CHECK: wdl-const-huge.wdl:[[@LINE+4]]:26: error: whole number out of range
 // CHECK-NOT: {{internal error|Sanitizer|runtime error}}
 model m {
   input x : f32[4, 6];
