@@ -122,13 +122,21 @@ void ir_free(IrModule *m) {
   free(m);
 }
 
+/* Grow an array of n entries for one more: it holds at least the next power
+ * of two above n (so appending is amortised O(1); shrinking, as pass_order
+ * does, keeps that true). */
+static void *grow(void *v, int n, size_t esize) {
+  if (n == 0 || (n & (n - 1)) == 0) v = xrealloc(v, esize * (size_t)(n ? 2 * n : 1));
+  return v;
+}
+
 IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name) {
   IrOp *op = ARENA_NEW(&m->arena, IrOp, 1);
   op->kind = k;
   op->name = arena_strdup(&m->arena, name);
   op->nargs = ir_ops[k].nargs;
   op->idx = m->nops;
-  m->ops = xrealloc(m->ops, sizeof(IrOp *) * (size_t)(m->nops + 1));
+  m->ops = grow(m->ops, m->nops, sizeof(IrOp *));
   m->ops[m->nops++] = op;
   return op;
 }
@@ -146,7 +154,7 @@ IrNet *ir_add_net(IrModule *m) {
   IrNet *n = ARENA_NEW(&m->arena, IrNet, 1);
   n->id = m->nnets;
   n->color = -1;
-  m->nets = xrealloc(m->nets, sizeof(IrNet *) * (size_t)(m->nnets + 1));
+  m->nets = grow(m->nets, m->nnets, sizeof(IrNet *));
   m->nets[m->nnets++] = n;
   return n;
 }
@@ -155,7 +163,7 @@ IrCore *ir_add_core(IrModule *m, int x, int y) {
   IrCore *c = ARENA_NEW(&m->arena, IrCore, 1);
   c->x = x;
   c->y = y;
-  m->cores = xrealloc(m->cores, sizeof(IrCore *) * (size_t)(m->ncores + 1));
+  m->cores = grow(m->cores, m->ncores, sizeof(IrCore *));
   m->cores[m->ncores++] = c;
   return c;
 }

@@ -19,11 +19,29 @@ static int cmp_name(const void *x, const void *y) {
   return strcmp((*(IrOp *const *)x)->name, (*(IrOp *const *)y)->name);
 }
 
-static void visit(IrOp *op, bool *seen, IrOp **out, int *n) {
-  if (seen[op->idx]) return;
-  seen[op->idx] = true;
-  for (int i = 0; i < op->nargs; i++) visit(op->arg[i], seen, out, n);
-  out[(*n)++] = op;
+/* Post-order walk from op, operands in operand order, with an explicit
+ * stack (a chain of 10^5 ops is 10^5 deep). */
+static void visit(IrOp *root, bool *seen, IrOp **out, int *n) {
+  typedef struct Frame { IrOp *op; int next; } Frame;
+  VEC(Frame) st = {0};
+  if (seen[root->idx]) return;
+  seen[root->idx] = true;
+  Frame f0 = {root, 0};
+  VEC_PUSH(st, f0);
+  while (st.n) {
+    Frame *f = &st.v[st.n - 1];
+    if (f->next < f->op->nargs) {
+      IrOp *a = f->op->arg[f->next++];
+      if (seen[a->idx]) continue;
+      seen[a->idx] = true;
+      Frame fa = {a, 0};
+      VEC_PUSH(st, fa);
+      continue;
+    }
+    out[(*n)++] = f->op;
+    st.n--;
+  }
+  VEC_FREE(st);
 }
 
 static bool all_digits(const char *s) {
@@ -50,12 +68,18 @@ bool pass_infer(IrModule *m, const Target *t) {
       ok = false;
     }
   }
-  for (int i = 0; i < m->nops; i++)
-    for (int j = i + 1; j < m->nops; j++)
-      if (m->ops[i]->kind == IR_OUTPUT && m->ops[j]->kind == IR_OUTPUT && !strcmp(m->ops[i]->name, m->ops[j]->name)) {
-        diag_error(&m->ops[j]->loc, "output '%s' is defined twice", m->ops[j]->name);
-        ok = false;
-      }
+  StrMap outs = {0}; /* output names seen so far */
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (op->kind != IR_OUTPUT) continue;
+    if (strmap_get(&outs, op->name)) {
+      diag_error(&op->loc, "output '%s' is defined twice", op->name);
+      ok = false;
+    } else {
+      strmap_put(&outs, op->name, op);
+    }
+  }
+  strmap_free(&outs);
   if (!ok) return false;
   pass_order(m);
   return true;

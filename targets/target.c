@@ -36,6 +36,8 @@ extern const struct embedded_target target_embedded[];
 extern const char *const target_schema;
 extern const size_t target_schema_len;
 
+#define TARGET_FILE_MAX ((size_t)1 << 20)
+
 const char *const target_builtin_names[] = {"wse2", "wse3", "small", "tiny", NULL};
 
 typedef struct ErrCtx { char *err; size_t len; const char *file; bool set; } ErrCtx;
@@ -335,9 +337,12 @@ int target_load(const char *name, Target *t, char *err, size_t errlen) {
   size_t n = strlen(name);
   if (n > 4 && !strcmp(name + n - 4, ".xml")) {
     size_t len;
-    char *xml = read_file(name, &len);
+    /* a target file is small: 1 MiB bounds a device or pipe named as one */
+    char *xml = read_file_max(name, TARGET_FILE_MAX, &len);
     if (!xml) {
-      snprintf(err, errlen, "%s: error: cannot read target file: %s", name, strerror(errno));
+      char why[128];
+      snprintf(err, errlen, "%s: error: cannot read target file: %s", name,
+               read_file_error(errno, TARGET_FILE_MAX, why, sizeof why));
       return -1;
     }
     ErrCtx e = {err, errlen, name, false};
