@@ -18,6 +18,9 @@ static VEC(Source) sources;
 static int nerrors;
 static int color_mode = DIAG_COLOR_AUTO;
 
+static void (*before_print)(void);
+void diag_set_before_print(void (*fn)(void)) { before_print = fn; }
+
 void diag_set_color(int mode) { color_mode = mode; }
 
 static bool use_color(void) {
@@ -141,6 +144,7 @@ static void report(const char *kind, const SrcLoc *loc, const char *fmt, va_list
   buf_vprintf(&b, fmt, ap);
   buf_printf(&b, "%s\n", col ? C_OFF : "");
   if (loc && loc->file) show_line(&b, loc, col);
+  if (before_print) before_print();
   fwrite(b.data, 1, b.len, stderr);
   buf_free(&b);
 }

@@ -19,6 +19,9 @@ int diag_errors(void);
 /* Colour: DIAG_COLOR_AUTO (when stderr is a terminal), _ALWAYS, _NEVER. */
 enum { DIAG_COLOR_AUTO, DIAG_COLOR_ALWAYS, DIAG_COLOR_NEVER };
 void diag_set_color(int mode);
+/* fn runs before every diagnostic is written (wsecc clears its progress
+ * line with it). */
+void diag_set_before_print(void (*fn)(void));
 void diag_reset(void);
 /* Register the text of a file so caret lines need not reread it (the
  * frontend registers what it parsed). The text is copied. */

@@ -24,6 +24,7 @@
 #include "passes/passes.h"
 #include "targets/target.h"
 #include "tools/lists.h"
+#include "tools/timing.h"
 
 /* A .wir dump holds no param values (load() paths only): 1 GiB is far more
  * than any real one. */
@@ -35,7 +36,7 @@ typedef VEC(NamedFile) NamedFiles;
 typedef struct Opts {
   const char *input, *output, *emit, *target, *grid;
   const char *print_after, *print_before, *stop_after, *dump_dir;
-  bool print_after_all, list_passes, reference, stats;
+  bool print_after_all, list_passes, reference, stats, time_passes;
   NamedFiles inputs, outputs;
 } Opts;
 
@@ -52,6 +53,7 @@ static void usage(FILE *f) {
         "  --stop-after=PASS      stop after PASS (default output: the IR text)\n"
         "  --dump-dir=DIR         write the IR after every pass to DIR/NN-PASS.wir\n"
         "  --list-passes          list the passes in pipeline order\n"
+        "  --time-passes          wall time and peak memory of each pass (stderr)\n"
         "  --list-ops, --list-opcodes, --list-target-params\n"
         "                         print the op table, the ISA's opcodes or the target parameters\n"
         "  --stats                print mapping statistics (to stderr) after the last pass\n"
@@ -159,6 +161,8 @@ static void parse_args(int argc, char **argv, Opts *o) {
       else fail("--color expects auto, always or never, got '%s'", v);
     } else if (!strcmp(a, "--stats")) {
       o->stats = true;
+    } else if (!strcmp(a, "--time-passes")) {
+      o->time_passes = true;
     } else if (!strcmp(a, "--list-ops") || !strcmp(a, "--list-opcodes") || !strcmp(a, "--list-target-params")) {
       wsecc_list(a + strlen("--list-"), stdout); /* the tables behind docs/ir.md, isa.md, targets.md */
       exit(0);
@@ -376,6 +380,8 @@ int main(int argc, char **argv) {
   not_an_input(o.output, &o);
   for (int j = 0; j < o.outputs.n; j++) not_an_input(o.outputs.v[j].file, &o);
 
+  diag_set_before_print(progress_end);
+  timing_phase("parse");
   IrModule *m;
   if (ends_with(o.input, ".wir")) {
     size_t len;
@@ -408,13 +414,15 @@ int main(int argc, char **argv) {
   if (m->grid_w > (int)t.grid_w || m->grid_h > (int)t.grid_h)
     fail("--grid %dx%d is larger than target '%s' (%ux%u cores)", m->grid_w, m->grid_h, t.name, t.grid_w, t.grid_h);
   /* a .wir is user input: check all of it for its stage (ir/check.c) */
+  timing_phase("check");
   if (!ir_check(m, &t)) return 1;
 
   if (o.dump_dir && mkdir(o.dump_dir, 0777) != 0 && errno != EEXIST)
     fail("cannot create --dump-dir '%s': %s", o.dump_dir, strerror(errno));
 
   int status = 0;
-  int index = 0;
+  int index = 0, npass = 0;
+  for (const PassInfo *p = pass_list; p->name; p++) npass++;
   for (const PassInfo *p = pass_list; p->name; p++) {
     index++;
     if (o.reference && p->stage > STAGE_INFER) break;
@@ -423,11 +431,14 @@ int main(int argc, char **argv) {
       continue;
     }
     if (pb == p) print_ir(m, "before", p->name);
+    progress_pass(p->name, index, npass);
+    timing_phase(p->name);
     if (!p->run(m, &t) || diag_errors()) {
       status = 1;
       break;
     }
     m->stage = p->stage;
+    timing_phase("verify");
     ir_verify(m, p->name);
     if (o.print_after_all || pa == p) print_ir(m, "after", p->name);
     if (o.dump_dir) {
@@ -441,6 +452,8 @@ int main(int argc, char **argv) {
     if (stop == p) break;
   }
 
+  progress_end();
+  timing_phase(o.reference ? "evaluate" : "emit");
   if (o.stats && m->stage >= STAGE_INFER) print_stats(m, &t);
   if (status == 0 && o.reference) {
     status = run_reference(m, &o);
@@ -483,5 +496,6 @@ int main(int argc, char **argv) {
     }
     buf_free(&b);
   }
+  if (o.time_passes) timing_report(stderr);
   return status; /* cleanup() runs at exit */
 }
