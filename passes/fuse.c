@@ -31,12 +31,21 @@ bool pass_fuse(IrModule *m, const Target *t) {
   (void)t;
   bool changed = false;
   int n0 = m->nops;
+  ir_renumber(m);
+  /* the fusable matmuls of each left operand, in op order: one pass over
+   * the ops instead of one per operand */
+  typedef VEC(IrOp *) OpVec;
+  OpVec *users = xcalloc((size_t)n0 + 1, sizeof(OpVec));
+  for (int j = 0; j < n0; j++) {
+    IrOp *op = m->ops[j];
+    if (op->kind == IR_MATMUL && fusable(op, op->arg[0])) VEC_PUSH(users[op->arg[0]->idx], op);
+  }
   for (int i = 0; i < n0; i++) {
     IrOp *a = m->ops[i];
     if (ir_is_preloaded(a) || a->kind == IR_OUTPUT) continue;
     VEC(IrOp *) mm = {0};
-    for (int j = i + 1; j < n0; j++)
-      if (fusable(m->ops[j], a) && (!mm.n || m->ops[j]->dt == mm.v[0]->dt)) VEC_PUSH(mm, m->ops[j]);
+    for (int j = 0; j < users[i].n; j++)
+      if (!mm.n || users[i].v[j]->dt == mm.v[0]->dt) VEC_PUSH(mm, users[i].v[j]);
     if (mm.n < 2) {
       VEC_FREE(mm);
       continue;
@@ -77,6 +86,8 @@ bool pass_fuse(IrModule *m, const Target *t) {
     VEC_FREE(mm);
     changed = true;
   }
+  for (int i = 0; i < n0; i++) VEC_FREE(users[i]);
+  free(users);
   if (changed) pass_order(m);
   return true;
 }

@@ -253,7 +253,7 @@ bool pass_place(IrModule *m, const Target *t) {
                  gw, gh, op->name, ir_ops[op->kind].name, ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb),
                  (long long)w, (long long)h, (long long)w, (long long)h, gh - low);
       ok = false;
-      continue;
+      break; /* every op after it would say the same: one error is enough */
     }
     op->placed = true;
     op->place = (Rect){best_x, best_y, (int)w, (int)h};
