@@ -121,7 +121,7 @@ static void show_line(Buf *out, const SrcLoc *loc, bool colour) {
   char gutter[16];
   int gw = snprintf(gutter, sizeof gutter, "%d", loc->line);
   buf_printf(out, " %s | %s", gutter, pre);
-  buf_put(out, line.data + from, to - from);
+  if (to > from) buf_put(out, line.data + from, to - from); /* line.data is NULL for an empty line */
   buf_printf(out, "%s\n", post);
   size_t lim = to + (to == line.len ? 1 : 0); /* the caret may sit one past the end */
   if (caret_end > lim) caret_end = lim;
