@@ -1,6 +1,8 @@
 /* fuzz/fuzz_wir.c: the .wir text form (ir/parse.c, ir/print.c).
  *
- * Parse; verify the module for the stage its header names; print it,
+ * Parse; check the module in full for the stage its header names, as the
+ * driver does (ir_check), then verify it (a verifier failure after the
+ * check is a compiler bug); print it,
  * re-parse the print and print that again: the two prints must be equal
  * (the printer writes what the reader reads, and a dump resumes to the same
  * image). Then the remaining passes and the image, as `wsecc FILE.wir`.
@@ -22,8 +24,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   diag_set_source("fuzz.wir", text); /* as the driver does: caret lines from memory */
   IrModule *m = ir_parse("fuzz.wir", text);
   free(text);
+  const Target *t = NULL;
   if (m && !diag_errors()) {
-    ir_verify(m, "parse");
+    t = m->target ? fuzz_builtin(m->target) : NULL;
+    if (!t) {
+      m->target = arena_strdup(&m->arena, "tiny");
+      t = fuzz_builtin("tiny");
+    }
+    /* as the driver: a .wir is user input, checked in full for its stage
+     * (ir/check.c) before anything trusts it */
+    if (m->grid_w > (int)t->grid_w || m->grid_h > (int)t->grid_h || !ir_check(m, t) || diag_errors()) t = NULL;
+  }
+  if (t) {
+    ir_verify(m, "parse"); /* after ir_check, a verifier failure is our bug */
     Buf p1 = {0}, p2 = {0};
     ir_print(m, &p1);
     buf_u8(&p1, 0);
@@ -37,11 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     ir_free(m2);
     buf_free(&p1);
     buf_free(&p2);
-    const Target *t = m->target ? fuzz_builtin(m->target) : NULL;
-    if (!t) {
-      m->target = arena_strdup(&m->arena, "tiny");
-      t = fuzz_builtin("tiny");
-    }
     fuzz_pipeline(m, t);
   }
   ir_free(m);

@@ -416,7 +416,11 @@ static void parse_op(P *p) {
   int depth = 0;
   for (int a = 0; a < op->nargs; a++) {
     if (a) expect(p, ',', "between operands");
+    WirPos vat = here(p);
     op->arg[a] = value(p);
+    /* the op is known by its name from here on, but it is not defined
+     * until its operands are: SSA, operands are earlier ops */
+    if (op->arg[a] == op) perr_at(p, vat, "%%%s is its own operand (an operand must be an earlier value)", op->name);
     if (p->depth.v[op->arg[a]->idx] > depth) depth = p->depth.v[op->arg[a]->idx];
   }
   if (++depth > WIR_MAX_DEPTH) perr_at(p, pos.at, "%%%s ends a chain of more than %d ops, each an operand of the next", op->name, WIR_MAX_DEPTH);
