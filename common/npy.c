@@ -262,10 +262,20 @@ int npy_write(const char *path, int is_f16, int rank, const int64_t *dim, const 
   char hdr[512];
   int o = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': (", is_f16 ? "<f2" : "<f4");
   int64_t count = 1;
+  bool empty = false; /* a zero axis: no elements, whatever the others are */
+  for (int i = 0; i < rank; i++) empty |= dim[i] == 0;
   for (int i = 0; i < rank; i++) {
+    if (rank > 8 || o >= (int)sizeof hdr - 64) {
+      snprintf(err, errlen, "%s: cannot write a .npy of rank %d", path, rank);
+      return -1;
+    }
     o += snprintf(hdr + o, sizeof hdr - (size_t)o, "%lld,%s", (long long)dim[i], rank > 1 && i < rank - 1 ? " " : "");
-    count *= dim[i];
+    if (dim[i] < 0 || (!empty && __builtin_mul_overflow(count, dim[i], &count))) {
+      snprintf(err, errlen, "%s: cannot write a .npy of that shape (negative or more than 2^63 elements)", path);
+      return -1;
+    }
   }
+  if (empty) count = 0;
   if (rank > 1) o--; /* "(2, 3,)" -> "(2, 3)" */
   o += snprintf(hdr + o, sizeof hdr - (size_t)o, "), }");
   size_t total = 10 + (size_t)o + 1;

@@ -36,6 +36,16 @@ int main(void) {
       free(v);
     }
   NpyArray a;
+  /* a zero axis among huge ones is an empty array, not an overflow of the
+   * product of the others (fuzz_npy: npy_write multiplied in order) */
+  {
+    int64_t dim[3] = {4000100000000, 0, 4000000};
+    CHECK(npy_write(tmp, 0, 3, dim, NULL, err, sizeof err) == 0);
+    int64_t neg[2] = {2, -3};
+    CHECK(npy_write(tmp, 0, 2, neg, NULL, err, sizeof err) == -1);
+    int64_t big[2] = {INT64_C(1) << 40, INT64_C(1) << 40};
+    CHECK(npy_write(tmp, 0, 2, big, NULL, err, sizeof err) == -1);
+  }
   write_raw("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n", 16);
   CHECK(npy_read(tmp, &a, err, sizeof err) == -1);
   CHECK_STR(err, "unsupported dtype '<f8': wsecc reads float32 ('<f4') and float16 ('<f2')");
