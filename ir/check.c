@@ -552,13 +552,12 @@ static bool check_nets(C *c) {
 
 /* ---- programs ------------------------------------------------------------ */
 
-static const char *const buf_kinds[] = {"tile", "operand", "param", "acc", "stage"};
 static const char *const dsr_kinds[] = {"none", "mem", "fabin", "fabout"};
 static const char *const task_kinds[] = {"main", "data", "local"};
 
 static void buf_desc(const IrBuf *b, char *out, size_t n) {
   char bs[128];
-  int o = snprintf(out, n, "%s %%%s %s %s %lld @", buf_kinds[b->kind], b->val->name, boxstr(&b->box, b->val->shape.rank, bs, sizeof bs),
+  int o = snprintf(out, n, "%s %%%s %s %s %lld @", ir_buf_kind_names[b->kind], b->val->name, boxstr(&b->box, b->val->shape.rank, bs, sizeof bs),
                    ir_dtype_name(b->dt), (long long)b->elems);
   if (b->addr < 0) snprintf(out + o, n - (size_t)o, "?");
   else snprintf(out + o, n - (size_t)o, "0x%04llx", (long long)b->addr);

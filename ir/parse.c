@@ -629,7 +629,6 @@ static void parse_core(P *p, WirPos at) {
   expect(p, '{', "to open a core");
   p->bufs.n = p->dsrs.n = p->tasks.n = p->code.n = 0;
   p->bufpos.n = p->dsrpos.n = p->taskpos.n = p->insnpos.n = 0;
-  static const char *const bk[] = {"tile", "operand", "param", "acc", "stage"};
   static const char *const dk[] = {"mem", "fabin", "fabout"};
   static const char *const tk[] = {"main", "data", "local"};
   bool alloc = p->m->stage >= STAGE_ALLOC;
@@ -640,7 +639,7 @@ static void parse_core(P *p, WirPos at) {
       if (num(p, 0, WIR_MAX_PC, "a buffer number") != p->bufs.n) perr_at(p, iat, "buffers must be numbered 0, 1, 2, ... in order (expected %d)", p->bufs.n);
       IrBuf b;
       memset(&b, 0, sizeof b);
-      b.kind = (IrBufKind)pick(p, bk, 5, "buffer kind");
+      b.kind = (IrBufKind)pick(p, ir_buf_kind_names, BUF__COUNT, "buffer kind");
       b.val = value(p);
       WirBufPos bp = {eat, box(p, &b.box, true)}; /* an acc buffer's box may be empty */
       b.dt = dtype(p);
