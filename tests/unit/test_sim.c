@@ -17,33 +17,42 @@ static uint64_t *code(const Insn *in, int n) {
 static Dsr mem(uint32_t addr, uint32_t n) { return (Dsr){DSR_MEM, WDT_F32, 0, 1, addr, {n, 0, 0, 0}, {1, 0, 0, 0}}; }
 static Dsr fab(int kind, int color, uint32_t n) { return (Dsr){(uint8_t)kind, WDT_F32, (uint8_t)color, 1, 0, {n, 0, 0, 0}, {1, 0, 0, 0}}; }
 
+/* Run a one-core image: PROG (n instructions) with DSRs d[0..nd), a MAIN
+ * task, and one output "y" of 8 f32 at SRAM address out; y gets it. Returns
+ * the run's tensor instruction count, or -1 if it did not load or run. */
+static long run_one_core(const Insn *prog, int n, Dsr *d, int nd, uint32_t out, float y[8]) {
+  char err[256];
+  WImage img = {0};
+  img.tgt = tgt();
+  img.rw = img.rh = 1;
+  WProg p = {(uint32_t)n, code(prog, n)};
+  WTask t = {TASK_MAIN, 0, 0};
+  WCore c = {0, 0, 0, (uint32_t)nd, d, 1, &t, 0, NULL, 0, NULL};
+  WPiece pc = {0, 0, out, {0, 0, 0, 0}, {8, 1, 1, 1}};
+  WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pc};
+  img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
+  Sim *s = sim_new(&img, err, sizeof err);
+  long r = -1;
+  if (s && sim_run(s, 1000, stderr) == 0 && sim_stats(s)->cycles > 0) {
+    sim_read_output(s, &io, y);
+    r = (long)sim_stats(s)->insns_tensor;
+  }
+  if (s) sim_free(s);
+  free(p.insn);
+  return r;
+}
+
 int main(void) {
   char err[256];
   /* (1) one core: d0 = 1.5; d1 = d0 + d0 */
   {
-    WImage img = {0};
-    img.tgt = tgt();
-    img.rw = img.rh = 1;
-    float one5 = 1.5f;
+    float one5 = 1.5f, y[8];
     int32_t bits;
     memcpy(&bits, &one5, 4);
     Insn prog[] = {{OP_FFILL, 0, 0, 0, bits}, {OP_FADD, 1, 0, 0, 0}, {OP_TERM, 0, 0, 0, 0}};
-    WProg p = {3, code(prog, 3)};
     Dsr d[2] = {mem(64, 8), mem(96, 8)};
-    WTask t = {TASK_MAIN, 0, 0};
-    WCore c = {0, 0, 0, 2, d, 1, &t, 0, NULL, 0, NULL};
-    WPiece pc = {0, 0, 96, {0, 0, 0, 0}, {8, 1, 1, 1}};
-    WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pc};
-    img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
-    Sim *s = sim_new(&img, err, sizeof err);
-    CHECK(s != NULL);
-    CHECK(sim_run(s, 1000, stderr) == 0);
-    float y[8];
-    sim_read_output(s, &io, y);
+    CHECK(run_one_core(prog, 3, d, 2, 96, y) == 2);
     for (int i = 0; i < 8; i++) CHECK(y[i] == 3.0f);
-    CHECK(sim_stats(s)->cycles > 0 && sim_stats(s)->insns_tensor == 2);
-    sim_free(s);
-    free(p.insn);
   }
   /* (2) core (0,0) multicasts 8 values on color 3 to (1,0) and (2,0); each
    *     receives asynchronously and a LOCAL task doubles them. */
@@ -122,26 +131,12 @@ int main(void) {
    *     t200" on another tensor instruction fill synchronously and activate
    *     nothing (the core has one task) */
   {
-    WImage img = {0};
-    img.tgt = tgt();
-    img.rw = img.rh = 1;
     int32_t bits = ISA_ASYNC | ISA_ACTIVATE | (200 << 8);
     Insn prog[] = {{OP_FFILL, 0, 0, 0, bits}, {OP_TERM, 0, 0, 0, 0}};
-    WProg p = {2, code(prog, 2)};
     Dsr d[1] = {mem(64, 8)};
-    WTask t = {TASK_MAIN, 0, 0};
-    WCore c = {0, 0, 0, 1, d, 1, &t, 0, NULL, 0, NULL};
-    WPiece pc = {0, 0, 64, {0, 0, 0, 0}, {8, 1, 1, 1}};
-    WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pc};
-    img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
-    Sim *s = sim_new(&img, err, sizeof err);
-    CHECK(s != NULL);
-    CHECK(sim_run(s, 1000, stderr) == 0);
     float y[8];
-    sim_read_output(s, &io, y);
+    CHECK(run_one_core(prog, 2, d, 1, 64, y) == 1);
     for (int i = 0; i < 8; i++) CHECK(memcmp(&y[i], &bits, 4) == 0);
-    sim_free(s);
-    free(p.insn);
   }
   /* (6) run-time faults: an LD past the end of SRAM, a DINC that moves a
    *     DSR out of it; the run stops with the core, pc and instruction */
