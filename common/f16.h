@@ -6,7 +6,17 @@
 #include <stdint.h>
 #include <string.h>
 uint16_t f32_to_f16(float f);
-float f16_to_f32(uint16_t h);
+float f16_subnormal_to_f32(uint16_t h);
+/* exact; inline because the simulator converts every f16 element it reads */
+static inline float f16_to_f32(uint16_t h) {
+  uint32_t exp = (h >> 10) & 0x1fu;
+  if (exp == 0) return f16_subnormal_to_f32(h);
+  uint32_t x = ((uint32_t)(h & 0x8000u) << 16) | ((uint32_t)(h & 0x3ffu) << 13);
+  x |= exp == 31 ? 0x7f800000u : (exp - 15 + 127) << 23;
+  float f;
+  memcpy(&f, &x, 4);
+  return f;
+}
 /* Round an f32 value to the nearest f16 and back (the f16 "store" rounding). */
 static inline float round_f16(float f) { return f16_to_f32(f32_to_f16(f)); }
 

@@ -35,6 +35,7 @@
 typedef struct Fifo {
   uint32_t *val;
   uint64_t *stamp;   /* cycle the wavelet arrived */
+  uint64_t head_stamp; /* stamp[head] while count > 0 (read every cycle) */
   uint8_t head, count, sent;  /* sent: ports that took a copy of the head */
 } Fifo;
 
@@ -55,6 +56,8 @@ typedef struct TOp {
   uint64_t done, count;
   int lanes;
   bool fabric;
+  bool bulk;         /* executed at issue (bulk_issue); completes at `end` */
+  uint64_t end;
 } TOp;
 
 typedef struct Task { uint8_t kind, color; uint32_t pc; bool armed; uint32_t act; } Task;
@@ -75,6 +78,9 @@ typedef struct Core {
   uint32_t pc;
   TOp sync;
   TOp *ut;           /* microthreads */
+  int32_t nb[PORT__COUNT]; /* neighbour core per port (index; -1: none; nb[R] unused) */
+  uint32_t portmask[PORT__COUNT]; /* bit k: color k's route leaves by this port */
+  uint64_t bulk_from, bulk_to; /* cycles of a bulk sync op whose busy cycles were counted at issue */
   int8_t route_in[MAXC];  /* in port per color, -1 = no entry */
   uint8_t route_out[MAXC];
   Fifo fifo[MAXC];   /* router FIFO per color */
@@ -102,6 +108,8 @@ struct Sim {
   uint64_t *busy_cores;   /* bit i: core i (with a program) may have work; a
                            * quiet core leaves the set and a wavelet into its
                            * ramp queue brings it back */
+  struct Wake { uint64_t cycle; int32_t core; } *wake; /* min-heap by cycle: bulk ops' completions */
+  size_t nwake, capwake;
   uint64_t cycle;
   SimStats st;
   bool faulted;      /* a run-time fault stopped the run; the text is in fault */
@@ -156,17 +164,20 @@ static void fifo_init(Fifo *f, int depth) {
 }
 static bool fifo_push(Sim *s, Fifo *f, uint32_t v) {
   if (f->count >= s->depth) return false;
-  int i = (f->head + f->count) % s->depth;
+  int i = f->head + f->count;
+  if (i >= s->depth) i -= s->depth;
   f->val[i] = v;
   f->stamp[i] = s->cycle;
+  if (!f->count) f->head_stamp = s->cycle;
   f->count++;
   return true;
 }
 static uint32_t fifo_pop(Sim *s, Fifo *f) {
   uint32_t v = f->val[f->head];
-  f->head = (uint8_t)((f->head + 1) % s->depth);
+  f->head = (uint8_t)(f->head + 1 == s->depth ? 0 : f->head + 1);
   f->count--;
   f->sent = 0;
+  if (f->count) f->head_stamp = f->stamp[f->head];
   return v;
 }
 
@@ -287,6 +298,19 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, img->data + w->init[k].off, w->init[k].len);
   }
   free(need);
+  for (int i = 0; i < s->ncore; i++) {
+    Core *c = &s->cores[i];
+    for (int p = 1; p < PORT__COUNT; p++) {
+      int nx, ny;
+      neighbour(c->x, c->y, p, &nx, &ny);
+      Core *n = core_at(s, nx, ny);
+      c->nb[p] = n ? (int32_t)(n - s->cores) : -1;
+    }
+    for (int k = 0; k < s->ncolors; k++)
+      if (c->route_in[k] >= 0)
+        for (int p = 0; p < PORT__COUNT; p++)
+          if (c->route_out[k] & (1u << p)) c->portmask[p] |= 1u << k;
+  }
   /* The routing table must be consistent: every output port leads to a
    * router of the region that expects this color from that direction. */
   for (int i = 0; i < s->ncore; i++) {
@@ -341,6 +365,7 @@ void sim_free(Sim *s) {
   free(s->prog_cores);
   free(s->busy_routers);
   free(s->busy_cores);
+  free(s->wake);
   free(s->cores);
   free(s->grid);
   free(s);
@@ -518,23 +543,199 @@ static int top_step(Sim *s, Core *c, TOp *t) {
   return n;
 }
 
+/* ---- bulk execution ----
+ *
+ * A synchronous tensor instruction whose operands are all in SRAM is run to
+ * the end when it issues (bulk_issue), in the same element order as
+ * top_step, and the core is woken at the cycle the cost model gives for its
+ * last element (ceil(count / lanes) cycles from issue). This is exact - the
+ * same memory, cycles and stats as stepping it - when nothing else touches
+ * its memory meanwhile. While a synchronous instruction runs the pipeline
+ * issues nothing, so the only other actors are the microthreads already
+ * busy at issue: bulk_safe refuses the bulk path if one of them writes bytes
+ * the instruction reads or touches bytes it writes (byte ranges of the whole
+ * DSRs, a superset of what is left to do). */
+
+static bool dsr_overlap(const Dsr *a, const Dsr *b) {
+  int64_t al, ah, bl, bh;
+  if (dsr_extent(a, &al, &ah) || dsr_extent(b, &bl, &bh)) return true;
+  return al < bh && bl < ah;
+}
+
+static bool bulk_safe(const Sim *s, const Core *c, const TOp *t) {
+  if (t->fabric || !t->count) return false;
+  for (uint32_t u = 0; c->nut && u < s->img->tgt.microthreads; u++) {
+    const TOp *m = &c->ut[u];
+    if (!m->active) continue;
+    /* t writes its dst: no microthread may read or write those bytes */
+    if (m->dst.d.kind == DSR_MEM && dsr_overlap(&t->dst.d, &m->dst.d)) return false;
+    for (int i = 0; i < m->nsrc; i++)
+      if (m->src[i].d.kind == DSR_MEM && dsr_overlap(&t->dst.d, &m->src[i].d)) return false;
+    /* t reads its sources: no microthread may write them */
+    if (m->dst.d.kind == DSR_MEM)
+      for (int i = 0; i < t->nsrc; i++)
+        if (dsr_overlap(&t->src[i].d, &m->dst.d)) return false;
+  }
+  return true;
+}
+
+/* One operand of a bulk run: its walk, and how far its innermost dimension
+ * still goes before the walk wraps. */
+static inline float ld_at(const uint8_t *p, int dt, int64_t off) {
+  if (dt == WDT_F32) {
+    float f;
+    memcpy(&f, p + 4 * off, 4);
+    return f;
+  }
+  uint16_t h;
+  memcpy(&h, p + 2 * off, 2);
+  return h2f(dt, h);
+}
+static inline void st_at(uint8_t *p, int dt, int64_t off, float v) {
+  if (dt == WDT_F32) memcpy(p + 4 * off, &v, 4);
+  else {
+    uint16_t h = f2h(dt, v);
+    memcpy(p + 2 * off, &h, 2);
+  }
+}
+static inline uint64_t walk_run(const Walk *w) {
+  return w->d.ndim ? (uint64_t)(w->d.dim[w->d.ndim - 1] - w->idx[w->d.ndim - 1]) : UINT64_MAX;
+}
+static inline int64_t walk_inner_stride(const Walk *w) { return w->d.ndim ? w->d.stride[w->d.ndim - 1] : 0; }
+/* Move a walk n elements along its innermost dimension (n <= walk_run),
+ * carrying into the outer ones when it reaches the end. */
+static inline void walk_skip(Walk *w, uint64_t n) {
+  if (!w->d.ndim) return;
+  int k = w->d.ndim - 1;
+  if (n < (uint64_t)(w->d.dim[k] - w->idx[k])) {
+    w->idx[k] += (uint32_t)n;
+    w->off += (int64_t)w->d.stride[k] * (int64_t)n;
+    return;
+  }
+  w->off += (int64_t)w->d.stride[k] * (int64_t)(n - 1);
+  w->idx[k] += (uint32_t)(n - 1);
+  walk_next(w);
+}
+
+static void bulk_issue(Sim *s, Core *c, TOp *t) {
+  uint64_t left = t->count;
+  uint8_t *dp = c->sram + t->dst.d.addr;
+  const uint8_t *ap = t->nsrc > 0 ? c->sram + t->src[0].d.addr : NULL, *bp = t->nsrc > 1 ? c->sram + t->src[1].d.addr : NULL;
+  int dd = t->dst.d.dtype, ad = t->nsrc > 0 ? t->src[0].d.dtype : 0, bd = t->nsrc > 1 ? t->src[1].d.dtype : 0;
+  float fill = 0;
+  if (t->op == OP_FFILL) {
+    uint32_t u = (uint32_t)t->imm;
+    memcpy(&fill, &u, 4);
+  }
+  while (left) {
+    uint64_t n = walk_run(&t->dst);
+    for (int i = 0; i < t->nsrc; i++) {
+      uint64_t m = walk_run(&t->src[i]);
+      if (m < n) n = m;
+    }
+    if (n > left) n = left;
+    int64_t d0 = t->dst.off, ds = walk_inner_stride(&t->dst);
+    int64_t a0 = t->nsrc > 0 ? t->src[0].off : 0, as = t->nsrc > 0 ? walk_inner_stride(&t->src[0]) : 0;
+    int64_t b0 = t->nsrc > 1 ? t->src[1].off : 0, bs = t->nsrc > 1 ? walk_inner_stride(&t->src[1]) : 0;
+    /* element j of this run: dst d0 + j*ds, sources a0 + j*as, b0 + j*bs;
+     * in order, one at a time, so in-place and overlapping operands see
+     * exactly what top_step would show them */
+    switch (t->op) {
+    case OP_FMAC:
+      for (uint64_t j = 0; j < n; j++) {
+        float p = ld_at(ap, ad, a0 + (int64_t)j * as) * ld_at(bp, bd, b0 + (int64_t)j * bs);
+        float r = ld_at(dp, dd, d0 + (int64_t)j * ds) + p;
+        st_at(dp, dd, d0 + (int64_t)j * ds, r);
+      }
+      break;
+    case OP_FFILL:
+      for (uint64_t j = 0; j < n; j++) st_at(dp, dd, d0 + (int64_t)j * ds, fill);
+      break;
+    case OP_FMOV:
+      for (uint64_t j = 0; j < n; j++) st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as));
+      break;
+    case OP_FADD:
+      for (uint64_t j = 0; j < n; j++)
+        st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as) + ld_at(bp, bd, b0 + (int64_t)j * bs));
+      break;
+    case OP_FMUL:
+      for (uint64_t j = 0; j < n; j++)
+        st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as) * ld_at(bp, bd, b0 + (int64_t)j * bs));
+      break;
+    default:
+      for (uint64_t j = 0; j < n; j++) {
+        float v0 = t->nsrc > 0 ? ld_at(ap, ad, a0 + (int64_t)j * as) : 0, v1 = t->nsrc > 1 ? ld_at(bp, bd, b0 + (int64_t)j * bs) : 0;
+        st_at(dp, dd, d0 + (int64_t)j * ds, isa_alu(t->op, v0, v1));
+      }
+      break;
+    }
+    walk_skip(&t->dst, n);
+    for (int i = 0; i < t->nsrc; i++) walk_skip(&t->src[i], n);
+    left -= n;
+  }
+  t->done = t->count;
+  s->st.elements += t->count;
+  s->st.flops += t->count * (uint64_t)(t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1);
+  if (t->op == OP_FMAC) {
+    s->st.fmac_elements += t->count;
+    c->fmac += t->count;
+  }
+  uint64_t ncyc = (t->count + (uint64_t)t->lanes - 1) / (uint64_t)t->lanes;
+  if (ncyc <= 1) {
+    t->active = false;
+    return;
+  }
+  /* the cycles after issue: counted busy now, the core woken at the last */
+  t->bulk = true;
+  t->end = s->cycle + ncyc - 1;
+  c->bulk_from = s->cycle + 1;
+  c->bulk_to = t->end;
+  c->busy += ncyc - 1;
+  if (s->nwake == s->capwake) {
+    s->capwake = s->capwake ? 2 * s->capwake : 64;
+    s->wake = xrealloc(s->wake, s->capwake * sizeof *s->wake);
+  }
+  size_t i = s->nwake++;
+  struct Wake w = {t->end, (int32_t)(c - s->cores)};
+  while (i && s->wake[(i - 1) / 2].cycle > w.cycle) {
+    s->wake[i] = s->wake[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  s->wake[i] = w;
+}
+
+/* Put the cores whose bulk instruction ends this cycle back in the set. */
+static void wake_due(Sim *s) {
+  while (s->nwake && s->wake[0].cycle <= s->cycle) {
+    int ci = s->wake[0].core;
+    s->busy_cores[ci >> 6] |= 1ull << (ci & 63);
+    struct Wake last = s->wake[--s->nwake];
+    size_t i = 0;
+    for (;;) {
+      size_t l = 2 * i + 1, m = i;
+      if (l < s->nwake && s->wake[l].cycle < last.cycle) m = l;
+      if (l + 1 < s->nwake && s->wake[l + 1].cycle < (m == i ? last.cycle : s->wake[m].cycle)) m = l + 1;
+      if (m == i) break;
+      s->wake[i] = s->wake[m];
+      i = m;
+    }
+    if (s->nwake) s->wake[i] = last;
+  }
+}
+
 /* ---- one cycle ---- */
 
 static bool route_step(Sim *s, Core *c) {
   bool act = false;
   if (!c->nonempty) return false;
   for (int p = 0; p < PORT__COUNT; p++) {
-    Core *n = NULL;
-    if (p != PORT_R) {
-      int nx, ny;
-      neighbour(c->x, c->y, p, &nx, &ny);
-      n = core_at(s, nx, ny);
-      if (!n) continue;
-    }
-    /* colors holding a wavelet, round-robin from rr[p]: first the colors
-     * >= start, then the ones below */
-    uint32_t start = c->rr[p] % (uint32_t)s->ncolors;
-    uint32_t ne = c->nonempty, low = start ? (1u << start) - 1 : 0;
+    /* colors holding a wavelet whose route leaves by p, round-robin from
+     * rr[p]: first the colors >= start, then the ones below */
+    uint32_t ne = c->nonempty & c->portmask[p];
+    if (!ne) continue;
+    Core *n = p == PORT_R ? NULL : &s->cores[c->nb[p]]; /* sim_new: a routed port has a neighbour */
+    uint32_t start = c->rr[p] >= (uint32_t)s->ncolors ? 0 : c->rr[p]; /* rr <= ncolors */
+    uint32_t low = start ? (1u << start) - 1 : 0;
     uint32_t order[2] = {ne & ~low, ne & low};
     for (int pass = 0; pass < 2; pass++) {
       uint32_t bits = order[pass];
@@ -542,9 +743,8 @@ static bool route_step(Sim *s, Core *c) {
         int k = __builtin_ctz(bits);
         bits &= bits - 1;
         Fifo *f = &c->fifo[k];
-        if (!f->count || f->stamp[f->head] >= s->cycle) continue;
-        uint8_t want = c->route_out[k] & (uint8_t)~f->sent;
-        if (!(want & (1 << p))) continue;
+        if (!f->count || f->head_stamp >= s->cycle) continue;
+        if (f->sent & (1 << p)) continue;
         Fifo *dst = p == PORT_R ? &c->inq[k] : &n->fifo[k];
         if (dst->count >= s->depth) continue;
         fifo_push(s, dst, f->val[f->head]);
@@ -609,7 +809,12 @@ static bool core_step(Sim *s, Core *c) {
     }
   }
   /* pipeline */
-  if (c->sync.active) {
+  if (c->sync.active && c->sync.bulk) {
+    if (s->cycle >= c->sync.end) { /* its last cycle (counted busy at issue) */
+      c->sync.active = false;
+      act = busy = true;
+    }
+  } else if (c->sync.active) {
     if (top_step(s, c, &c->sync)) act = busy = true;
     if (c->sync.done == c->sync.count) c->sync.active = false;
   } else if (c->running < 0) {
@@ -651,7 +856,8 @@ static bool core_step(Sim *s, Core *c) {
         c->nut++;
       } else {
         top_init(s, &c->sync, c, in, c->pc);
-        if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
+        if (bulk_safe(s, c, &c->sync)) bulk_issue(s, c, &c->sync);
+        else if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
       }
       s->st.insns_tensor++;
       c->insns++;
@@ -734,7 +940,7 @@ static bool core_step(Sim *s, Core *c) {
     if (c->running >= 0) c->pc = next;
   }
 done:
-  if (busy) c->busy++;
+  if (busy && (s->cycle < c->bulk_from || s->cycle > c->bulk_to)) c->busy++;
   return act;
 }
 
@@ -828,6 +1034,7 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
     }
     s->cycle++;
     bool act = false;
+    wake_due(s);
     /* routers holding wavelets, in (y, x) order; a router that empties
      * leaves the set */
     for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
@@ -859,7 +1066,14 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
       s->st.cycles = s->cycle;
       return 1;
     }
-    if (!act) break;
+    if (!act) {
+      /* Nothing moved and nothing changed: the next thing that can happen
+       * is the earliest bulk instruction's end; the cycles between change
+       * nothing (every stamp is older, every wait still waits). */
+      if (!s->nwake) break;
+      uint64_t next = s->wake[0].cycle - 1;
+      s->cycle = next < max_cycles ? next : max_cycles;
+    }
   }
   s->cycle--; /* the last cycle did nothing */
   s->st.cycles = s->cycle;
