@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "common/f16.h"
 #include "common/util.h"
 
@@ -57,7 +58,7 @@ typedef struct TOp {
   int lanes;
   bool fabric;
   bool bulk;         /* executed at issue (bulk_issue); completes at `end` */
-  uint64_t end;
+  uint64_t start, end; /* start: the issue cycle (for traces) */
 } TOp;
 
 typedef struct Task { uint8_t kind, color; uint32_t pc; bool armed; uint32_t act; } Task;
@@ -70,21 +71,23 @@ typedef struct Core {
                       * once a computed address (LD, ST, DINC) goes past */
   const Insn *code;
   uint32_t ninsn;
-  Dsr *dsr;
+  Dsr *dsr;          /* the image's table (cast; never written) or dsr_own's copy */
   Task *task;
   int ntask;
   int32_t reg[16];
   int running;       /* task id or -1 */
   uint32_t pc;
   TOp sync;
-  TOp *ut;           /* microthreads */
+  TOp *ut;           /* microthreads: the first nut_alloc (made at first use) */
+  uint32_t nut_alloc;
+  bool dsr_own;      /* dsr is this core's copy (else the image's, read only) */
   int32_t nb[PORT__COUNT]; /* neighbour core per port (index; -1: none; nb[R] unused) */
   uint32_t portmask[PORT__COUNT]; /* bit k: color k's route leaves by this port */
   uint64_t bulk_from, bulk_to; /* cycles of a bulk sync op whose busy cycles were counted at issue */
   int8_t route_in[MAXC];  /* in port per color, -1 = no entry */
   uint8_t route_out[MAXC];
-  Fifo fifo[MAXC];   /* router FIFO per color */
-  Fifo inq[MAXC];    /* ramp input queue per color */
+  uint8_t slot[MAXC]; /* color -> its queues in q[]; nroute (an empty pair) if none */
+  struct RouteQ { Fifo fifo, inq; } *q; /* per route: router FIFO, ramp input queue */
   uint32_t rr[PORT__COUNT];
   uint32_t nonempty; /* bit k: fifo[k] holds a wavelet */
   uint32_t inq_nonempty; /* bit k: inq[k] holds a wavelet */
@@ -92,7 +95,9 @@ typedef struct Core {
   int nut;           /* busy microthreads */
   uint32_t nacts;    /* pending task activations */
   uint64_t busy, fmac, insns;
+  uint64_t task_start; /* cycle the running task started (for traces) */
   bool has_prog;
+  bool traced;       /* its trace metadata was written */
 } Core;
 
 struct Sim {
@@ -111,7 +116,18 @@ struct Sim {
   struct Wake { uint64_t cycle; int32_t core; } *wake; /* min-heap by cycle: bulk ops' completions */
   size_t nwake, capwake;
   uint64_t cycle;
+  size_t state_bytes; /* per-core state beyond SRAM: Core structs, queues, tasks, microthreads, DSR copies */
   SimStats st;
+  /* progress line, time limit, trace (sim_set_*) */
+  FILE *progress;
+  double max_seconds;
+  bool timed_out;
+  FILE *trace;
+  int tx0, ty0, tx1, ty1;   /* trace region [tx0, tx1) x [ty0, ty1) */
+  uint64_t tc0, tc1;        /* trace cycles [tc0, tc1] */
+  bool trace_sep;           /* an event was written: the next needs a comma */
+  uint64_t inflight;        /* wavelets in router FIFOs */
+  uint64_t last_inflight, last_active;
   bool faulted;      /* a run-time fault stopped the run; the text is in fault */
   char fault[512];
 };
@@ -141,6 +157,11 @@ static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) {
   snprintf(s->fault, sizeof s->fault, "run-time fault at core (%d,%d) pc %u: %s: %s", c->x, c->y, pc, txt, what);
 }
 
+/* The router FIFO and the ramp input queue of color k at core c (empty and
+ * never pushed for a color the core has no route for). */
+#define FIFO(c, k) (&(c)->q[(c)->slot[k]].fifo)
+#define INQ(c, k) (&(c)->q[(c)->slot[k]].inq)
+
 static Core *core_at(Sim *s, int x, int y) {
   if (x < (int)s->img->rx || y < (int)s->img->ry || x >= (int)(s->img->rx + s->img->rw) ||
       y >= (int)(s->img->ry + s->img->rh))
@@ -158,10 +179,6 @@ static int opposite(int p) {
   return o[p];
 }
 
-static void fifo_init(Fifo *f, int depth) {
-  f->val = xcalloc((size_t)depth, sizeof(uint32_t));
-  f->stamp = xcalloc((size_t)depth, sizeof(uint64_t));
-}
 static bool fifo_push(Sim *s, Fifo *f, uint32_t v) {
   if (f->count >= s->depth) return false;
   int i = f->head + f->count;
@@ -234,6 +251,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   s->ncolors = (int)img->tgt.colors;
   s->ncore = (int)img->ncore;
   s->cores = xcalloc((size_t)s->ncore + 1, sizeof(Core));
+  s->state_bytes = sizeof(Core) * (size_t)s->ncore;
   s->grid = xmalloc(sizeof(int) * ((size_t)img->rw * img->rh + 1));
   for (size_t i = 0; i < (size_t)img->rw * img->rh; i++) s->grid[i] = -1;
   s->progs = xcalloc(img->nprog + 1, sizeof(Insn *));
@@ -268,27 +286,48 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       c->code = s->progs[w->prog];
       c->ninsn = img->progs[w->prog].ninsn;
     }
-    c->dsr = xcalloc(w->ndsr + 1, sizeof(Dsr));
-    memcpy(c->dsr, w->dsr, sizeof(Dsr) * w->ndsr);
+    c->dsr = w->dsr; /* the image's table until a DINC writes it (dsr_own) */
     c->ntask = (int)w->ntask;
     c->task = xcalloc(w->ntask + 1, sizeof(Task));
+    s->state_bytes += sizeof(Task) * w->ntask;
     for (uint32_t t = 0; t < w->ntask; t++) {
       c->task[t] = (Task){w->task[t].kind, w->task[t].color, w->task[t].pc, w->task[t].kind == TASK_DATA,
                           w->task[t].kind == TASK_MAIN ? 1u : 0u};
       if (w->task[t].kind == TASK_DATA) c->armed |= 1u << w->task[t].color;
       if (w->task[t].kind == TASK_MAIN) c->nacts++;
     }
-    c->ut = xcalloc(img->tgt.microthreads, sizeof(TOp));
     for (int k = 0; k < MAXC; k++) c->route_in[k] = -1;
     for (uint32_t r = 0; r < w->nroute; r++) {
       c->route_in[w->route[r].color] = (int8_t)w->route[r].in_port;
       c->route_out[w->route[r].color] = w->route[r].out_mask;
     }
-    for (int k = 0; k < s->ncolors; k++) /* queues only where a route exists */
-      if (c->route_in[k] >= 0) {
-        fifo_init(&c->fifo[k], s->depth);
-        if (c->route_out[k] & (1u << PORT_R)) fifo_init(&c->inq[k], s->depth);
-      }
+    /* queues only where a route exists, in one block: the RouteQ pairs
+     * (one more, empty, for the colors without a route), then each
+     * queue's stamps and values */
+    int nq = 0, nbuf = 0;
+    for (int k = 0; k < s->ncolors; k++)
+      if (c->route_in[k] >= 0) nq++, nbuf += 1 + !!(c->route_out[k] & (1u << PORT_R));
+    size_t qbytes = sizeof(struct RouteQ) * (size_t)(nq + 1);
+    uint8_t *blk = xcalloc(1, qbytes + (size_t)nbuf * (size_t)s->depth * (sizeof(uint64_t) + sizeof(uint32_t)));
+    c->q = (struct RouteQ *)blk;
+    uint64_t *stamps = (uint64_t *)(blk + qbytes);
+    uint32_t *vals = (uint32_t *)(stamps + (size_t)nbuf * (size_t)s->depth);
+    memset(c->slot, nq, sizeof c->slot);
+    nq = 0;
+    for (int k = 0; k < s->ncolors; k++) {
+      if (c->route_in[k] < 0) continue;
+      c->slot[k] = (uint8_t)nq;
+      Fifo *f[2] = {&c->q[nq].fifo, c->route_out[k] & (1u << PORT_R) ? &c->q[nq].inq : NULL};
+      for (int j = 0; j < 2; j++)
+        if (f[j]) {
+          f[j]->stamp = stamps;
+          f[j]->val = vals;
+          stamps += s->depth;
+          vals += s->depth;
+        }
+      nq++;
+    }
+    s->state_bytes += qbytes + (size_t)nbuf * (size_t)s->depth * (sizeof(uint64_t) + sizeof(uint32_t));
     if (w->ninit && !c->has_prog) {
       snprintf(err, errlen, "core (%d,%d) has SRAM init records but no program", c->x, c->y);
       free(need);
@@ -350,15 +389,10 @@ void sim_free(Sim *s) {
   for (int i = 0; i < s->ncore; i++) {
     Core *c = &s->cores[i];
     free(c->sram);
-    free(c->dsr);
+    if (c->dsr_own) free(c->dsr);
     free(c->task);
     free(c->ut);
-    for (int k = 0; k < s->ncolors; k++) {
-      free(c->fifo[k].val);
-      free(c->fifo[k].stamp);
-      free(c->inq[k].val);
-      free(c->inq[k].stamp);
-    }
+    free(c->q);
   }
   for (uint32_t p = 0; p < s->img->nprog; p++) free(s->progs[p]);
   free(s->progs);
@@ -415,6 +449,89 @@ static void for_piece(Sim *s, const WIo *io, float *data, bool write) {
 void sim_write_input(Sim *s, const WIo *io, const float *data) { for_piece(s, io, (float *)data, true); }
 void sim_read_output(Sim *s, const WIo *io, float *data) { for_piece(s, io, data, false); }
 
+/* ---- traces ----
+ *
+ * Chrome-trace JSON (the format Perfetto and chrome://tracing open): one
+ * process per core ("core (x,y)"), thread 0 its pipeline (task spans, and
+ * the synchronous tensor instructions nested in them), thread 1+u its
+ * microthread u (asynchronous tensor instructions). Time is in cycles,
+ * written as the format's microseconds. Counters (process "wafer"):
+ * wavelets in router FIFOs and cores that did something, written when they
+ * change. Only spans of cores in the region that overlap the cycle window
+ * are written. */
+
+static void trace_ev(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace_ev(Sim *s, const char *fmt, ...) {
+  fputs(s->trace_sep ? ",\n" : "\n", s->trace);
+  s->trace_sep = true;
+  va_list ap;
+  va_start(ap, fmt);
+  vfprintf(s->trace, fmt, ap);
+  va_end(ap);
+}
+
+static bool trace_wants(const Sim *s, const Core *c, uint64_t from, uint64_t to) {
+  return c->x >= s->tx0 && c->x < s->tx1 && c->y >= s->ty0 && c->y < s->ty1 && to >= s->tc0 && from <= s->tc1;
+}
+
+static void trace_meta(Sim *s, Core *c) {
+  if (c->traced) return;
+  c->traced = true;
+  int pid = (int)(c - s->cores) + 1;
+  trace_ev(s, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":\"core (%d,%d)\"}}", pid, c->x, c->y);
+  trace_ev(s, "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%d,\"tid\":0,\"args\":{\"sort_index\":%d}}", pid, pid);
+  trace_ev(s, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":0,\"args\":{\"name\":\"pipeline\"}}", pid);
+  for (uint32_t u = 0; u < s->img->tgt.microthreads; u++)
+    trace_ev(s, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%d,\"tid\":%u,\"args\":{\"name\":\"microthread %u\"}}", pid, u + 1, u);
+}
+
+/* A span [from, to] (cycles, both included) on core c's thread tid. */
+static void trace_span(Sim *s, Core *c, int tid, const char *name, const char *cat, uint64_t from, uint64_t to, const char *args) {
+  if (!trace_wants(s, c, from, to)) return;
+  trace_meta(s, c);
+  trace_ev(s, "{\"ph\":\"X\",\"name\":\"%s\",\"cat\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%llu,\"dur\":%llu,\"args\":{%s}}", name, cat,
+           (int)(c - s->cores) + 1, tid, (unsigned long long)from, (unsigned long long)(to - from + 1), args);
+}
+
+static void trace_top(Sim *s, Core *c, const TOp *t) {
+  char args[160], dsr[96];
+  int tid = t == &c->sync ? 0 : 1 + (int)(t - c->ut);
+  if (!trace_wants(s, c, t->start, s->cycle)) return;
+  dsr_format(dsr, sizeof dsr, &t->dst.d);
+  snprintf(args, sizeof args, "\"pc\":%u,\"elements\":%llu,\"dst\":\"%s\"", t->pc, (unsigned long long)t->count, dsr);
+  trace_span(s, c, tid, isa_ops[t->op].name, t->fabric ? "tensor, fabric" : "tensor", t->start, s->cycle, args);
+}
+
+static void trace_counters(Sim *s, uint64_t active) {
+  if (s->cycle < s->tc0 || s->cycle > s->tc1) return;
+  if (s->inflight != s->last_inflight || active != s->last_active || s->cycle == s->tc0) {
+    trace_ev(s, "{\"ph\":\"C\",\"name\":\"fabric\",\"pid\":0,\"ts\":%llu,\"args\":{\"wavelets in FIFOs\":%llu,\"active cores\":%llu}}",
+             (unsigned long long)s->cycle, (unsigned long long)s->inflight, (unsigned long long)active);
+    s->last_inflight = s->inflight;
+    s->last_active = active;
+  }
+}
+
+int sim_set_trace(Sim *s, FILE *f, int x, int y, int w, int h, uint64_t from, uint64_t to) {
+  s->trace = f;
+  s->tx0 = x;
+  s->ty0 = y;
+  s->tx1 = w > 0 ? x + w : INT32_MAX;
+  s->ty1 = h > 0 ? y + h : INT32_MAX;
+  s->tc0 = from;
+  s->tc1 = to;
+  fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"1 us on the time axis = 1 cycle\",\"clock_mhz\":%u},\"traceEvents\":[",
+          s->img->tgt.clock_mhz);
+  trace_ev(s, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":0,\"tid\":0,\"args\":{\"name\":\"wafer\"}}");
+  return 0;
+}
+
+/* A finished tensor instruction: free its slot (and trace it). */
+static void top_end(Sim *s, Core *c, TOp *t) {
+  t->active = false;
+  if (s->trace) trace_top(s, c, t);
+}
+
 /* ---- tensor walks ---- */
 
 static void walk_init(Walk *w, const Dsr *d) {
@@ -468,6 +585,7 @@ static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
   t->imm = in.imm;
   t->flags = isa_has_flags(in.op) ? in.imm : 0;
   t->pc = pc;
+  t->start = s->cycle;
   walk_init(&t->dst, &c->dsr[in.a]);
   const char *fmt = isa_ops[in.op].fmt;
   if (fmt[1] == 'd') walk_init(&t->src[t->nsrc++], &c->dsr[in.b]);
@@ -491,7 +609,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
       if (t->src[i].d.kind == DSR_FABIN) {
         /* two sources on one color pop one wavelet each per element */
         int want = 1 + (i == 1 && t->src[0].d.kind == DSR_FABIN && t->src[0].d.color == t->src[1].d.color);
-        if (c->inq[t->src[i].d.color].count < want) return n;
+        if (INQ(c, t->src[i].d.color)->count < want) return n;
       }
     if (t->dst.d.kind == DSR_FABOUT) {
       int col = t->dst.d.color;
@@ -499,14 +617,15 @@ static int top_step(Sim *s, Core *c, TOp *t) {
         fault(s, c, t->pc, "color %d has no route from the ramp at this core's router", col);
         return n;
       }
-      if (c->fifo[col].count >= s->depth) return n;
+      if (FIFO(c, col)->count >= s->depth) return n;
     }
     float v[2] = {0, 0};
     for (int i = 0; i < t->nsrc; i++) {
       Walk *w = &t->src[i];
       if (w->d.kind == DSR_FABIN) {
-        v[i] = from_wave(fifo_pop(s, &c->inq[w->d.color]), w->d.dtype);
-        if (!c->inq[w->d.color].count) c->inq_nonempty &= ~(1u << w->d.color);
+        Fifo *q = INQ(c, w->d.color);
+        v[i] = from_wave(fifo_pop(s, q), w->d.dtype);
+        if (!q->count) c->inq_nonempty &= ~(1u << w->d.color);
       }
       else v[i] = ld(c, w);
     }
@@ -528,7 +647,8 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     }
     s->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1;
     if (t->dst.d.kind == DSR_FABOUT) {
-      fifo_push(s, &c->fifo[t->dst.d.color], to_wave(r, t->dst.d.dtype));
+      fifo_push(s, FIFO(c, t->dst.d.color), to_wave(r, t->dst.d.dtype));
+      s->inflight++;
       c->nonempty |= 1u << t->dst.d.color;
       s->busy_routers[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
       s->st.wavelets_sent++;
@@ -564,7 +684,7 @@ static bool dsr_overlap(const Dsr *a, const Dsr *b) {
 
 static bool bulk_safe(const Sim *s, const Core *c, const TOp *t) {
   if (t->fabric || !t->count) return false;
-  for (uint32_t u = 0; c->nut && u < s->img->tgt.microthreads; u++) {
+  for (uint32_t u = 0; c->nut && u < c->nut_alloc; u++) {
     const TOp *m = &c->ut[u];
     if (!m->active) continue;
     /* t writes its dst: no microthread may read or write those bytes */
@@ -682,7 +802,7 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
   }
   uint64_t ncyc = (t->count + (uint64_t)t->lanes - 1) / (uint64_t)t->lanes;
   if (ncyc <= 1) {
-    t->active = false;
+    top_end(s, c, t);
     return;
   }
   /* the cycles after issue: counted busy now, the core woken at the last */
@@ -742,13 +862,14 @@ static bool route_step(Sim *s, Core *c) {
       while (bits) {
         int k = __builtin_ctz(bits);
         bits &= bits - 1;
-        Fifo *f = &c->fifo[k];
+        Fifo *f = FIFO(c, k);
         if (!f->count || f->head_stamp >= s->cycle) continue;
         if (f->sent & (1 << p)) continue;
-        Fifo *dst = p == PORT_R ? &c->inq[k] : &n->fifo[k];
+        Fifo *dst = p == PORT_R ? INQ(c, k) : FIFO(n, k);
         if (dst->count >= s->depth) continue;
         fifo_push(s, dst, f->val[f->head]);
         if (p != PORT_R) {
+          s->inflight++;
           n->nonempty |= 1u << k;
           s->busy_routers[(n - s->cores) >> 6] |= 1ull << ((n - s->cores) & 63);
         } else {
@@ -760,6 +881,7 @@ static bool route_step(Sim *s, Core *c) {
         else s->st.hops++;
         if (f->sent == c->route_out[k]) {
           fifo_pop(s, f);
+          s->inflight--;
           if (!f->count) c->nonempty &= ~(1u << k);
           /* room in this router's FIFO: a send of this core may go on */
           if (c->has_prog) s->busy_cores[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
@@ -786,7 +908,7 @@ static bool core_step(Sim *s, Core *c) {
   bool act = false, busy = false;
   if (c->armed & c->inq_nonempty)
     for (int t = 0; t < c->ntask; t++)
-      if (c->task[t].kind == TASK_DATA && c->task[t].armed && c->inq[c->task[t].color].count) {
+      if (c->task[t].kind == TASK_DATA && c->task[t].armed && INQ(c, c->task[t].color)->count) {
         c->task[t].armed = false;
         c->armed &= ~(1u << c->task[t].color);
         c->task[t].act++;
@@ -794,12 +916,12 @@ static bool core_step(Sim *s, Core *c) {
         act = true;
       }
   /* microthreads */
-  for (uint32_t u = 0; c->nut && u < s->img->tgt.microthreads; u++) {
+  for (uint32_t u = 0; c->nut && u < c->nut_alloc; u++) {
     TOp *t = &c->ut[u];
     if (!t->active) continue;
     if (top_step(s, c, t)) act = busy = true;
     if (t->done == t->count) {
-      t->active = false;
+      top_end(s, c, t);
       c->nut--;
       if (t->flags & ISA_ACTIVATE) { /* task id checked at issue */
         c->task[ISA_TASK(t->flags)].act++;
@@ -811,18 +933,19 @@ static bool core_step(Sim *s, Core *c) {
   /* pipeline */
   if (c->sync.active && c->sync.bulk) {
     if (s->cycle >= c->sync.end) { /* its last cycle (counted busy at issue) */
-      c->sync.active = false;
+      top_end(s, c, &c->sync);
       act = busy = true;
     }
   } else if (c->sync.active) {
     if (top_step(s, c, &c->sync)) act = busy = true;
-    if (c->sync.done == c->sync.count) c->sync.active = false;
+    if (c->sync.done == c->sync.count) top_end(s, c, &c->sync);
   } else if (c->running < 0) {
     for (int t = 0; t < c->ntask; t++)
       if (c->task[t].act) {
         c->task[t].act--;
         c->nacts--;
         c->running = t;
+        c->task_start = s->cycle;
         c->pc = c->task[t].pc;
         act = busy = true;
         break;
@@ -849,15 +972,21 @@ static bool core_step(Sim *s, Core *c) {
         }
       if (flags & ISA_ASYNC) {
         uint32_t u;
-        for (u = 0; u < s->img->tgt.microthreads; u++)
+        for (u = 0; u < c->nut_alloc; u++)
           if (!c->ut[u].active) break;
         if (u == s->img->tgt.microthreads) goto done; /* stall: no free microthread */
+        if (u == c->nut_alloc) { /* the first use of microthread u: its state is made now */
+          c->ut = xrealloc(c->ut, sizeof(TOp) * (u + 1));
+          memset(&c->ut[u], 0, sizeof(TOp));
+          c->nut_alloc++;
+          s->state_bytes += sizeof(TOp);
+        }
         top_init(s, &c->ut[u], c, in, c->pc);
         c->nut++;
       } else {
         top_init(s, &c->sync, c, in, c->pc);
         if (bulk_safe(s, c, &c->sync)) bulk_issue(s, c, &c->sync);
-        else if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) c->sync.active = false;
+        else if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) top_end(s, c, &c->sync);
       }
       s->st.insns_tensor++;
       c->insns++;
@@ -871,7 +1000,17 @@ static bool core_step(Sim *s, Core *c) {
     uint32_t next = c->pc + 1;
     switch (in.op) {
     case OP_NOP: break;
-    case OP_TERM: c->running = -1; break;
+    case OP_TERM:
+      if (s->trace) {
+        const Task *tk = &c->task[c->running];
+        char name[48], args[64];
+        if (tk->kind == TASK_DATA) snprintf(name, sizeof name, "task %d (data, color %u)", c->running, tk->color);
+        else snprintf(name, sizeof name, "task %d (%s)", c->running, tk->kind == TASK_MAIN ? "main" : "local");
+        snprintf(args, sizeof args, "\"pc\":%u", tk->pc);
+        trace_span(s, c, 0, name, "task", c->task_start, s->cycle, args);
+      }
+      c->running = -1;
+      break;
     case OP_MOVI: r[in.a] = in.imm; break;
     case OP_MOV: r[in.a] = r[in.b]; break;
     case OP_ADD: r[in.a] = (int32_t)((uint32_t)r[in.b] + (uint32_t)r[in.c]); break;
@@ -932,6 +1071,13 @@ static bool core_step(Sim *s, Core *c) {
         return false;
       }
       sram_grow(c, (uint64_t)hi, s->img->tgt.sram_bytes);
+      if (!c->dsr_own) { /* copy on write: the image's table is shared */
+        Dsr *own = xmalloc(sizeof(Dsr) * c->w->ndsr);
+        memcpy(own, c->w->dsr, sizeof(Dsr) * c->w->ndsr);
+        c->dsr = own;
+        c->dsr_own = true;
+        s->state_bytes += sizeof(Dsr) * c->w->ndsr;
+      }
       c->dsr[in.a].addr = d.addr;
       break;
     }
@@ -946,12 +1092,12 @@ done:
 
 static bool core_idle(const Sim *s, const Core *c) {
   if (c->running >= 0 || c->sync.active) return false;
-  for (uint32_t u = 0; u < s->img->tgt.microthreads; u++)
+  for (uint32_t u = 0; u < c->nut_alloc; u++)
     if (c->ut[u].active) return false;
   for (int t = 0; t < c->ntask; t++)
     if (c->task[t].act || c->task[t].armed) return false;
   for (int k = 0; k < s->ncolors; k++)
-    if (c->fifo[k].count || c->inq[k].count) return false;
+    if (FIFO(c, k)->count || INQ(c, k)->count) return false;
   return true;
 }
 
@@ -987,7 +1133,7 @@ static void report_stuck(Sim *s, FILE *f) {
       continue;
     }
     bool said = false;
-    for (uint32_t u = 0; u < s->img->tgt.microthreads; u++) {
+    for (uint32_t u = 0; u < c->nut_alloc; u++) {
       const TOp *t = &c->ut[u];
       if (!t->active) continue;
       for (int k = 0; k < t->nsrc; k++)
@@ -1008,14 +1154,14 @@ static void report_stuck(Sim *s, FILE *f) {
         said = true;
       }
     for (int k = 0; k < s->ncolors; k++) {
-      if (c->fifo[k].count) {
-        fprintf(f, "  router (%d,%d): color %d: %u wavelet%s waiting to move on\n", c->x, c->y, k, c->fifo[k].count,
-                c->fifo[k].count == 1 ? "" : "s");
+      if (FIFO(c, k)->count) {
+        fprintf(f, "  router (%d,%d): color %d: %u wavelet%s waiting to move on\n", c->x, c->y, k, FIFO(c, k)->count,
+                FIFO(c, k)->count == 1 ? "" : "s");
         said = true;
       }
-      if (c->inq[k].count) {
+      if (INQ(c, k)->count) {
         fprintf(f, "  core (%d,%d): color %d: %u wavelet%s in the input queue that no task consumes\n", c->x, c->y, k,
-                c->inq[k].count, c->inq[k].count == 1 ? "" : "s");
+                INQ(c, k)->count, INQ(c, k)->count == 1 ? "" : "s");
         said = true;
       }
     }
@@ -1024,9 +1170,36 @@ static void report_stuck(Sim *s, FILE *f) {
   if (more) fprintf(f, "  ... and %d more\n", more);
 }
 
-int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The progress line: one stderr line rewritten in place (a terminal only:
+ * sim_set_progress). */
+static void progress_show(Sim *s, double secs) {
+  uint64_t awake = 0;
+  for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) awake += (uint64_t)__builtin_popcountll(s->busy_cores[wi]);
+  fprintf(s->progress, "\r\033[Kwsesim: cycle %llu, %.0f cycles/s, %llu cores awake, %llu wavelets delivered, %.0f s",
+          (unsigned long long)s->cycle, (double)s->cycle / secs, (unsigned long long)awake,
+          (unsigned long long)s->st.wavelets_delivered, secs);
+  fflush(s->progress);
+}
+static void progress_clear(Sim *s, bool shown) {
+  if (s->progress && shown) {
+    fputs("\r\033[K", s->progress);
+    fflush(s->progress);
+  }
+}
+
+static int run(Sim *s, uint64_t max_cycles, FILE *report) {
+  double t0 = now_seconds(), next_show = t0 + 1.0;
+  bool shown = false;
+  uint64_t iter = 0;
   for (;;) {
     if (s->cycle >= max_cycles) {
+      progress_clear(s, shown);
       fprintf(report, "wsesim: error: reached --max-cycles %llu; the cores still busy:\n", (unsigned long long)max_cycles);
       report_stuck(s, report);
       s->st.cycles = s->cycle;
@@ -1034,7 +1207,25 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
     }
     s->cycle++;
     bool act = false;
+    uint64_t active = 0;
     wake_due(s);
+    if ((++iter & 255) == 0 && (s->progress || s->max_seconds > 0)) {
+      double t = now_seconds();
+      if (s->max_seconds > 0 && t - t0 >= s->max_seconds) {
+        progress_clear(s, shown);
+        fprintf(report, "wsesim: error: reached --max-seconds %g at cycle %llu; the cores still busy:\n", s->max_seconds,
+                (unsigned long long)s->cycle);
+        report_stuck(s, report);
+        s->timed_out = true;
+        s->st.cycles = s->cycle;
+        return 1;
+      }
+      if (s->progress && t >= next_show) {
+        progress_show(s, t - t0);
+        shown = true;
+        next_show = t + 0.25;
+      }
+    }
     /* routers holding wavelets, in (y, x) order; a router that empties
      * leaves the set */
     for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
@@ -1058,10 +1249,12 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
          * cycle either, unless a wavelet reaches its ramp queue or its
          * router's FIFO makes room for a send: both put it back. */
         if (core_quiet(c) || !core_step(s, c)) s->busy_cores[wi] &= ~(1ull << (i & 63));
-        else act = true;
+        else act = true, active++;
       }
     }
+    if (s->trace) trace_counters(s, active);
     if (s->faulted) {
+      progress_clear(s, shown);
       fprintf(report, "wsesim: error: %s\n", s->fault);
       s->st.cycles = s->cycle;
       return 1;
@@ -1075,6 +1268,7 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
       s->cycle = next < max_cycles ? next : max_cycles;
     }
   }
+  progress_clear(s, shown);
   s->cycle--; /* the last cycle did nothing */
   s->st.cycles = s->cycle;
   int waiting = 0;
@@ -1086,7 +1280,30 @@ int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
   return 1;
 }
 
+
+int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
+  int rc = run(s, max_cycles, report);
+  if (s->trace) {
+    fputs("\n]}\n", s->trace);
+    s->trace = NULL;
+  }
+  return rc;
+}
+
+void sim_set_progress(Sim *s, FILE *f) { s->progress = f; }
+void sim_set_max_seconds(Sim *s, double secs) { s->max_seconds = secs; }
+
 const SimStats *sim_stats(const Sim *s) { return &s->st; }
+
+void sim_memory(const Sim *s, SimMemory *m) {
+  memset(m, 0, sizeof *m);
+  m->cores = (uint64_t)s->ncore;
+  m->state_bytes = s->state_bytes;
+  for (int i = 0; i < s->ncore; i++) {
+    m->sram_bytes += s->cores[i].sram_n;
+    if (s->cores[i].has_prog) m->prog_cores++;
+  }
+}
 
 void sim_print_core_stats(const Sim *s, FILE *f) {
   fprintf(f, "core        busy%%   fmac%%   instructions\n");

@@ -32,6 +32,27 @@ void sim_read_output(Sim *s, const WIo *io, float *data);
  * "wsesim: error: run-time fault at core (x,y) pc N: INSN: WHAT". */
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report);
 const SimStats *sim_stats(const Sim *s);
+/* Before sim_run: show a progress line on f (a terminal; NULL: none),
+ * rewritten about 4 times a second once the run passes a second. */
+void sim_set_progress(Sim *s, FILE *f);
+/* Before sim_run: stop with an error (like max_cycles) after secs of wall
+ * time (0: no limit). */
+void sim_set_max_seconds(Sim *s, double secs);
+/* Before sim_run: write a Chrome-trace / Perfetto JSON trace to f (closed
+ * by sim_run: the JSON is complete when it returns): task and tensor
+ * instruction spans of the cores in [x, x+w) x [y, y+h) (w or h 0: no
+ * limit) that overlap cycles [from, to], and fabric counters in that
+ * window. docs/simulator.md, "Traces". */
+int sim_set_trace(Sim *s, FILE *f, int x, int y, int w, int h, uint64_t from, uint64_t to);
+/* The simulator's own memory: the cores of the region (with and without a
+ * program), the SRAM bytes allocated for them (as far as the image uses
+ * it, or all of it once a computed address goes past), and everything else
+ * kept per core (core and router state, queues, tasks, microthreads, DSR
+ * copies). */
+typedef struct SimMemory {
+  uint64_t cores, prog_cores, sram_bytes, state_bytes;
+} SimMemory;
+void sim_memory(const Sim *s, SimMemory *m);
 /* Per-core busy and FMAC utilisation summary, printed by --stats. */
 void sim_print_stats(const Sim *s, FILE *f);
 /* One line per core with a program: busy and FMAC utilisation, instructions. */

@@ -1,7 +1,9 @@
 /* runtime/wsesim.c: the simulator's command line.
  *
  *   wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...
- *                     [--stats] [--stats-cores] [--max-cycles N]
+ *                     [--stats] [--stats-cores] [--stats-host] [--max-cycles N]
+ *                     [--max-seconds S] [--quiet] [--trace FILE.json
+ *                     [--trace-region X,Y,WxH] [--trace-cycles A:B]]
  *
  * It loads and validates the image (backend/wimg.c), writes the inputs into
  * the cores that hold them, runs the machine (runtime/sim.c) and reads the
@@ -17,8 +19,16 @@
 #include "common/npy.h"
 #include "common/util.h"
 #include "runtime/sim.h"
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+static double wall_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 /* --max-cycles accepts 1 ... MAX_CYCLES. */
 #define MAX_CYCLES 1000000000000000000ULL
@@ -43,9 +53,16 @@ static void fail(const char *fmt, ...) {
 
 static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
-        "              [--stats] [--stats-cores] [--max-cycles N]\n"
-        "  --stats        cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
-        "  --stats-cores  also one line per core: busy %, FMAC utilisation %, instructions\n",
+        "              [--stats] [--stats-cores] [--stats-host] [--max-cycles N] [--max-seconds S] [--quiet]\n"
+        "              [--trace FILE.json [--trace-region X,Y,WxH] [--trace-cycles A:B]]\n"
+        "  --stats          cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
+        "  --stats-cores    also one line per core: busy %, FMAC utilisation %, instructions\n"
+        "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
+        "  --max-cycles N   stop with an error after N cycles (default 100000000)\n"
+        "  --max-seconds S  stop with an error after S seconds of wall time\n"
+        "  --quiet          no progress line (shown on a terminal for runs longer than a second)\n"
+        "  --trace F.json   a Chrome-trace/Perfetto trace: task and tensor-instruction spans per core,\n"
+        "                   fabric counters; --trace-region and --trace-cycles keep it small\n",
         f);
 }
 
@@ -108,10 +125,44 @@ static void check_input_file(const char *file, const WIo *io, const char *type) 
          (unsigned long long)st.st_size, io->name, type, (unsigned long long)limit, (unsigned long long)n, NPY_HEADER_MAX);
 }
 
+/* The value of option `name` at argv[*i] ("--name V" or "--name=V"), or
+ * NULL if argv[*i] is another option. */
+static const char *optval(int argc, char **argv, int *i, const char *name) {
+  const char *a = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(a, name, n) || (a[n] != 0 && a[n] != '=')) return NULL;
+  if (a[n] == '=') return a + n + 1;
+  if (*i + 1 >= argc) fail("option '%s' needs a value", name);
+  return argv[++*i];
+}
+
+/* A whole number 0 ... max from digits only (strtoull would take "-1"). */
+static bool parse_u64(const char *v, uint64_t max, uint64_t *out) {
+  unsigned long long x = 0;
+  bool ok = *v != 0;
+  for (const char *q = v; *q && ok; q++) {
+    ok = *q >= '0' && *q <= '9' && x <= (max - (unsigned)(*q - '0')) / 10;
+    x = x * 10 + (unsigned)(*q - '0');
+  }
+  *out = x;
+  return ok;
+}
+
+/* Write the trace to FILE.tmp and rename it when complete, so a killed run
+ * leaves no half-written trace under the name the user gave. */
+static char *trace_tmp;
+static void trace_tmp_remove(void) {
+  if (trace_tmp) remove(trace_tmp);
+}
+
 int main(int argc, char **argv) {
   const char *image = NULL;
-  bool stats = false, core_stats = false;
+  bool stats = false, core_stats = false, host_stats = false, quiet = false;
   uint64_t max_cycles = 100000000ULL;
+  double max_seconds = 0;
+  const char *trace = NULL, *tregion = NULL, *tcycles = NULL;
+  int tx = 0, ty = 0, tw = 0, th = 0;
+  uint64_t tc0 = 0, tc1 = UINT64_MAX;
   VEC(NF) ins = {0}, outs = {0};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -123,6 +174,38 @@ int main(int argc, char **argv) {
       stats = true;
     } else if (!strcmp(a, "--stats-cores")) {
       stats = core_stats = true;
+    } else if (!strcmp(a, "--stats-host")) {
+      host_stats = true;
+    } else if (!strcmp(a, "--quiet")) {
+      quiet = true;
+    } else if ((v = optval(argc, argv, &i, "--max-seconds"))) {
+      char *end;
+      errno = 0;
+      max_seconds = strtod(v, &end);
+      if (!*v || *end || errno || !(max_seconds > 0 && max_seconds <= 1e9))
+        fail("--max-seconds expects a number of seconds above 0 and at most 1e9, got '%s'", v);
+    } else if ((v = optval(argc, argv, &i, "--trace-region"))) {
+      tregion = v;
+      unsigned x, y, w, h;
+      char tail;
+      if (sscanf(v, "%u,%u,%ux%u%c", &x, &y, &w, &h, &tail) != 4 || w == 0 || h == 0 || x > 100000 || y > 100000 || w > 100000 ||
+          h > 100000)
+        fail("--trace-region expects X,Y,WxH (the cores [X, X+W) x [Y, Y+H); W, H >= 1; each at most 100000), got '%s'", v);
+      tx = (int)x, ty = (int)y, tw = (int)w, th = (int)h;
+    } else if ((v = optval(argc, argv, &i, "--trace-cycles"))) {
+      tcycles = v;
+      const char *colon = strchr(v, ':');
+      char a0[32] = "", b0[32] = "";
+      bool ok = colon && (size_t)(colon - v) < sizeof a0 && strlen(colon + 1) < sizeof b0;
+      if (ok) {
+        memcpy(a0, v, (size_t)(colon - v));
+        strcpy(b0, colon + 1);
+        ok = parse_u64(a0, MAX_CYCLES, &tc0) && parse_u64(b0, MAX_CYCLES, &tc1) && tc0 <= tc1;
+      }
+      if (!ok) fail("--trace-cycles expects A:B, whole numbers with A <= B (at most %s), got '%s'", MAX_CYCLES_TEXT, v);
+    } else if ((v = optval(argc, argv, &i, "--trace"))) {
+      if (!*v) fail("--trace expects a file name");
+      trace = v;
     } else if (!strncmp(a, "--input", 7) || !strncmp(a, "--output", 8) || !strncmp(a, "--max-cycles", 12)) {
       const char *name = !strncmp(a, "--input", 7) ? "--input" : !strncmp(a, "--output", 8) ? "--output" : "--max-cycles";
       size_t n = strlen(name);
@@ -142,14 +225,8 @@ int main(int argc, char **argv) {
           if (!strcmp(outs.v[j].file, nf.file)) fail("--output %s and --output %s both write '%s'", outs.v[j].name, nf.name, nf.file);
         VEC_PUSH(outs, nf);
       } else {
-        /* digits only: strtoull would take "-1" as 2^64-1 */
-        unsigned long long x = 0;
-        bool ok = *v != 0;
-        for (const char *q = v; *q && ok; q++) {
-          ok = *q >= '0' && *q <= '9' && x <= (MAX_CYCLES - (unsigned)(*q - '0')) / 10;
-          x = x * 10 + (unsigned)(*q - '0');
-        }
-        if (!ok || x == 0)
+        uint64_t x;
+        if (!parse_u64(v, MAX_CYCLES, &x) || x == 0)
           fail("--max-cycles expects a positive whole number, got '%s' (accepted: 1 to %s)", v, MAX_CYCLES_TEXT);
         max_cycles = x;
       }
@@ -164,6 +241,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     fail("no image given");
   }
+  if (!trace && (tregion || tcycles)) fail("%s needs --trace FILE.json", tregion ? "--trace-region" : "--trace-cycles");
   size_t len;
   struct stat st;
   if (stat(image, &st) == 0 && S_ISDIR(st.st_mode)) fail("cannot read '%s': it is a directory, not a .wimg image", image);
@@ -220,7 +298,27 @@ int main(int argc, char **argv) {
     sim_write_input(s, io, a.data);
     npy_free(&a);
   }
+  if (!quiet && isatty(2)) sim_set_progress(s, stderr);
+  if (max_seconds > 0) sim_set_max_seconds(s, max_seconds);
+  FILE *tf = NULL;
+  if (trace) {
+    if (stat(trace, &st) == 0 && S_ISDIR(st.st_mode)) fail("--trace: '%s' is a directory; give a file name", trace);
+    trace_tmp = xmalloc(strlen(trace) + 5);
+    sprintf(trace_tmp, "%s.tmp", trace);
+    tf = fopen(trace_tmp, "w");
+    if (!tf) fail("--trace: cannot write '%s': %s", trace_tmp, strerror(errno));
+    atexit(trace_tmp_remove);
+    sim_set_trace(s, tf, tx, ty, tw, th, tc0, tc1);
+  }
+  double t0 = wall_seconds();
   int rc = sim_run(s, max_cycles, stderr);
+  double secs = wall_seconds() - t0;
+  if (tf) {
+    /* complete even when the run failed: a trace of a stuck run shows where */
+    if (fclose(tf) != 0 || rename(trace_tmp, trace) != 0) fail("--trace: cannot write '%s': %s", trace, strerror(errno));
+    free(trace_tmp);
+    trace_tmp = NULL;
+  }
   if (rc == 0) {
     for (int j = 0; j < outs.n; j++)
       for (uint32_t i = 0; i < img.nio; i++) {
@@ -240,6 +338,17 @@ int main(int argc, char **argv) {
       }
     if (stats) sim_print_stats(s, stdout);
     if (core_stats) sim_print_core_stats(s, stdout);
+    if (host_stats) {
+      SimMemory m;
+      sim_memory(s, &m);
+      struct rusage ru;
+      getrusage(RUSAGE_SELF, &ru);
+      printf("host              %.3f s, %.0f cycles/s, peak RSS %.1f MB\n", secs, secs > 0 ? (double)sim_stats(s)->cycles / secs : 0.0,
+             (double)ru.ru_maxrss / 1024.0);
+      printf("host memory       %.0f bytes of state per core (%llu cores, %llu with programs), SRAM %.1f MB allocated\n",
+             m.cores ? (double)m.state_bytes / (double)m.cores : 0.0, (unsigned long long)m.cores,
+             (unsigned long long)m.prog_cores, (double)m.sram_bytes / 1048576.0);
+    }
   }
   sim_free(s);
   wimg_free(&img);
