@@ -27,6 +27,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <time.h>
 #include "common/f16.h"
 #include "common/util.h"
@@ -100,6 +103,24 @@ typedef struct Core {
   bool traced;       /* its trace metadata was written */
 } Core;
 
+/* What one thread produces while it steps its band of cores (see "Threads"
+ * below): merged in band order after every core phase, so a run gives the
+ * same figures, faults and trace bytes whatever the number of threads. */
+typedef struct Lane {
+  SimStats st;       /* counts added by the band's cores this cycle */
+  int64_t inflight;  /* wavelets pushed into the band's router FIFOs */
+  struct Wake { uint64_t cycle; int32_t core; } *wake; /* bulk ends scheduled */
+  size_t nwake, capwake;
+  bool faulted;
+  char fault[512];
+  char *tbuf;        /* trace events written by the band this cycle */
+  size_t tlen, tcap;
+  bool act;
+  uint64_t active;
+  int w0, w1;        /* the band: words [w0, w1) of busy_cores */
+} Lane;
+static _Thread_local Lane *L; /* the calling thread's lane */
+
 struct Sim {
   const WImage *img;
   int depth, ncolors;
@@ -113,7 +134,7 @@ struct Sim {
   uint64_t *busy_cores;   /* bit i: core i (with a program) may have work; a
                            * quiet core leaves the set and a wavelet into its
                            * ramp queue brings it back */
-  struct Wake { uint64_t cycle; int32_t core; } *wake; /* min-heap by cycle: bulk ops' completions */
+  struct Wake *wake; /* min-heap by cycle: bulk ops' completions */
   size_t nwake, capwake;
   uint64_t cycle;
   size_t state_bytes; /* per-core state beyond SRAM: Core structs, queues, tasks, microthreads, DSR copies */
@@ -125,11 +146,21 @@ struct Sim {
   FILE *trace;
   int tx0, ty0, tx1, ty1;   /* trace region [tx0, tx1) x [ty0, ty1) */
   uint64_t tc0, tc1;        /* trace cycles [tc0, tc1] */
-  bool trace_sep;           /* an event was written: the next needs a comma */
   uint64_t inflight;        /* wavelets in router FIFOs */
   uint64_t last_inflight, last_active;
   bool faulted;      /* a run-time fault stopped the run; the text is in fault */
   char fault[512];
+  /* threads: lanes[0] is the calling thread's */
+  int nthreads;
+  uint64_t par_min;  /* the fewest awake cores a cycle is split for */
+  Lane *lanes;
+  pthread_t *thr;
+  atomic_uint gen;   /* bumped to start a core phase */
+  atomic_int ndone;  /* workers finished with this phase */
+  atomic_bool quit;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  atomic_int sleeping; /* workers waiting on cv */
 };
 
 /* Record a run-time fault of core c at pc (the first one wins) as
@@ -137,8 +168,9 @@ struct Sim {
  * of the core's step and reports it. */
 static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) {
-  if (s->faulted) return;
-  s->faulted = true;
+  (void)s;
+  if (L->faulted) return;
+  L->faulted = true;
   char txt[96], what[320];
   if (pc < c->ninsn) {
     isa_format(txt, sizeof txt, c->code[pc]);
@@ -154,7 +186,7 @@ static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  snprintf(s->fault, sizeof s->fault, "run-time fault at core (%d,%d) pc %u: %s: %s", c->x, c->y, pc, txt, what);
+  snprintf(L->fault, sizeof L->fault, "run-time fault at core (%d,%d) pc %u: %s: %s", c->x, c->y, pc, txt, what);
 }
 
 /* The router FIFO and the ramp input queue of color k at core c (empty and
@@ -246,6 +278,8 @@ static uint64_t *sram_need(const WImage *img) {
 
 Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   Sim *s = xcalloc(1, sizeof *s);
+  s->nthreads = 1;
+  s->par_min = SIM_THREADS_MIN_AWAKE;
   s->img = img;
   s->depth = (int)img->tgt.queue_depth;
   s->ncolors = (int)img->tgt.colors;
@@ -462,12 +496,28 @@ void sim_read_output(Sim *s, const WIo *io, float *data) { for_piece(s, io, data
 
 static void trace_ev(Sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void trace_ev(Sim *s, const char *fmt, ...) {
-  fputs(s->trace_sep ? ",\n" : "\n", s->trace);
-  s->trace_sep = true;
-  va_list ap;
-  va_start(ap, fmt);
-  vfprintf(s->trace, fmt, ap);
-  va_end(ap);
+  (void)s;
+  for (;;) {
+    size_t room = L->tcap - L->tlen;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = room > 2 ? vsnprintf(L->tbuf + L->tlen + 2, room - 2, fmt, ap) : -1;
+    va_end(ap);
+    if (n >= 0 && (size_t)n + 2 < room) {
+      memcpy(L->tbuf + L->tlen, ",\n", 2);
+      L->tlen += (size_t)n + 2;
+      return;
+    }
+    L->tcap = L->tcap ? 2 * L->tcap + (size_t)(n > 0 ? n : 0) : 4096;
+    L->tbuf = xrealloc(L->tbuf, L->tcap);
+  }
+}
+/* The lanes' trace events of this cycle, in band order. */
+static void trace_flush(Sim *s) {
+  for (int k = 0; k < s->nthreads; k++) {
+    fwrite(s->lanes[k].tbuf, 1, s->lanes[k].tlen, s->trace);
+    s->lanes[k].tlen = 0;
+  }
 }
 
 static bool trace_wants(const Sim *s, const Core *c, uint64_t from, uint64_t to) {
@@ -520,9 +570,10 @@ int sim_set_trace(Sim *s, FILE *f, int x, int y, int w, int h, uint64_t from, ui
   s->ty1 = h > 0 ? y + h : INT32_MAX;
   s->tc0 = from;
   s->tc1 = to;
-  fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"1 us on the time axis = 1 cycle\",\"clock_mhz\":%u},\"traceEvents\":[",
+  /* the first event here, so every later one starts with a comma */
+  fprintf(f, "{\"displayTimeUnit\":\"ns\",\"otherData\":{\"time\":\"1 us on the time axis = 1 cycle\",\"clock_mhz\":%u},\"traceEvents\":[\n"
+          "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":0,\"tid\":0,\"args\":{\"name\":\"wafer\"}}",
           s->img->tgt.clock_mhz);
-  trace_ev(s, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":0,\"tid\":0,\"args\":{\"name\":\"wafer\"}}");
   return 0;
 }
 
@@ -634,7 +685,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     case OP_FMAC: {
       float p = v[0] * v[1];
       r = ld(c, &t->dst) + p;
-      s->st.fmac_elements++;
+      L->st.fmac_elements++;
       c->fmac++;
       break;
     }
@@ -645,13 +696,13 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     }
     default: r = isa_alu(t->op, v[0], v[1]); break;
     }
-    s->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1;
+    L->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1;
     if (t->dst.d.kind == DSR_FABOUT) {
       fifo_push(s, FIFO(c, t->dst.d.color), to_wave(r, t->dst.d.dtype));
-      s->inflight++;
+      L->inflight++;
       c->nonempty |= 1u << t->dst.d.color;
       s->busy_routers[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
-      s->st.wavelets_sent++;
+      L->st.wavelets_sent++;
     } else stv(c, &t->dst, r);
     walk_next(&t->dst);
     for (int i = 0; i < t->nsrc; i++)
@@ -659,7 +710,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     t->done++;
     n++;
   }
-  s->st.elements += (uint64_t)n;
+  L->st.elements += (uint64_t)n;
   return n;
 }
 
@@ -794,10 +845,10 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
     left -= n;
   }
   t->done = t->count;
-  s->st.elements += t->count;
-  s->st.flops += t->count * (uint64_t)(t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1);
+  L->st.elements += t->count;
+  L->st.flops += t->count * (uint64_t)(t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1);
   if (t->op == OP_FMAC) {
-    s->st.fmac_elements += t->count;
+    L->st.fmac_elements += t->count;
     c->fmac += t->count;
   }
   uint64_t ncyc = (t->count + (uint64_t)t->lanes - 1) / (uint64_t)t->lanes;
@@ -811,12 +862,19 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
   c->bulk_from = s->cycle + 1;
   c->bulk_to = t->end;
   c->busy += ncyc - 1;
+  if (L->nwake == L->capwake) {
+    L->capwake = L->capwake ? 2 * L->capwake : 64;
+    L->wake = xrealloc(L->wake, L->capwake * sizeof *L->wake);
+  }
+  L->wake[L->nwake++] = (struct Wake){t->end, (int32_t)(c - s->cores)};
+}
+
+static void wake_push(Sim *s, struct Wake w) {
   if (s->nwake == s->capwake) {
     s->capwake = s->capwake ? 2 * s->capwake : 64;
     s->wake = xrealloc(s->wake, s->capwake * sizeof *s->wake);
   }
   size_t i = s->nwake++;
-  struct Wake w = {t->end, (int32_t)(c - s->cores)};
   while (i && s->wake[(i - 1) / 2].cycle > w.cycle) {
     s->wake[i] = s->wake[(i - 1) / 2];
     i = (i - 1) / 2;
@@ -988,13 +1046,13 @@ static bool core_step(Sim *s, Core *c) {
         if (bulk_safe(s, c, &c->sync)) bulk_issue(s, c, &c->sync);
         else if (top_step(s, c, &c->sync) && c->sync.done == c->sync.count) top_end(s, c, &c->sync);
       }
-      s->st.insns_tensor++;
+      L->st.insns_tensor++;
       c->insns++;
       c->pc++;
       act = busy = true;
       goto done;
     }
-    s->st.insns_scalar++;
+    L->st.insns_scalar++;
     c->insns++;
     act = busy = true;
     uint32_t next = c->pc + 1;
@@ -1193,6 +1251,180 @@ static void progress_clear(Sim *s, bool shown) {
   }
 }
 
+/* ---- threads ----
+ *
+ * In a cycle's core phase a core touches only itself and its own router's
+ * queues (it pops its ramp queues and pushes into its own router's FIFOs;
+ * the routers all moved before). So the cores can be stepped in parallel:
+ * the busy-core bitmap is cut into bands of whole 64-core words, one per
+ * thread, each with about the same number of cores awake; everything a
+ * band produces that is not its cores' own state - counts, wavelets pushed,
+ * bulk ends to wake at, the first fault, trace events - goes into its Lane
+ * and is merged in band order afterwards. The first fault in (y, x) order
+ * wins, as in one thread; trace bytes come out in the same order. The
+ * router phase stays in one thread: a router's moves depend on what the
+ * routers before it in (y, x) order did that cycle. A cycle with fewer than
+ * par_min cores awake (sim_set_threads) is stepped by the calling thread
+ * alone (the result is the same either way). */
+
+static void band(Sim *s, Lane *ln) {
+  for (int wi = ln->w0; wi < ln->w1 && !ln->faulted; wi++) {
+    uint64_t bits = s->busy_cores[wi];
+    while (bits && !ln->faulted) {
+      int i = wi * 64 + __builtin_ctzll(bits);
+      bits &= bits - 1;
+      Core *c = &s->cores[i];
+      /* A core whose step changes nothing would change nothing the next
+       * cycle either, unless a wavelet reaches its ramp queue or its
+       * router's FIFO makes room for a send: both put it back. */
+      if (core_quiet(c) || !core_step(s, c)) s->busy_cores[wi] &= ~(1ull << (i & 63));
+      else ln->act = true, ln->active++;
+    }
+  }
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+typedef struct WorkerArg { Sim *s; int k; } WorkerArg;
+static void *worker_main(void *p) {
+  WorkerArg a = *(WorkerArg *)p;
+  free(p);
+  Sim *s = a.s;
+  L = &s->lanes[a.k];
+  unsigned seen = 0;
+  for (;;) {
+    /* spin a little (a phase is often microseconds away), then yield,
+     * then sleep until the next phase */
+    int spins = 0;
+    while (atomic_load_explicit(&s->gen, memory_order_acquire) == seen && !atomic_load(&s->quit)) {
+      if (++spins < 20000) cpu_relax();
+      else if (spins < 21000) sched_yield();
+      else {
+        pthread_mutex_lock(&s->mu);
+        atomic_fetch_add(&s->sleeping, 1);
+        while (atomic_load(&s->gen) == seen && !atomic_load(&s->quit)) pthread_cond_wait(&s->cv, &s->mu);
+        atomic_fetch_sub(&s->sleeping, 1);
+        pthread_mutex_unlock(&s->mu);
+      }
+    }
+    if (atomic_load(&s->quit)) return NULL;
+    seen = atomic_load_explicit(&s->gen, memory_order_acquire);
+    band(s, L);
+    atomic_fetch_add_explicit(&s->ndone, 1, memory_order_release);
+  }
+}
+
+void sim_set_threads(Sim *s, int n, uint64_t min_awake) {
+  s->nthreads = n < 1 ? 1 : n > SIM_THREADS_MAX ? SIM_THREADS_MAX : n;
+  s->par_min = min_awake;
+}
+
+static void threads_start(Sim *s) {
+  s->lanes = xcalloc((size_t)s->nthreads, sizeof(Lane));
+  L = &s->lanes[0];
+  if (s->nthreads == 1) return;
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->cv, NULL);
+  s->thr = xcalloc((size_t)s->nthreads, sizeof(pthread_t));
+  for (int k = 1; k < s->nthreads; k++) {
+    WorkerArg *a = xmalloc(sizeof *a);
+    *a = (WorkerArg){s, k};
+    if (pthread_create(&s->thr[k], NULL, worker_main, a) != 0) die("cannot start a simulator thread");
+  }
+}
+
+static void threads_stop(Sim *s) {
+  if (s->nthreads > 1) {
+    pthread_mutex_lock(&s->mu);
+    atomic_store(&s->quit, true);
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    for (int k = 1; k < s->nthreads; k++) pthread_join(s->thr[k], NULL);
+    free(s->thr);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+  }
+  for (int k = 0; k < s->nthreads; k++) {
+    free(s->lanes[k].wake);
+    free(s->lanes[k].tbuf);
+  }
+  free(s->lanes);
+  s->lanes = NULL;
+  L = NULL;
+}
+
+/* Step every core that may have work, in bands. */
+static void cores_phase(Sim *s) {
+  int nw = (s->ncore + 63) / 64, n = s->nthreads;
+  uint64_t awake = 0;
+  if (n > 1)
+    for (int wi = 0; wi < nw; wi++) awake += (uint64_t)__builtin_popcountll(s->busy_cores[wi]);
+  if (n == 1 || awake < s->par_min) {
+    for (int k = 0; k < n; k++) s->lanes[k].w0 = s->lanes[k].w1 = 0;
+    s->lanes[0].w1 = nw;
+    band(s, &s->lanes[0]);
+    return;
+  }
+  /* bands of about awake/n cores each */
+  uint64_t acc = 0;
+  int k = 0;
+  s->lanes[0].w0 = 0;
+  for (int wi = 0; wi < nw && k < n - 1; wi++) {
+    acc += (uint64_t)__builtin_popcountll(s->busy_cores[wi]);
+    if (acc * (uint64_t)n >= awake * (uint64_t)(k + 1)) {
+      s->lanes[k].w1 = wi + 1;
+      s->lanes[++k].w0 = wi + 1;
+    }
+  }
+  s->lanes[k].w1 = nw;
+  for (k++; k < n; k++) s->lanes[k].w0 = s->lanes[k].w1 = nw;
+  atomic_store_explicit(&s->ndone, 0, memory_order_relaxed);
+  atomic_fetch_add(&s->gen, 1); /* seq_cst with `sleeping`: no lost wake-up */
+  if (atomic_load(&s->sleeping)) {
+    pthread_mutex_lock(&s->mu);
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+  }
+  band(s, &s->lanes[0]);
+  int spins = 0;
+  while (atomic_load_explicit(&s->ndone, memory_order_acquire) < n - 1)
+    if (++spins < 20000) cpu_relax();
+    else sched_yield();
+}
+
+/* Fold the lanes into the run, in band order; returns whether any core
+ * changed, and the number that did in *active. */
+static bool merge_lanes(Sim *s, uint64_t *active) {
+  bool act = false;
+  for (int k = 0; k < s->nthreads; k++) {
+    Lane *ln = &s->lanes[k];
+    s->st.insns_scalar += ln->st.insns_scalar;
+    s->st.insns_tensor += ln->st.insns_tensor;
+    s->st.elements += ln->st.elements;
+    s->st.flops += ln->st.flops;
+    s->st.fmac_elements += ln->st.fmac_elements;
+    s->st.wavelets_sent += ln->st.wavelets_sent;
+    memset(&ln->st, 0, sizeof ln->st);
+    s->inflight += (uint64_t)ln->inflight;
+    ln->inflight = 0;
+    for (size_t j = 0; j < ln->nwake; j++) wake_push(s, ln->wake[j]);
+    ln->nwake = 0;
+    if (ln->faulted && !s->faulted) {
+      s->faulted = true;
+      memcpy(s->fault, ln->fault, sizeof s->fault);
+    }
+    act |= ln->act;
+    *active += ln->active;
+    ln->act = false;
+    ln->active = 0;
+  }
+  return act;
+}
+
 static int run(Sim *s, uint64_t max_cycles, FILE *report) {
   double t0 = now_seconds(), next_show = t0 + 1.0;
   bool shown = false;
@@ -1237,22 +1469,13 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
         if (!s->cores[i].nonempty) s->busy_routers[wi] &= ~(1ull << (i & 63));
       }
     }
-    /* cores that may have work, in (y, x) order (the order of every
-     * visit, so the run is the same as visiting every core) */
-    for (int wi = 0; wi < (s->ncore + 63) / 64 && !s->faulted; wi++) {
-      uint64_t bits = s->busy_cores[wi];
-      while (bits && !s->faulted) {
-        int i = wi * 64 + __builtin_ctzll(bits);
-        bits &= bits - 1;
-        Core *c = &s->cores[i];
-        /* A core whose step changes nothing would change nothing the next
-         * cycle either, unless a wavelet reaches its ramp queue or its
-         * router's FIFO makes room for a send: both put it back. */
-        if (core_quiet(c) || !core_step(s, c)) s->busy_cores[wi] &= ~(1ull << (i & 63));
-        else act = true, active++;
-      }
+    cores_phase(s);
+    act |= merge_lanes(s, &active);
+    if (s->trace) {
+      trace_flush(s);
+      trace_counters(s, active);
+      trace_flush(s);
     }
-    if (s->trace) trace_counters(s, active);
     if (s->faulted) {
       progress_clear(s, shown);
       fprintf(report, "wsesim: error: %s\n", s->fault);
@@ -1282,7 +1505,10 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
 
 
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
+  threads_start(s);
   int rc = run(s, max_cycles, report);
+  if (s->trace) trace_flush(s);
+  threads_stop(s);
   if (s->trace) {
     fputs("\n]}\n", s->trace);
     s->trace = NULL;

@@ -32,6 +32,14 @@ void sim_read_output(Sim *s, const WIo *io, float *data);
  * "wsesim: error: run-time fault at core (x,y) pc N: INSN: WHAT". */
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report);
 const SimStats *sim_stats(const Sim *s);
+/* Before sim_run: step the cores with n threads (1 ... SIM_THREADS_MAX;
+ * default 1), in a cycle with at least min_awake cores that may have work
+ * (fewer are stepped by one thread: sharing them out costs more than it
+ * saves; default SIM_THREADS_MIN_AWAKE). Every result - outputs, cycles,
+ * stats, faults, traces - is the same for every n and min_awake. */
+#define SIM_THREADS_MAX 256
+#define SIM_THREADS_MIN_AWAKE 512
+void sim_set_threads(Sim *s, int n, uint64_t min_awake);
 /* Before sim_run: show a progress line on f (a terminal; NULL: none),
  * rewritten about 4 times a second once the run passes a second. */
 void sim_set_progress(Sim *s, FILE *f);

@@ -53,13 +53,15 @@ static void fail(const char *fmt, ...) {
 
 static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
-        "              [--stats] [--stats-cores] [--stats-host] [--max-cycles N] [--max-seconds S] [--quiet]\n"
+        "              [--stats] [--stats-cores] [--stats-host] [--max-cycles N] [--max-seconds S] [--threads N] [--quiet]\n"
         "              [--trace FILE.json [--trace-region X,Y,WxH] [--trace-cycles A:B]]\n"
         "  --stats          cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
         "  --stats-cores    also one line per core: busy %, FMAC utilisation %, instructions\n"
         "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
         "  --max-cycles N   stop with an error after N cycles (default 100000000)\n"
         "  --max-seconds S  stop with an error after S seconds of wall time\n"
+        "  --threads N      step the cores with N threads (default: the host's cores); same results for every N\n"
+        "  --threads-min K  ... in cycles with at least K cores awake (default 512; fewer take one thread)\n"
         "  --quiet          no progress line (shown on a terminal for runs longer than a second)\n"
         "  --trace F.json   a Chrome-trace/Perfetto trace: task and tensor-instruction spans per core,\n"
         "                   fabric counters; --trace-region and --trace-cycles keep it small\n",
@@ -160,6 +162,9 @@ int main(int argc, char **argv) {
   bool stats = false, core_stats = false, host_stats = false, quiet = false;
   uint64_t max_cycles = 100000000ULL;
   double max_seconds = 0;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  uint64_t threads_min = SIM_THREADS_MIN_AWAKE;
+  int threads = ncpu < 1 ? 1 : ncpu > SIM_THREADS_MAX ? SIM_THREADS_MAX : (int)ncpu;
   const char *trace = NULL, *tregion = NULL, *tcycles = NULL;
   int tx = 0, ty = 0, tw = 0, th = 0;
   uint64_t tc0 = 0, tc1 = UINT64_MAX;
@@ -176,6 +181,14 @@ int main(int argc, char **argv) {
       stats = core_stats = true;
     } else if (!strcmp(a, "--stats-host")) {
       host_stats = true;
+    } else if ((v = optval(argc, argv, &i, "--threads"))) {
+      uint64_t n;
+      if (!parse_u64(v, 1000000, &n) || n < 1 || n > SIM_THREADS_MAX)
+        fail("--threads expects a whole number from 1 to %d, got '%s'", SIM_THREADS_MAX, v);
+      threads = (int)n;
+    } else if ((v = optval(argc, argv, &i, "--threads-min"))) {
+      if (!parse_u64(v, 1000000000, &threads_min))
+        fail("--threads-min expects a whole number of cores from 0 to 1000000000, got '%s'", v);
     } else if (!strcmp(a, "--quiet")) {
       quiet = true;
     } else if ((v = optval(argc, argv, &i, "--max-seconds"))) {
@@ -299,6 +312,7 @@ int main(int argc, char **argv) {
     npy_free(&a);
   }
   if (!quiet && isatty(2)) sim_set_progress(s, stderr);
+  sim_set_threads(s, threads, threads_min);
   if (max_seconds > 0) sim_set_max_seconds(s, max_seconds);
   FILE *tf = NULL;
   if (trace) {
@@ -345,6 +359,11 @@ int main(int argc, char **argv) {
       getrusage(RUSAGE_SELF, &ru);
       printf("host              %.3f s, %.0f cycles/s, peak RSS %.1f MB\n", secs, secs > 0 ? (double)sim_stats(s)->cycles / secs : 0.0,
              (double)ru.ru_maxrss / 1024.0);
+      const SimStats *ss = sim_stats(s);
+      double per = secs > 0 ? 1e-6 / secs : 0.0;
+      printf("host rates        %.2f M wavelet hops/s, %.2f M FMAC/s (%llu FMAC elements), %.1f M core-cycles/s\n",
+             (double)ss->hops * per, (double)ss->fmac_elements * per, (unsigned long long)ss->fmac_elements,
+             (double)ss->cycles * (double)m.prog_cores * per);
       printf("host memory       %.0f bytes of state per core (%llu cores, %llu with programs), SRAM %.1f MB allocated\n",
              m.cores ? (double)m.state_bytes / (double)m.cores : 0.0, (unsigned long long)m.cores,
              (unsigned long long)m.prog_cores, (double)m.sram_bytes / 1048576.0);
