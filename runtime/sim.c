@@ -515,7 +515,7 @@ static void trace_ev(Sim *s, const char *fmt, ...) {
 /* The lanes' trace events of this cycle, in band order. */
 static void trace_flush(Sim *s) {
   for (int k = 0; k < s->nthreads; k++) {
-    fwrite(s->lanes[k].tbuf, 1, s->lanes[k].tlen, s->trace);
+    if (s->lanes[k].tlen) fwrite(s->lanes[k].tbuf, 1, s->lanes[k].tlen, s->trace);
     s->lanes[k].tlen = 0;
   }
 }
