@@ -137,7 +137,6 @@ struct Sim {
   struct Wake *wake; /* min-heap by cycle: bulk ops' completions */
   size_t nwake, capwake;
   uint64_t cycle;
-  size_t state_bytes; /* per-core state beyond SRAM: Core structs, queues, tasks, microthreads, DSR copies */
   SimStats st;
   /* progress line, time limit, trace (sim_set_*) */
   FILE *progress;
@@ -276,6 +275,15 @@ static uint64_t *sram_need(const WImage *img) {
   return need;
 }
 
+/* The bytes of core c's queue block: a RouteQ per routed color and one
+ * empty, then stamps and values for each router FIFO and ramp queue. */
+static size_t queue_bytes(const Sim *s, const Core *c) {
+  size_t nq = 0, nbuf = 0;
+  for (int k = 0; k < s->ncolors; k++)
+    if (c->route_in[k] >= 0) nq++, nbuf += 1 + !!(c->route_out[k] & (1u << PORT_R));
+  return sizeof(struct RouteQ) * (nq + 1) + nbuf * (size_t)s->depth * (sizeof(uint64_t) + sizeof(uint32_t));
+}
+
 Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   Sim *s = xcalloc(1, sizeof *s);
   s->nthreads = 1;
@@ -285,7 +293,6 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   s->ncolors = (int)img->tgt.colors;
   s->ncore = (int)img->ncore;
   s->cores = xcalloc((size_t)s->ncore + 1, sizeof(Core));
-  s->state_bytes = sizeof(Core) * (size_t)s->ncore;
   s->grid = xmalloc(sizeof(int) * ((size_t)img->rw * img->rh + 1));
   for (size_t i = 0; i < (size_t)img->rw * img->rh; i++) s->grid[i] = -1;
   s->progs = xcalloc(img->nprog + 1, sizeof(Insn *));
@@ -323,7 +330,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     c->dsr = w->dsr; /* the image's table until a DINC writes it (dsr_own) */
     c->ntask = (int)w->ntask;
     c->task = xcalloc(w->ntask + 1, sizeof(Task));
-    s->state_bytes += sizeof(Task) * w->ntask;
+
     for (uint32_t t = 0; t < w->ntask; t++) {
       c->task[t] = (Task){w->task[t].kind, w->task[t].color, w->task[t].pc, w->task[t].kind == TASK_DATA,
                           w->task[t].kind == TASK_MAIN ? 1u : 0u};
@@ -342,7 +349,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     for (int k = 0; k < s->ncolors; k++)
       if (c->route_in[k] >= 0) nq++, nbuf += 1 + !!(c->route_out[k] & (1u << PORT_R));
     size_t qbytes = sizeof(struct RouteQ) * (size_t)(nq + 1);
-    uint8_t *blk = xcalloc(1, qbytes + (size_t)nbuf * (size_t)s->depth * (sizeof(uint64_t) + sizeof(uint32_t)));
+    uint8_t *blk = xcalloc(1, queue_bytes(s, c));
     c->q = (struct RouteQ *)blk;
     uint64_t *stamps = (uint64_t *)(blk + qbytes);
     uint32_t *vals = (uint32_t *)(stamps + (size_t)nbuf * (size_t)s->depth);
@@ -361,7 +368,6 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
         }
       nq++;
     }
-    s->state_bytes += qbytes + (size_t)nbuf * (size_t)s->depth * (sizeof(uint64_t) + sizeof(uint32_t));
     if (w->ninit && !c->has_prog) {
       snprintf(err, errlen, "core (%d,%d) has SRAM init records but no program", c->x, c->y);
       free(need);
@@ -1037,7 +1043,6 @@ static bool core_step(Sim *s, Core *c) {
           c->ut = xrealloc(c->ut, sizeof(TOp) * (u + 1));
           memset(&c->ut[u], 0, sizeof(TOp));
           c->nut_alloc++;
-          s->state_bytes += sizeof(TOp);
         }
         top_init(s, &c->ut[u], c, in, c->pc);
         c->nut++;
@@ -1134,7 +1139,6 @@ static bool core_step(Sim *s, Core *c) {
         memcpy(own, c->w->dsr, sizeof(Dsr) * c->w->ndsr);
         c->dsr = own;
         c->dsr_own = true;
-        s->state_bytes += sizeof(Dsr) * c->w->ndsr;
       }
       c->dsr[in.a].addr = d.addr;
       break;
@@ -1524,10 +1528,12 @@ const SimStats *sim_stats(const Sim *s) { return &s->st; }
 void sim_memory(const Sim *s, SimMemory *m) {
   memset(m, 0, sizeof *m);
   m->cores = (uint64_t)s->ncore;
-  m->state_bytes = s->state_bytes;
   for (int i = 0; i < s->ncore; i++) {
-    m->sram_bytes += s->cores[i].sram_n;
-    if (s->cores[i].has_prog) m->prog_cores++;
+    const Core *c = &s->cores[i];
+    m->sram_bytes += c->sram_n;
+    if (c->has_prog) m->prog_cores++;
+    m->state_bytes += sizeof(Core) + queue_bytes(s, c) + sizeof(Task) * (size_t)c->ntask + sizeof(TOp) * c->nut_alloc +
+                      (c->dsr_own ? sizeof(Dsr) * c->w->ndsr : 0);
   }
 }
 
