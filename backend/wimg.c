@@ -258,8 +258,7 @@ static int cmp_prange(const void *a, const void *b) {
   return (p->piece > q->piece) - (p->piece < q->piece);
 }
 
-/* Core (y, x) order, for the binary search of pieces' cores. */
-static int32_t find_core(const WImage *img, uint16_t x, uint16_t y) {
+int32_t wimg_find_core(const WImage *img, uint32_t x, uint32_t y) {
   uint32_t lo = 0, hi = img->ncore;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -649,7 +648,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
         cnt *= pc->n[j]; /* at most the tensor's count: no overflow */
       }
       if (r.failed) break;
-      int32_t ci = find_core(img, pc->x, pc->y);
+      int32_t ci = wimg_find_core(img, pc->x, pc->y);
       if (ci < 0) {
         fail(R, at, F("io[%u].piece[%u].x", i, p), "core (%u,%u) is not in the image", pc->x, pc->y);
         break;

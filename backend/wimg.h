@@ -70,5 +70,7 @@ void wimg_write(const WImage *img, uint8_t **out, size_t *len);
  * "offset 0x1c: field header.checksum: stored 0x..., computed 0x...". */
 int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t errlen);
 void wimg_free(WImage *img);
+/* The index of core (x, y) in img->cores (sorted by (y, x)), or -1. */
+int32_t wimg_find_core(const WImage *img, uint32_t x, uint32_t y);
 
 #endif

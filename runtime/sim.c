@@ -257,14 +257,8 @@ static uint64_t *sram_need(const WImage *img) {
   for (uint32_t i = 0; i < img->nio; i++)
     for (uint32_t p = 0; p < img->io[i].npiece; p++) {
       const WPiece *pc = &img->io[i].piece[p];
-      uint32_t lo = 0, hi = img->ncore; /* cores are sorted by (y, x) */
-      while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        const WCore *w = &img->cores[mid];
-        if (w->y < pc->y || (w->y == pc->y && w->x < pc->x)) lo = mid + 1;
-        else hi = mid;
-      }
-      if (lo == img->ncore) continue;
+      int32_t lo = wimg_find_core(img, pc->x, pc->y); /* wimg_read: a piece lies on a core with a program */
+      if (lo < 0) continue;
       uint64_t end = pc->addr + (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3] * (uint64_t)wdt_size(img->io[i].dtype);
       if (end > need[lo]) need[lo] = end;
     }
