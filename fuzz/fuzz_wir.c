@@ -1,7 +1,7 @@
 /* fuzz/fuzz_wir.c: the .wir text form (ir/parse.c, ir/print.c).
  *
  * Parse; check the module in full for the stage its header names, as the
- * driver does (ir_check), then verify it (a verifier failure after the
+ * driver does (pass_check_wir), then verify it (a verifier failure after the
  * check is a compiler bug); print it,
  * re-parse the print and print that again: the two prints must be equal
  * (the printer writes what the reader reads, and a dump resumes to the same
@@ -32,11 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       t = fuzz_builtin("tiny");
     }
     /* as the driver: a .wir is user input, checked in full for its stage
-     * (ir/check.c) before anything trusts it */
-    if (m->grid_w > (int)t->grid_w || m->grid_h > (int)t->grid_h || !ir_check(m, t) || diag_errors()) t = NULL;
+     * (passes/checkwir.c) before anything trusts it */
+    if (m->grid_w > (int)t->grid_w || m->grid_h > (int)t->grid_h || !pass_check_wir(m, t) || diag_errors()) t = NULL;
   }
   if (t) {
-    ir_verify(m, "parse"); /* after ir_check, a verifier failure is our bug */
+    ir_verify(m, "parse"); /* after pass_check_wir, a verifier failure is our bug */
     Buf p1 = {0}, p2 = {0};
     ir_print(m, &p1);
     buf_u8(&p1, 0);

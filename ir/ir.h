@@ -309,12 +309,6 @@ bool ir_type_op(IrOp *op);
 void ir_print(const IrModule *m, Buf *b);
 IrModule *ir_parse(const char *file, const char *text);
 
-/* A module read from a .wir file is user input: ir_check (ir/check.c)
- * checks all of it against target t for its stage, before any pass runs,
- * reporting FILE:LINE:COL errors; returns false if there were any. */
-struct Machine;
-bool ir_check(IrModule *m, const struct Machine *t);
-
 /* Structural checks for the module's stage; on failure dies with
  * "internal error: IR verifier: after PASS: ..." (a pass bug). */
 void ir_verify(const IrModule *m, const char *after_pass);

@@ -6,8 +6,8 @@
  * so every number is range-checked as it is read (the limits are in the
  * messages), every reference must resolve, and each part may only appear at
  * the stages that have it. What needs the whole module or the target (types,
- * placement, routes, programs) is checked afterwards by ir_check
- * (ir/check.c), at the positions this parser records (ir/wirpos.h). */
+ * placement, routes, programs) is checked afterwards by pass_check_wir
+ * (passes/checkwir.c), at the positions this parser records (ir/wirpos.h). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -18,7 +18,7 @@
 #include "ir/diag.h"
 #include "ir/wirpos.h"
 
-/* Limits of a .wir (the target's own limits are checked by ir_check). */
+/* Limits of a .wir (the target's own limits are checked by pass_check_wir). */
 #define WIR_MAX_DIM 1000000000LL      /* a dimension (as in WDL) */
 #define WIR_MAX_ELEMS (1LL << 40)     /* elements of one tensor */
 #define WIR_MAX_COORD 1048575LL       /* a core coordinate or rectangle side */

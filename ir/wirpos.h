@@ -1,5 +1,5 @@
 /* ir/wirpos.h: where the parts of a module read from a .wir file are in
- * that file (private to ir/parse.c, which records them, and ir/check.c,
+ * that file (private to ir/parse.c, which records them, and passes/checkwir.c,
  * which reports errors at them). Positions are 1-based line and column;
  * line 0 means "not written in the file". Arrays are indexed like the
  * module's as parsed: ops by parse order (IrOp.idx), nets by id, cores by

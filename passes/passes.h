@@ -29,6 +29,12 @@ bool pass_place(IrModule *m, const Target *t);
 bool pass_route(IrModule *m, const Target *t);
 bool pass_lower(IrModule *m, const Target *t);
 bool pass_alloc(IrModule *m, const Target *t);
+/* A module read from a .wir file is user input: pass_check_wir
+ * (passes/checkwir.c) checks all of it against target t for its stage,
+ * before any pass runs - re-deriving what the passes decided, so it lives
+ * with them - reporting FILE:LINE:COL errors; returns false if there were
+ * any. */
+bool pass_check_wir(IrModule *m, const Target *t);
 
 typedef struct PassInfo {
   const char *name;

@@ -413,9 +413,9 @@ int main(int argc, char **argv) {
   }
   if (m->grid_w > (int)t.grid_w || m->grid_h > (int)t.grid_h)
     fail("--grid %dx%d is larger than target '%s' (%ux%u cores)", m->grid_w, m->grid_h, t.name, t.grid_w, t.grid_h);
-  /* a .wir is user input: check all of it for its stage (ir/check.c) */
+  /* a .wir is user input: check all of it for its stage (passes/checkwir.c) */
   timing_phase("check");
-  if (!ir_check(m, &t)) return 1;
+  if (!pass_check_wir(m, &t)) return 1;
 
   if (o.dump_dir && mkdir(o.dump_dir, 0777) != 0 && errno != EEXIST)
     fail("cannot create --dump-dir '%s': %s", o.dump_dir, strerror(errno));

@@ -29,8 +29,8 @@ int main(void) {
       ir_print(m2, &b);
       buf_u8(&b, 0);
       CHECK_STR((const char *)b.data, (const char *)a.data);
-      /* a real dump passes the .wir checker (ir/check.c) unchanged */
-      CHECK(ir_check(m2, &t));
+      /* a real dump passes the .wir checker (passes/checkwir.c) unchanged */
+      CHECK(pass_check_wir(m2, &t));
       CHECK(diag_errors() == 0);
       Buf c = {0};
       ir_print(m2, &c);
@@ -83,7 +83,7 @@ int main(void) {
   /* numbers out of range and bad escapes are parse errors */
   CHECK(ir_parse("bad.wir", "module @m target \"wse2\" grid 0x0 stage infer {\n  %a = input \"a\" : f32[0, 2]\n}\n") == NULL);
   CHECK(ir_parse("bad.wir", "module @m target \"wse2\\x\" grid 0x0 stage infer {\n}\n") == NULL);
-  /* what parses but disagrees with the types is refused by ir_check */
+  /* what parses but disagrees with the types is refused by pass_check_wir */
   {
     Target tt;
     CHECK(target_load("tiny", &tt, err, sizeof err) == 0);
@@ -91,7 +91,7 @@ int main(void) {
                                         "  %a = input \"a\" : f32[2, 3]\n  %1 = neg %a : f32[3, 2]\n  output \"y\" = %1 : f32[3, 2]\n}\n");
     CHECK(bad != NULL);
     int before = diag_errors();
-    if (bad) CHECK(!ir_check(bad, &tt) && diag_errors() > before);
+    if (bad) CHECK(!pass_check_wir(bad, &tt) && diag_errors() > before);
     ir_free(bad);
   }
   diag_free_sources();

@@ -1,8 +1,8 @@
-/* ir/check.c: a module read from a .wir file is user input. Before any pass
- * runs on it, ir_check re-derives everything the later passes, the backend
+/* passes/checkwir.c: a module read from a .wir file is user input. Before any pass
+ * runs on it, pass_check_wir re-derives everything the later passes, the backend
  * and the simulator rely on for the module's stage, and reports what is
  * wrong at its line and column in the file (the parser recorded them:
- * ir/wirpos.h). ir_verify stays for compiler bugs: after ir_check, no input
+ * ir/wirpos.h). ir_verify stays for compiler bugs: after pass_check_wir, no input
  * can reach it. docs/ir.md ("Reading a .wir") lists the checks.
  *
  *   types      every op is typed again by the rules of the infer pass
@@ -109,7 +109,7 @@ static bool check_types(C *c) {
     if (op->kind == IR_TRANSPOSE && p->noperm) /* the operand's rank is known now */
       for (int j = 0; j < IR_MAXRANK; j++) op->perm[j] = (int8_t)(j < op->arg[0]->shape.rank ? op->arg[0]->shape.rank - 1 - j : j);
     op->typed = false;
-    if (!ir_type_op(op)) { /* reported at the op's line (ir_check swapped the locations) */
+    if (!ir_type_op(op)) { /* reported at the op's line (pass_check_wir swapped the locations) */
       if (!diag_errors()) err_at(c, p->at, "%%%s cannot be typed", op->name);
       ok = false;
       break;
@@ -787,7 +787,7 @@ static bool check_cores(C *c) {
   return ok;
 }
 
-bool ir_check(IrModule *m, const Target *t) {
+bool pass_check_wir(IrModule *m, const Target *t) {
   if (!m->wir) return true;
   C c = {m, t, m->wir, (int)t->grid_w, (int)t->grid_h};
   if (m->grid_w > 0 && m->grid_w < c.gw) c.gw = m->grid_w;
