@@ -694,6 +694,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
       memcpy(&r, &u, 4);
       break;
     }
+    case OP_FMOV: r = v[0]; break; /* isa_alu's FMOV, without the call: most fabric elements are moves */
     default: r = isa_alu(t->op, v[0], v[1]); break;
     }
     L->st.flops += t->op == OP_FMAC ? 2 : (t->op == OP_FMOV || t->op == OP_FFILL) ? 0 : 1;
