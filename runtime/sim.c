@@ -513,8 +513,8 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     float r;
     switch (t->op) {
     case OP_FMAC: {
-      float p = v[0] * v[1];
-      r = ld(c, &t->dst) + p;
+      float p = isa_nan_first(v[0], v[0] * v[1]), d = ld(c, &t->dst);
+      r = isa_nan_first(d, d + p);
       s->st.fmac_elements++;
       c->fmac++;
       break;
@@ -643,8 +643,8 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
     switch (t->op) {
     case OP_FMAC:
       for (uint64_t j = 0; j < n; j++) {
-        float p = ld_at(ap, ad, a0 + (int64_t)j * as) * ld_at(bp, bd, b0 + (int64_t)j * bs);
-        float r = ld_at(dp, dd, d0 + (int64_t)j * ds) + p;
+        float a = ld_at(ap, ad, a0 + (int64_t)j * as), p = isa_nan_first(a, a * ld_at(bp, bd, b0 + (int64_t)j * bs));
+        float d = ld_at(dp, dd, d0 + (int64_t)j * ds), r = isa_nan_first(d, d + p);
         st_at(dp, dd, d0 + (int64_t)j * ds, r);
       }
       break;
@@ -655,12 +655,16 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
       for (uint64_t j = 0; j < n; j++) st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as));
       break;
     case OP_FADD:
-      for (uint64_t j = 0; j < n; j++)
-        st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as) + ld_at(bp, bd, b0 + (int64_t)j * bs));
+      for (uint64_t j = 0; j < n; j++) {
+        float a = ld_at(ap, ad, a0 + (int64_t)j * as);
+        st_at(dp, dd, d0 + (int64_t)j * ds, isa_nan_first(a, a + ld_at(bp, bd, b0 + (int64_t)j * bs)));
+      }
       break;
     case OP_FMUL:
-      for (uint64_t j = 0; j < n; j++)
-        st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as) * ld_at(bp, bd, b0 + (int64_t)j * bs));
+      for (uint64_t j = 0; j < n; j++) {
+        float a = ld_at(ap, ad, a0 + (int64_t)j * as);
+        st_at(dp, dd, d0 + (int64_t)j * ds, isa_nan_first(a, a * ld_at(bp, bd, b0 + (int64_t)j * bs)));
+      }
       break;
     default:
       for (uint64_t j = 0; j < n; j++) {
