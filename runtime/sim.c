@@ -29,6 +29,7 @@
 #include <string.h>
 #include "common/f16.h"
 #include "common/util.h"
+#include "runtime/jit.h"
 
 #define MAXC MACHINE_COLORS_MAX /* per-color tables (common/machine.h) */
 
@@ -114,6 +115,10 @@ struct Sim {
   SimStats st;
   bool faulted;      /* a run-time fault stopped the run; the text is in fault */
   char fault[512];
+  SimEngine engine;  /* who runs bulk instructions' element loops */
+  SimJit *jit;       /* made at the first bulk instruction the JIT runs */
+  uint64_t jit_threshold;
+  uint64_t bulk_interp; /* bulk instructions whose loop bulk_issue ran itself */
 };
 
 /* Record a run-time fault of core c at pc (the first one wins) as
@@ -342,6 +347,8 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       }
     }
   }
+  s->engine = sim_jit_available() ? SIM_ENGINE_JIT : SIM_ENGINE_INTERP;
+  s->jit_threshold = SIM_JIT_THRESHOLD;
   return s;
 }
 
@@ -368,7 +375,30 @@ void sim_free(Sim *s) {
   free(s->wake);
   free(s->cores);
   free(s->grid);
+  sim_jit_free(s->jit);
   free(s);
+}
+
+bool sim_set_engine(Sim *s, SimEngine e) {
+  if (e == SIM_ENGINE_JIT && !sim_jit_available()) return false;
+  s->engine = e;
+  return true;
+}
+
+void sim_set_jit_threshold(Sim *s, uint64_t elements) {
+  s->jit_threshold = elements;
+  if (s->jit) sim_jit_set_threshold(s->jit, elements);
+}
+
+void sim_print_engine_stats(const Sim *s, FILE *f) {
+  SimJitStats st = {0};
+  if (s->jit) sim_jit_stats(s->jit, &st);
+  fprintf(f,
+          "engine %s: %llu kernels compiled (%llu small ones unoptimised) in %.3f s; bulk instructions: %llu run by kernels "
+          "(%llu elements), %llu by the interpreter (%llu of shapes below the threshold, %llu of shapes no kernel runs)\n",
+          s->engine == SIM_ENGINE_JIT ? "jit" : "interp", (unsigned long long)st.kernels, (unsigned long long)st.quick,
+          st.compile_s, (unsigned long long)st.runs, (unsigned long long)st.elements, (unsigned long long)s->bulk_interp,
+          (unsigned long long)st.cold, (unsigned long long)st.declined);
 }
 
 /* 16-bit element types <-> f32 */
@@ -617,6 +647,23 @@ static inline void walk_skip(Walk *w, uint64_t n) {
   walk_next(w);
 }
 
+/* The element loop of bulk_issue as a JIT kernel (runtime/jit.h); false
+ * when the JIT declines it. A JIT that cannot be made leaves the run to the
+ * interpreter, after saying why. */
+static bool bulk_jit(Sim *s, Core *c, const TOp *t) {
+  if (!s->jit) {
+    char err[256];
+    if (!(s->jit = sim_jit_new(0, err, sizeof err))) {
+      fprintf(stderr, "wsesim: warning: no JIT (%s); the interpreter runs every instruction\n", err);
+      s->engine = SIM_ENGINE_INTERP;
+      return false;
+    }
+    sim_jit_set_threshold(s->jit, s->jit_threshold);
+  }
+  SimJitOp op = {t->op, t->imm, t->nsrc, t->count, t->dst.d, {t->src[0].d, t->src[1].d}};
+  return sim_jit_run(s->jit, &op, c->sram);
+}
+
 static void bulk_issue(Sim *s, Core *c, TOp *t) {
   uint64_t left = t->count;
   uint8_t *dp = c->sram + t->dst.d.addr;
@@ -627,6 +674,8 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
     uint32_t u = (uint32_t)t->imm;
     memcpy(&fill, &u, 4);
   }
+  if (s->engine == SIM_ENGINE_JIT && bulk_jit(s, c, t)) left = 0;
+  else s->bulk_interp++;
   while (left) {
     uint64_t n = walk_run(&t->dst);
     for (int i = 0; i < t->nsrc; i++) {

@@ -2,6 +2,7 @@
  *
  *   wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...
  *                     [--stats] [--stats-cores] [--max-cycles N]
+ *                     [--engine jit|interp] [--jit-threshold N] [--engine-stats]
  *
  * It loads and validates the image (backend/wimg.c), writes the inputs into
  * the cores that hold them, runs the machine (runtime/sim.c) and reads the
@@ -44,8 +45,15 @@ static void fail(const char *fmt, ...) {
 static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
         "              [--stats] [--stats-cores] [--max-cycles N]\n"
+        "              [--engine jit|interp] [--jit-threshold N] [--engine-stats]\n"
         "  --stats        cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
-        "  --stats-cores  also one line per core: busy %, FMAC utilisation %, instructions\n",
+        "  --stats-cores  also one line per core: busy %, FMAC utilisation %, instructions\n"
+        "  --engine jit|interp  who runs the element loops of tensor instructions on SRAM:\n"
+        "                 native kernels from the LLVM JIT (the default when built with it)\n"
+        "                 or the interpreter; results, cycles and stats are the same\n"
+        "  --jit-threshold N  compile a shape of instruction once it has run N elements\n"
+        "                 in the interpreter (default 1000000; 0: every shape at once)\n"
+        "  --engine-stats print the engine's kernels and compile time to stderr\n",
         f);
 }
 
@@ -111,6 +119,9 @@ static void check_input_file(const char *file, const WIo *io, const char *type) 
 int main(int argc, char **argv) {
   const char *image = NULL;
   bool stats = false, core_stats = false;
+  int engine = -1; /* SimEngine, or -1: the default */
+  long long jit_threshold = -1; /* -1: the default */
+  bool engine_stats = false;
   uint64_t max_cycles = 100000000ULL;
   VEC(NF) ins = {0}, outs = {0};
   for (int i = 1; i < argc; i++) {
@@ -123,6 +134,21 @@ int main(int argc, char **argv) {
       stats = true;
     } else if (!strcmp(a, "--stats-cores")) {
       stats = core_stats = true;
+    } else if (!strcmp(a, "--engine-stats")) {
+      engine_stats = true;
+    } else if (!strncmp(a, "--engine", 8) && (a[8] == '=' || a[8] == 0)) {
+      if (a[8] == 0 && i + 1 >= argc) fail("option '--engine' needs a value (jit or interp)");
+      v = a[8] ? a + 9 : argv[++i];
+      if (!strcmp(v, "jit")) engine = SIM_ENGINE_JIT;
+      else if (!strcmp(v, "interp")) engine = SIM_ENGINE_INTERP;
+      else fail("--engine expects jit or interp, got '%s'", v);
+    } else if (!strncmp(a, "--jit-threshold", 15) && (a[15] == '=' || a[15] == 0)) {
+      if (a[15] == 0 && i + 1 >= argc) fail("option '--jit-threshold' needs a value");
+      v = a[15] ? a + 16 : argv[++i];
+      char *end;
+      errno = 0;
+      jit_threshold = *v >= '0' && *v <= '9' ? strtoll(v, &end, 10) : -1;
+      if (jit_threshold < 0 || *end || errno) fail("--jit-threshold expects a whole number of elements, got '%s'", v);
     } else if (!strncmp(a, "--input", 7) || !strncmp(a, "--output", 8) || !strncmp(a, "--max-cycles", 12)) {
       const char *name = !strncmp(a, "--input", 7) ? "--input" : !strncmp(a, "--output", 8) ? "--output" : "--max-cycles";
       size_t n = strlen(name);
@@ -198,6 +224,9 @@ int main(int argc, char **argv) {
       fail("--output %s: '%s' is a directory; give a file name", outs.v[j].name, outs.v[j].file);
   Sim *s = sim_new(&img, err, sizeof err);
   if (!s) fail("%s: %s", image, err);
+  if (engine >= 0 && !sim_set_engine(s, (SimEngine)engine))
+    fail("--engine jit: this wsesim was built without the JIT (WSECC_JIT=OFF)");
+  if (jit_threshold >= 0) sim_set_jit_threshold(s, (uint64_t)jit_threshold);
   for (uint32_t i = 0; i < img.nio; i++) {
     const WIo *io = &img.io[i];
     if (io->dir != WIO_IN) continue;
@@ -221,6 +250,7 @@ int main(int argc, char **argv) {
     npy_free(&a);
   }
   int rc = sim_run(s, max_cycles, stderr);
+  if (engine_stats) sim_print_engine_stats(s, stderr);
   if (rc == 0) {
     for (int j = 0; j < outs.n; j++)
       for (uint32_t i = 0; i < img.nio; i++) {
