@@ -18,10 +18,10 @@ const char isa_port_names[PORT__COUNT] = {'R', 'N', 'E', 'S', 'W'};
 float isa_alu(int op, float a, float b) {
   switch (op) {
   case OP_FMOV: return a;
-  case OP_FADD: return a + b;
-  case OP_FSUB: return a - b;
-  case OP_FMUL: return a * b;
-  case OP_FDIV: return a / b;
+  case OP_FADD: return isa_nan_first(a, a + b);
+  case OP_FSUB: return isa_nan_first(a, a - b);
+  case OP_FMUL: return isa_nan_first(a, a * b);
+  case OP_FDIV: return isa_nan_first(a, a / b);
   case OP_FNEG: return -a;
   case OP_FRELU: return a > 0.0f ? a : (a != a ? a : 0.0f);
   case OP_FMAX: return (a != a || b != b) ? NAN : (a > b ? a : b);

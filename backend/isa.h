@@ -121,6 +121,19 @@ typedef struct Insn {
  * documented in the table. The simulator and the reference evaluator both
  * call this, so the host reference and the machine agree bit for bit. */
 float isa_alu(int op, float a, float b);
+/* r = a OP b (or d + p, FMAC's sum) as the machine gives it: when both
+ * operands are NaN the result is a's NaN, quieted, whichever order the C
+ * compiler put the operands in (x86 returns the first operand's NaN; with
+ * one NaN operand every order gives that one, quieted). isa_alu, the
+ * simulator's loops and its JIT (runtime/jit.c) all follow this rule. */
+static inline float isa_nan_first(float a, float r) {
+  if (r != r && a != a) {
+    union { float f; uint32_t u; } x = {a};
+    x.u |= 0x400000u;
+    return x.f;
+  }
+  return r;
+}
 
 uint64_t isa_encode(Insn in);
 Insn isa_decode(uint64_t w);

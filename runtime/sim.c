@@ -33,6 +33,7 @@
 #include <time.h>
 #include "common/f16.h"
 #include "common/util.h"
+#include "runtime/jit.h"
 
 #define MAXC MACHINE_COLORS_MAX /* per-color tables (common/machine.h) */
 
@@ -160,6 +161,10 @@ struct Sim {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   atomic_int sleeping; /* workers waiting on cv */
+  SimEngine engine;  /* who runs bulk instructions' element loops */
+  SimJit *jit;       /* made by sim_run for the JIT engine (thread-safe) */
+  uint64_t jit_threshold;
+  atomic_ullong bulk_interp; /* bulk instructions whose loop bulk_issue ran itself */
 };
 
 /* Record a run-time fault of core c at pc (the first one wins) as
@@ -415,6 +420,8 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       }
     }
   }
+  s->engine = sim_jit_available() ? SIM_ENGINE_JIT : SIM_ENGINE_INTERP;
+  s->jit_threshold = SIM_JIT_THRESHOLD;
   return s;
 }
 
@@ -436,7 +443,30 @@ void sim_free(Sim *s) {
   free(s->wake);
   free(s->cores);
   free(s->grid);
+  sim_jit_free(s->jit);
   free(s);
+}
+
+bool sim_set_engine(Sim *s, SimEngine e) {
+  if (e == SIM_ENGINE_JIT && !sim_jit_available()) return false;
+  s->engine = e;
+  return true;
+}
+
+void sim_set_jit_threshold(Sim *s, uint64_t elements) {
+  s->jit_threshold = elements;
+  if (s->jit) sim_jit_set_threshold(s->jit, elements);
+}
+
+void sim_print_engine_stats(const Sim *s, FILE *f) {
+  SimJitStats st = {0};
+  if (s->jit) sim_jit_stats(s->jit, &st);
+  fprintf(f,
+          "engine %s: %llu kernels compiled (%llu small ones unoptimised) in %.3f s; bulk instructions: %llu run by kernels "
+          "(%llu elements), %llu by the interpreter (%llu of shapes below the threshold, %llu of shapes no kernel runs)\n",
+          s->engine == SIM_ENGINE_JIT ? "jit" : "interp", (unsigned long long)st.kernels, (unsigned long long)st.quick,
+          st.compile_s, (unsigned long long)st.runs, (unsigned long long)st.elements, (unsigned long long)atomic_load(&s->bulk_interp),
+          (unsigned long long)st.cold, (unsigned long long)st.declined);
 }
 
 /* 16-bit element types <-> f32 */
@@ -683,8 +713,8 @@ static int top_step(Sim *s, Core *c, TOp *t) {
     float r;
     switch (t->op) {
     case OP_FMAC: {
-      float p = v[0] * v[1];
-      r = ld(c, &t->dst) + p;
+      float p = isa_nan_first(v[0], v[0] * v[1]), d = ld(c, &t->dst);
+      r = isa_nan_first(d, d + p);
       L->st.fmac_elements++;
       c->fmac++;
       break;
@@ -789,6 +819,14 @@ static inline void walk_skip(Walk *w, uint64_t n) {
   walk_next(w);
 }
 
+/* The element loop of bulk_issue as a JIT kernel (runtime/jit.h); false
+ * when the JIT declines it. A JIT that cannot be made leaves the run to the
+ * interpreter, after saying why. */
+static bool bulk_jit(Sim *s, Core *c, const TOp *t) {
+  SimJitOp op = {t->op, t->imm, t->nsrc, t->count, t->dst.d, {t->src[0].d, t->src[1].d}};
+  return sim_jit_run(s->jit, &op, c->sram);
+}
+
 static void bulk_issue(Sim *s, Core *c, TOp *t) {
   uint64_t left = t->count;
   uint8_t *dp = c->sram + t->dst.d.addr;
@@ -799,6 +837,8 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
     uint32_t u = (uint32_t)t->imm;
     memcpy(&fill, &u, 4);
   }
+  if (s->engine == SIM_ENGINE_JIT && s->jit && bulk_jit(s, c, t)) left = 0;
+  else atomic_fetch_add_explicit(&s->bulk_interp, 1, memory_order_relaxed);
   while (left) {
     uint64_t n = walk_run(&t->dst);
     for (int i = 0; i < t->nsrc; i++) {
@@ -815,8 +855,8 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
     switch (t->op) {
     case OP_FMAC:
       for (uint64_t j = 0; j < n; j++) {
-        float p = ld_at(ap, ad, a0 + (int64_t)j * as) * ld_at(bp, bd, b0 + (int64_t)j * bs);
-        float r = ld_at(dp, dd, d0 + (int64_t)j * ds) + p;
+        float a = ld_at(ap, ad, a0 + (int64_t)j * as), p = isa_nan_first(a, a * ld_at(bp, bd, b0 + (int64_t)j * bs));
+        float d = ld_at(dp, dd, d0 + (int64_t)j * ds), r = isa_nan_first(d, d + p);
         st_at(dp, dd, d0 + (int64_t)j * ds, r);
       }
       break;
@@ -827,12 +867,16 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
       for (uint64_t j = 0; j < n; j++) st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as));
       break;
     case OP_FADD:
-      for (uint64_t j = 0; j < n; j++)
-        st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as) + ld_at(bp, bd, b0 + (int64_t)j * bs));
+      for (uint64_t j = 0; j < n; j++) {
+        float a = ld_at(ap, ad, a0 + (int64_t)j * as);
+        st_at(dp, dd, d0 + (int64_t)j * ds, isa_nan_first(a, a + ld_at(bp, bd, b0 + (int64_t)j * bs)));
+      }
       break;
     case OP_FMUL:
-      for (uint64_t j = 0; j < n; j++)
-        st_at(dp, dd, d0 + (int64_t)j * ds, ld_at(ap, ad, a0 + (int64_t)j * as) * ld_at(bp, bd, b0 + (int64_t)j * bs));
+      for (uint64_t j = 0; j < n; j++) {
+        float a = ld_at(ap, ad, a0 + (int64_t)j * as);
+        st_at(dp, dd, d0 + (int64_t)j * ds, isa_nan_first(a, a * ld_at(bp, bd, b0 + (int64_t)j * bs)));
+      }
       break;
     default:
       for (uint64_t j = 0; j < n; j++) {
@@ -1504,6 +1548,13 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
 
 
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report) {
+  if (s->engine == SIM_ENGINE_JIT && !s->jit) {
+    char err[256];
+    if (!(s->jit = sim_jit_new(0, err, sizeof err))) {
+      fprintf(stderr, "wsesim: warning: no JIT (%s); the interpreter runs every instruction\n", err);
+      s->engine = SIM_ENGINE_INTERP;
+    } else sim_jit_set_threshold(s->jit, s->jit_threshold);
+  }
   threads_start(s);
   int rc = run(s, max_cycles, report);
   if (s->trace) trace_flush(s);

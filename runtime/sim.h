@@ -61,6 +61,21 @@ typedef struct SimMemory {
   uint64_t cores, prog_cores, sram_bytes, state_bytes;
 } SimMemory;
 void sim_memory(const Sim *s, SimMemory *m);
+/* Who runs the element loop of a bulk instruction (a synchronous tensor
+ * instruction with every operand in SRAM): the interpreter's loop, or a
+ * native kernel compiled by the LLVM JIT (runtime/jit.h). Both give the
+ * same bits, cycles and stats (docs/simulator.md, "Engines"). sim_new
+ * picks the JIT when the build has it. sim_set_engine returns false (and
+ * changes nothing) for the JIT in a build without it. */
+typedef enum { SIM_ENGINE_INTERP, SIM_ENGINE_JIT } SimEngine;
+bool sim_set_engine(Sim *s, SimEngine e);
+/* The JIT compiles a shape of instruction once instructions of that shape
+ * have walked this many elements (jit.h SIM_JIT_THRESHOLD by default; 0:
+ * every shape at first sight). */
+void sim_set_jit_threshold(Sim *s, uint64_t elements);
+/* One line: the engine, kernels compiled and the time it took, bulk
+ * instructions run by kernels and by the interpreter. */
+void sim_print_engine_stats(const Sim *s, FILE *f);
 /* Per-core busy and FMAC utilisation summary, printed by --stats. */
 void sim_print_stats(const Sim *s, FILE *f);
 /* One line per core with a program: busy and FMAC utilisation, instructions. */

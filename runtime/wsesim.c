@@ -2,8 +2,9 @@
  *
  *   wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...
  *                     [--stats] [--stats-cores] [--stats-host] [--max-cycles N]
- *                     [--max-seconds S] [--quiet] [--trace FILE.json
+ *                     [--max-seconds S] [--threads N] [--quiet] [--trace FILE.json
  *                     [--trace-region X,Y,WxH] [--trace-cycles A:B]]
+ *                     [--engine jit|interp] [--jit-threshold N] [--engine-stats]
  *
  * It loads and validates the image (backend/wimg.c), writes the inputs into
  * the cores that hold them, runs the machine (runtime/sim.c) and reads the
@@ -55,6 +56,7 @@ static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
         "              [--stats] [--stats-cores] [--stats-host] [--max-cycles N] [--max-seconds S] [--threads N] [--quiet]\n"
         "              [--trace FILE.json [--trace-region X,Y,WxH] [--trace-cycles A:B]]\n"
+        "              [--engine jit|interp] [--jit-threshold N] [--engine-stats]\n"
         "  --stats          cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
         "  --stats-cores    also one line per core: busy %, FMAC utilisation %, instructions\n"
         "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
@@ -64,7 +66,13 @@ static void usage(FILE *f) {
         "  --threads-min K  ... in cycles with at least K cores awake (default 512; fewer take one thread)\n"
         "  --quiet          no progress line (shown on a terminal for runs longer than a second)\n"
         "  --trace F.json   a Chrome-trace/Perfetto trace: task and tensor-instruction spans per core,\n"
-        "                   fabric counters; --trace-region and --trace-cycles keep it small\n",
+        "                   fabric counters; --trace-region and --trace-cycles keep it small\n"
+        "  --engine jit|interp  who runs the element loops of tensor instructions on SRAM:\n"
+        "                   native kernels from the LLVM JIT (the default when built with it)\n"
+        "                   or the interpreter; results, cycles and stats are the same\n"
+        "  --jit-threshold N  compile a shape of instruction once it has run N elements\n"
+        "                   in the interpreter (default 1000000; 0: every shape at once)\n"
+        "  --engine-stats   print the engine's kernels and compile time to stderr\n",
         f);
 }
 
@@ -160,6 +168,9 @@ static void trace_tmp_remove(void) {
 int main(int argc, char **argv) {
   const char *image = NULL;
   bool stats = false, core_stats = false, host_stats = false, quiet = false;
+  int engine = -1; /* SimEngine, or -1: the default */
+  long long jit_threshold = -1; /* -1: the default */
+  bool engine_stats = false;
   uint64_t max_cycles = 100000000ULL;
   double max_seconds = 0;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -219,6 +230,21 @@ int main(int argc, char **argv) {
     } else if ((v = optval(argc, argv, &i, "--trace"))) {
       if (!*v) fail("--trace expects a file name");
       trace = v;
+    } else if (!strcmp(a, "--engine-stats")) {
+      engine_stats = true;
+    } else if (!strncmp(a, "--engine", 8) && (a[8] == '=' || a[8] == 0)) {
+      if (a[8] == 0 && i + 1 >= argc) fail("option '--engine' needs a value (jit or interp)");
+      v = a[8] ? a + 9 : argv[++i];
+      if (!strcmp(v, "jit")) engine = SIM_ENGINE_JIT;
+      else if (!strcmp(v, "interp")) engine = SIM_ENGINE_INTERP;
+      else fail("--engine expects jit or interp, got '%s'", v);
+    } else if (!strncmp(a, "--jit-threshold", 15) && (a[15] == '=' || a[15] == 0)) {
+      if (a[15] == 0 && i + 1 >= argc) fail("option '--jit-threshold' needs a value");
+      v = a[15] ? a + 16 : argv[++i];
+      char *end;
+      errno = 0;
+      jit_threshold = *v >= '0' && *v <= '9' ? strtoll(v, &end, 10) : -1;
+      if (jit_threshold < 0 || *end || errno) fail("--jit-threshold expects a whole number of elements, got '%s'", v);
     } else if (!strncmp(a, "--input", 7) || !strncmp(a, "--output", 8) || !strncmp(a, "--max-cycles", 12)) {
       const char *name = !strncmp(a, "--input", 7) ? "--input" : !strncmp(a, "--output", 8) ? "--output" : "--max-cycles";
       size_t n = strlen(name);
@@ -289,6 +315,9 @@ int main(int argc, char **argv) {
       fail("--output %s: '%s' is a directory; give a file name", outs.v[j].name, outs.v[j].file);
   Sim *s = sim_new(&img, err, sizeof err);
   if (!s) fail("%s: %s", image, err);
+  if (engine >= 0 && !sim_set_engine(s, (SimEngine)engine))
+    fail("--engine jit: this wsesim was built without the JIT (WSECC_JIT=OFF)");
+  if (jit_threshold >= 0) sim_set_jit_threshold(s, (uint64_t)jit_threshold);
   for (uint32_t i = 0; i < img.nio; i++) {
     const WIo *io = &img.io[i];
     if (io->dir != WIO_IN) continue;
@@ -333,6 +362,7 @@ int main(int argc, char **argv) {
     free(trace_tmp);
     trace_tmp = NULL;
   }
+  if (engine_stats) sim_print_engine_stats(s, stderr);
   if (rc == 0) {
     for (int j = 0; j < outs.n; j++)
       for (uint32_t i = 0; i < img.nio; i++) {

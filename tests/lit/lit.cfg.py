@@ -35,6 +35,9 @@ config.environment["LC_ALL"] = "C"
 # a signed overflow) say "XFAIL: sanitize" until the bug is fixed.
 if getattr(config, "sanitize", "OFF").upper() in ("ON", "1", "TRUE", "YES"):
     config.available_features.add("sanitize")
+# Feature "jit": wsesim has the LLVM JIT engine (-DWSECC_JIT=ON, the default).
+if getattr(config, "jit", "OFF").upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("jit")
 
 config.substitutions.append(("%wsecc", config.wsecc))
 config.substitutions.append(("%wsesim", config.wsesim))
