@@ -737,7 +737,10 @@ static KernelFn kernel_for(SimJit *j, const SimJitOp *op) {
   Entry *e = *pe;
   if (!e->fn) {
     e->seen = e->seen + op->count < e->seen ? UINT64_MAX : e->seen + op->count;
-    if (e->seen < j->threshold) {
+    /* the first kernel also pays for opening libLLVM (about 20 ms, what
+     * the interpreter takes for some 3 M elements): it waits for 4x */
+    uint64_t need = j->up || j->threshold > UINT64_MAX / 4 ? j->threshold : 4 * j->threshold;
+    if (e->seen < need) {
       j->st.cold++;
       return NULL;
     }

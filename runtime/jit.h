@@ -37,10 +37,11 @@ typedef struct SimJitStats {
 } SimJitStats;
 
 /* A shape is compiled when the instructions of that shape have walked this
- * many elements in all (counting the one at hand); until then sim_jit_run
- * leaves them to the interpreter. Compiling one costs milliseconds, about
- * what the interpreter takes for this many elements; 0 compiles every
- * shape the first time it is seen. */
+ * many elements in all (counting the one at hand) - four times as many for
+ * the first kernel of a run, which also opens libLLVM; until then
+ * sim_jit_run leaves them to the interpreter. Compiling one costs
+ * milliseconds, about what the interpreter takes for this many elements;
+ * 0 compiles every shape the first time it is seen. */
 #define SIM_JIT_THRESHOLD 1000000u
 
 /* sim_jit_new flags; 0 for the simulator. */
