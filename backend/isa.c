@@ -247,8 +247,9 @@ const char *isa_check(Insn in, int ndsr, int ninsn, int ntask) {
 
 uint64_t dsr_count(const Dsr *d) {
   if (d->kind == DSR_FABIN || d->kind == DSR_FABOUT) return d->dim[0];
-  uint64_t n = 1;
-  for (int k = 0; k < d->ndim && k < 4; k++) n *= d->dim[k];
+  uint64_t n = 1; /* saturating: four dims of 2^32 do not fit in 64 bits */
+  for (int k = 0; k < d->ndim && k < 4; k++)
+    if (__builtin_mul_overflow(n, (uint64_t)d->dim[k], &n)) return UINT64_MAX;
   return n;
 }
 

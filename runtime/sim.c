@@ -138,6 +138,7 @@ struct Sim {
   struct Wake *wake; /* min-heap by cycle: bulk ops' completions */
   size_t nwake, capwake;
   uint64_t cycle;
+  uint64_t max_cycles; /* of the current sim_run */
   SimStats st;
   /* progress line, time limit, trace (sim_set_*) */
   FILE *progress;
@@ -766,6 +767,11 @@ static bool dsr_overlap(const Dsr *a, const Dsr *b) {
 
 static bool bulk_safe(const Sim *s, const Core *c, const TOp *t) {
   if (t->fabric || !t->count) return false;
+  /* and it must end within the run's cycle limit: a run stopped by
+   * max_cycles has done only the elements of the cycles it ran (and a DSR
+   * walking 2^40 elements over a few bytes with stride 0 is a legal one) */
+  uint64_t ncyc = t->count / (uint64_t)t->lanes + (t->count % (uint64_t)t->lanes != 0);
+  if (ncyc - 1 > s->max_cycles - s->cycle) return false;
   for (uint32_t u = 0; c->nut && u < c->nut_alloc; u++) {
     const TOp *m = &c->ut[u];
     if (!m->active) continue;
@@ -1469,6 +1475,7 @@ static bool merge_lanes(Sim *s, uint64_t *active) {
 }
 
 static int run(Sim *s, uint64_t max_cycles, FILE *report) {
+  s->max_cycles = max_cycles;
   double t0 = now_seconds(), next_show = t0 + 1.0;
   bool shown = false;
   uint64_t iter = 0;

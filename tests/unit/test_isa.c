@@ -59,6 +59,11 @@ int main(void) {
   dsr_format(text, sizeof text, &d);
   CHECK_STR(text, "mem f16 @0x0400 [16, 32] strides [32, 1]");
   CHECK(dsr_count(&d) == 512);
+  /* four dims of 2^32 - 1 saturate instead of wrapping */
+  Dsr big = {DSR_MEM, WDT_F32, 0, 4, 0, {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu}, {0, 0, 0, 0}};
+  CHECK(dsr_count(&big) == UINT64_MAX);
+  big.ndim = 2;
+  CHECK(dsr_count(&big) == 0xfffffffe00000001ull);
   d.dtype = WDT_BF16;
   dsr_format(text, sizeof text, &d);
   CHECK_STR(text, "mem bf16 @0x0400 [16, 32] strides [32, 1]");
