@@ -87,7 +87,6 @@ typedef struct Core {
   bool dsr_own;      /* dsr is this core's copy (else the image's, read only) */
   int32_t nb[PORT__COUNT]; /* neighbour core per port (index; -1: none; nb[R] unused) */
   uint32_t portmask[PORT__COUNT]; /* bit k: color k's route leaves by this port */
-  uint64_t bulk_from, bulk_to; /* cycles of a bulk sync op whose busy cycles were counted at issue */
   int8_t route_in[MAXC];  /* in port per color, -1 = no entry */
   uint8_t route_out[MAXC];
   uint8_t slot[MAXC]; /* color -> its queues in q[]; nroute (an empty pair) if none */
@@ -910,8 +909,6 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
   /* the cycles after issue: counted busy now, the core woken at the last */
   t->bulk = true;
   t->end = s->cycle + ncyc - 1;
-  c->bulk_from = s->cycle + 1;
-  c->bulk_to = t->end;
   c->busy += ncyc - 1;
   if (L->nwake == L->capwake) {
     L->capwake = L->capwake ? 2 * L->capwake : 64;
@@ -1193,7 +1190,9 @@ static bool core_step(Sim *s, Core *c) {
     if (c->running >= 0) c->pc = next;
   }
 done:
-  if (busy && (s->cycle < c->bulk_from || s->cycle > c->bulk_to)) c->busy++;
+  /* the cycles after a bulk instruction's issue were counted at issue (the
+   * next top_init clears sync.bulk, so this holds only during them) */
+  if (busy && !(c->sync.bulk && s->cycle > c->sync.start && s->cycle <= c->sync.end)) c->busy++;
   return act;
 }
 
