@@ -136,6 +136,7 @@ static void llvm_options(void) {
 #define JMAXD 12          /* loop nest depth: at most 3 operands x 4 boundaries */
 #define JMAX_KERNELS 4096 /* then new shapes are left to the interpreter */
 #define JMAX_SHAPES (1 << 16) /* shapes counted towards the threshold */
+#define JIT_FIRST 16      /* the first kernel of a run waits for 16x the threshold */
 #define JIT_QUICK 32      /* kernels of fewer elements: no optimiser, quick code generator */
 
 enum { M_DISJOINT = 0, M_SAME = 1, M_OVERLAP = 2 }; /* a source against dst */
@@ -153,6 +154,8 @@ typedef struct Entry {
   JKey key;
   KernelFn fn;                /* NULL: not compiled (yet) */
   uint64_t seen;              /* elements of this shape run so far (saturating) */
+  bool queued;                /* handed to the compile thread (or compiled, or failed) */
+  struct Entry *next;         /* the compile thread's queue */
 } Entry;
 
 /* The front cache: an instruction's raw shape (op, nsrc, dtypes, dims and
@@ -178,14 +181,25 @@ struct SimJit {
   char *cpu, *features;
   bool f16c;                  /* fpext/fptrunc to half are instructions, not libcalls */
   bool raw;                   /* SIM_JIT_RAW_F16 */
-  bool up;                    /* llvm_up done */
+  bool up;                    /* llvm_up done (under lm) */
+  bool opened;                /* the same, as the callers see it (under mu) */
   bool broken;                /* LLVM failed once: every op goes to the interpreter */
+  uint64_t built;             /* kernels named so far (under lm) */
+  uint64_t asked;             /* kernels compiled or queued (under mu) */
   uint64_t threshold;         /* compile a shape once it has run this many elements */
   Entry **tab;                /* open addressing on the canonical key; entries never move */
   size_t cap, n;
   Front *front;               /* NFRONT, direct-mapped on the raw shape */
   SimJitStats st;
-  pthread_mutex_t mu;         /* sim_jit_run */
+  pthread_mutex_t mu;         /* sim_jit_run: the cache, the counters, the queue */
+  pthread_mutex_t lm;         /* LLVM itself: one compile at a time */
+  /* the compile thread (started at the first kernel a run asks for with a
+   * threshold above 0): it takes entries off the queue and compiles them
+   * while the simulator goes on interpreting their shapes */
+  pthread_t worker;
+  pthread_cond_t cv;
+  bool worker_up, stop;
+  Entry *qhead, *qtail;
 };
 
 bool sim_jit_available(void) { return true; }
@@ -557,12 +571,11 @@ static LLVMModuleRef build(SimJit *j, const JKey *k, const char *name) {
   return m;
 }
 
-static bool lerr(SimJit *j, LLVMErrorRef e, const char *what) {
+static bool lerr(LLVMErrorRef e, const char *what) {
   if (!e) return false;
   char *msg = LLVMGetErrorMessage(e);
   fprintf(stderr, "wsesim: warning: JIT: %s: %s; the interpreter runs the rest\n", what, msg);
   LLVMDisposeErrorMessage(msg);
-  j->broken = true;
   return true;
 }
 
@@ -574,23 +587,32 @@ static double now_s(void) {
 
 static bool llvm_up(SimJit *j, char *err, size_t errlen);
 
-static KernelFn compile(SimJit *j, const JKey *k) {
+/* What one compile did, for the caller to add to the counters under mu. */
+typedef struct Built {
+  bool quick;                 /* without the optimiser */
+  bool broken;                /* LLVM failed: no more kernels this run */
+  double secs;
+} Built;
+
+/* The kernel of key k, or NULL (then b->broken). Under lm: LLVM's objects
+ * are used by one thread at a time. */
+static KernelFn compile(SimJit *j, const JKey *k, Built *b) {
   double t0 = now_s();
+  memset(b, 0, sizeof *b);
+  b->broken = true;
   char err[320];
   if (!j->up && !llvm_up(j, err, sizeof err)) {
     fprintf(stderr, "wsesim: warning: JIT: %s; the interpreter runs every instruction\n", err);
-    j->broken = true;
     return NULL;
   }
   char name[32];
-  snprintf(name, sizeof name, "wsek%llu", (unsigned long long)j->st.kernels);
+  snprintf(name, sizeof name, "wsek%llu", (unsigned long long)j->built++);
   LLVMModuleRef m = build(j, k, name);
   char *msg = NULL;
   if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
     fprintf(stderr, "wsesim: warning: JIT: kernel %s does not verify: %s; the interpreter runs the rest\n", name, msg);
     LLVMDisposeMessage(msg);
     LLVMDisposeModule(m);
-    j->broken = true;
     return NULL;
   }
   LLVMDisposeMessage(msg);
@@ -599,19 +621,57 @@ static KernelFn compile(SimJit *j, const JKey *k) {
   uint64_t n = 1;
   for (int i = 0; i < k->nd; i++) n *= k->dim[i];
   bool quick = n < JIT_QUICK;
-  if (!quick && lerr(j, LLVMRunPasses(m, "default<O3>", j->tm, j->pbo), "optimising a kernel")) {
+  if (!quick && lerr(LLVMRunPasses(m, "default<O3>", j->tm, j->pbo), "optimising a kernel")) {
     LLVMDisposeModule(m);
     return NULL;
   }
   LLVMOrcThreadSafeModuleRef tsm = LLVMOrcCreateNewThreadSafeModule(m, j->tsc);
   LLVMErrorRef e = LLVMOrcLLJITAddLLVMIRModule(j->jit[quick], LLVMOrcLLJITGetMainJITDylib(j->jit[quick]), tsm);
-  if (lerr(j, e, "adding a kernel")) return NULL; /* the JIT owns tsm even then */
+  if (lerr(e, "adding a kernel")) return NULL; /* the JIT owns tsm even then */
   LLVMOrcExecutorAddress addr = 0;
-  if (lerr(j, LLVMOrcLLJITLookup(j->jit[quick], &addr, name), "compiling a kernel") || !addr) return NULL;
-  j->st.quick += quick;
-  j->st.kernels++;
-  j->st.compile_s += now_s() - t0;
+  if (lerr(LLVMOrcLLJITLookup(j->jit[quick], &addr, name), "compiling a kernel") || !addr) return NULL;
+  b->quick = quick;
+  b->broken = false;
+  b->secs = now_s() - t0;
   return (KernelFn)(uintptr_t)addr;
+}
+
+/* Add what compile did to the counters and publish the kernel. Under mu. */
+static void built(SimJit *j, Entry *e, KernelFn fn, const Built *b) {
+  j->opened = true;
+  if (b->broken) j->broken = true;
+  if (!fn) return;
+  e->fn = fn;
+  j->st.kernels++;
+  j->st.quick += b->quick;
+  j->st.compile_s += b->secs;
+}
+
+/* The compile thread: the queue in order, until sim_jit_free says stop. */
+static void *compile_loop(void *arg) {
+  SimJit *j = arg;
+  pthread_mutex_lock(&j->mu);
+  for (;;) {
+    while (!j->stop && !j->qhead) pthread_cond_wait(&j->cv, &j->mu);
+    if (j->stop) break;
+    Entry *e = j->qhead;
+    j->qhead = e->next;
+    if (!j->qhead) j->qtail = NULL;
+    JKey k = e->key; /* entries never move and keys never change */
+    bool skip = j->broken;
+    pthread_mutex_unlock(&j->mu);
+    KernelFn fn = NULL;
+    Built b = {0};
+    if (!skip) {
+      pthread_mutex_lock(&j->lm);
+      fn = compile(j, &k, &b);
+      pthread_mutex_unlock(&j->lm);
+    }
+    pthread_mutex_lock(&j->mu);
+    if (!skip) built(j, e, fn, &b);
+  }
+  pthread_mutex_unlock(&j->mu);
+  return NULL;
 }
 
 /* ---- the interface ---- */
@@ -677,12 +737,21 @@ SimJit *sim_jit_new(unsigned flags, char *err, size_t errlen) {
   j->threshold = SIM_JIT_THRESHOLD;
   j->front = xcalloc(NFRONT, sizeof(Front));
   pthread_mutex_init(&j->mu, NULL);
+  pthread_mutex_init(&j->lm, NULL);
+  pthread_cond_init(&j->cv, NULL);
   grow(j);
   return j;
 }
 
 void sim_jit_free(SimJit *j) {
   if (!j) return;
+  /* a kernel being compiled is finished (LLVM cannot be interrupted);
+   * the rest of the queue is dropped */
+  pthread_mutex_lock(&j->mu);
+  j->stop = true;
+  pthread_cond_signal(&j->cv);
+  pthread_mutex_unlock(&j->mu);
+  if (j->worker_up) pthread_join(j->worker, NULL);
   for (int i = 0; i < 2; i++)
     if (j->jit[i]) {
       LLVMErrorRef e = LLVMOrcDisposeLLJIT(j->jit[i]);
@@ -697,6 +766,8 @@ void sim_jit_free(SimJit *j) {
   free(j->tab);
   free(j->front);
   pthread_mutex_destroy(&j->mu);
+  pthread_mutex_destroy(&j->lm);
+  pthread_cond_destroy(&j->cv);
   free(j);
 }
 
@@ -737,14 +808,51 @@ static KernelFn kernel_for(SimJit *j, const SimJitOp *op) {
   Entry *e = *pe;
   if (!e->fn) {
     e->seen = e->seen + op->count < e->seen ? UINT64_MAX : e->seen + op->count;
-    /* the first kernel also pays for opening libLLVM (about 20 ms, what
-     * the interpreter takes for some 3 M elements): it waits for 4x */
-    uint64_t need = j->up || j->threshold > UINT64_MAX / 4 ? j->threshold : 4 * j->threshold;
+    if (e->queued) { /* being compiled, or failed */
+      j->st.cold++;
+      return NULL;
+    }
+    /* ski rental: a shape is compiled once interpreting it has cost about
+     * what compiling it would. The first kernel also pays for opening and
+     * starting libLLVM (50-75 ms, some 10 M interpreted FMAC elements), so
+     * it waits for JIT_FIRST times the threshold */
+    uint64_t need = j->opened || j->threshold > UINT64_MAX / JIT_FIRST ? j->threshold : JIT_FIRST * j->threshold;
     if (e->seen < need) {
       j->st.cold++;
       return NULL;
     }
-    if (j->st.kernels >= JMAX_KERNELS || !(e->fn = compile(j, &e->key))) {
+    if (j->asked >= JMAX_KERNELS) {
+      j->st.declined++;
+      return NULL;
+    }
+    j->asked++;
+    e->queued = true;
+    if (j->threshold > 0) {
+      /* compiled in the background: this instruction and the next ones of
+       * its shape are interpreted until the kernel is there */
+      if (!j->worker_up) {
+        if (pthread_create(&j->worker, NULL, compile_loop, j)) {
+          j->broken = true;
+          j->st.declined++;
+          return NULL;
+        }
+        j->worker_up = true;
+      }
+      e->next = NULL;
+      if (j->qtail) j->qtail->next = e;
+      else j->qhead = e;
+      j->qtail = e;
+      pthread_cond_signal(&j->cv);
+      j->st.cold++;
+      return NULL;
+    }
+    /* --jit-threshold 0: every shape is compiled before its first run */
+    Built b;
+    pthread_mutex_lock(&j->lm);
+    KernelFn fn = compile(j, &e->key, &b);
+    pthread_mutex_unlock(&j->lm);
+    built(j, e, fn, &b);
+    if (!fn) {
       j->st.declined++;
       return NULL;
     }

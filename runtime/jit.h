@@ -31,17 +31,19 @@ typedef struct SimJitStats {
   uint64_t quick;       /* of them, small ones compiled without the optimiser */
   uint64_t runs;        /* instructions run by a kernel */
   uint64_t elements;    /* their elements */
-  uint64_t cold;        /* left to the interpreter: shape below the threshold */
+  uint64_t cold;        /* left to the interpreter: shape below the threshold, or its kernel being compiled */
   uint64_t declined;    /* left to the interpreter: no kernel can run it */
   double compile_s;     /* host seconds spent building and compiling kernels */
 } SimJitStats;
 
 /* A shape is compiled when the instructions of that shape have walked this
- * many elements in all (counting the one at hand) - four times as many for
- * the first kernel of a run, which also opens libLLVM; until then
- * sim_jit_run leaves them to the interpreter. Compiling one costs
- * milliseconds, about what the interpreter takes for this many elements;
- * 0 compiles every shape the first time it is seen. */
+ * many elements in all (counting the one at hand) - sixteen times as many
+ * for the first kernel of a run, which also opens libLLVM. With a threshold
+ * above 0 it is compiled by a thread of its own while the interpreter goes
+ * on running that shape, and the kernel runs the instructions that issue
+ * after it is ready; 0 compiles every shape, before it runs, the first time
+ * it is seen. Compiling one costs milliseconds, about what the interpreter
+ * takes for this many elements. */
 #define SIM_JIT_THRESHOLD 1000000u
 
 /* sim_jit_new flags; 0 for the simulator. */

@@ -24,6 +24,7 @@
  */
 #include "runtime/sim.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,13 @@ typedef struct Core {
   bool traced;       /* its trace metadata was written */
 } Core;
 
+/* What a router phase (or one band of it) adds to the run's counters. */
+typedef struct RouteAcc {
+  int64_t inflight;
+  uint64_t hops, delivered;
+  uint64_t visits;   /* routers visited */
+} RouteAcc;
+
 /* What one thread produces while it steps its band of cores (see "Threads"
  * below): merged in band order after every core phase, so a run gives the
  * same figures, faults and trace bytes whatever the number of threads. */
@@ -112,12 +120,17 @@ typedef struct Lane {
   struct Wake { uint64_t cycle; int32_t core; } *wake; /* bulk ends scheduled */
   size_t nwake, capwake;
   bool faulted;
+  int fault_core;    /* the core that faulted (index: (y, x) order) */
   char fault[512];
   char *tbuf;        /* trace events written by the band this cycle */
   size_t tlen, tcap;
   bool act;
   uint64_t active;
   int w0, w1;        /* the band: words [w0, w1) of busy_cores */
+  int t;             /* or, when cols, the column band t (as the router phase's) */
+  bool cols;
+  RouteAcc ra;       /* the band's share of a parallel router phase */
+  bool ract;
 } Lane;
 static _Thread_local Lane *L; /* the calling thread's lane */
 
@@ -149,6 +162,7 @@ struct Sim {
   uint64_t inflight;        /* wavelets in router FIFOs */
   uint64_t last_inflight, last_active;
   bool faulted;      /* a run-time fault stopped the run; the text is in fault */
+  int fault_core;
   char fault[512];
   /* threads: lanes[0] is the calling thread's */
   int nthreads;
@@ -161,20 +175,35 @@ struct Sim {
   pthread_mutex_t mu;
   pthread_cond_t cv;
   atomic_int sleeping; /* workers waiting on cv */
+  int phase;         /* what the workers do at the next gen: PHASE_* */
+  /* the parallel router phase (see "Threads"): column bands */
+  uint64_t rvisits;  /* routers visited in the last router phase */
+  uint64_t rsplit_at; /* cycle the bands were last cut (0: never) */
+  int *row_first;    /* rh + 1: index of the first core of each region row */
+  int *colx;         /* nthreads + 1: the bands' first columns (region-relative) */
+  int *rlo;          /* (nthreads + 1) x rh: band t, row r is cores [rlo[t][r], rlo[t+1][r]) */
+  uint64_t *rhist;   /* rw: busy routers per column, for cutting */
+  struct RProg { atomic_int v; char pad[60]; } *rprog; /* band t has finished the rows < v */
   SimEngine engine;  /* who runs bulk instructions' element loops */
   SimJit *jit;       /* made by sim_run for the JIT engine (thread-safe) */
   uint64_t jit_threshold;
   atomic_ullong bulk_interp; /* bulk instructions whose loop bulk_issue ran itself */
 };
 
+/* Bits other bands may set in the same word at the same time (see
+ * "Threads"): atomic, relaxed - the order between bands is kept by the
+ * progress counters of the router phase. */
+static inline void or64(uint64_t *w, uint64_t m) { __atomic_fetch_or(w, m, __ATOMIC_RELAXED); }
+static inline void or32(uint32_t *w, uint32_t m) { __atomic_fetch_or(w, m, __ATOMIC_RELAXED); }
+
 /* Record a run-time fault of core c at pc (the first one wins) as
  * "run-time fault at core (x,y) pc N: INSN: WHAT". sim_run stops at the end
  * of the core's step and reports it. */
 static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static void fault(Sim *s, const Core *c, uint32_t pc, const char *fmt, ...) {
-  (void)s;
   if (L->faulted) return;
   L->faulted = true;
+  L->fault_core = (int)(c - s->cores);
   char txt[96], what[320];
   if (pc < c->ninsn) {
     isa_format(txt, sizeof txt, c->code[pc]);
@@ -463,7 +492,7 @@ void sim_print_engine_stats(const Sim *s, FILE *f) {
   if (s->jit) sim_jit_stats(s->jit, &st);
   fprintf(f,
           "engine %s: %llu kernels compiled (%llu small ones unoptimised) in %.3f s; bulk instructions: %llu run by kernels "
-          "(%llu elements), %llu by the interpreter (%llu of shapes below the threshold, %llu of shapes no kernel runs)\n",
+          "(%llu elements), %llu by the interpreter (%llu of shapes below the threshold or being compiled, %llu of shapes no kernel runs)\n",
           s->engine == SIM_ENGINE_JIT ? "jit" : "interp", (unsigned long long)st.kernels, (unsigned long long)st.quick,
           st.compile_s, (unsigned long long)st.runs, (unsigned long long)st.elements, (unsigned long long)atomic_load(&s->bulk_interp),
           (unsigned long long)st.cold, (unsigned long long)st.declined);
@@ -732,7 +761,7 @@ static int top_step(Sim *s, Core *c, TOp *t) {
       fifo_push(s, FIFO(c, t->dst.d.color), to_wave(r, t->dst.d.dtype));
       L->inflight++;
       c->nonempty |= 1u << t->dst.d.color;
-      s->busy_routers[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
+      or64(&s->busy_routers[(c - s->cores) >> 6], 1ull << ((c - s->cores) & 63));
       L->st.wavelets_sent++;
     } else stv(c, &t->dst, r);
     walk_next(&t->dst);
@@ -951,9 +980,10 @@ static void wake_due(Sim *s) {
 
 /* ---- one cycle ---- */
 
-static bool route_step(Sim *s, Core *c) {
+static bool route_step(Sim *s, Core *c, RouteAcc *ra) {
   bool act = false;
   if (!c->nonempty) return false;
+  ra->visits++;
   for (int p = 0; p < PORT__COUNT; p++) {
     /* colors holding a wavelet whose route leaves by p, round-robin from
      * rr[p]: first the colors >= start, then the ones below */
@@ -975,22 +1005,22 @@ static bool route_step(Sim *s, Core *c) {
         if (dst->count >= s->depth) continue;
         fifo_push(s, dst, f->val[f->head]);
         if (p != PORT_R) {
-          s->inflight++;
-          n->nonempty |= 1u << k;
-          s->busy_routers[(n - s->cores) >> 6] |= 1ull << ((n - s->cores) & 63);
+          ra->inflight++;
+          or32(&n->nonempty, 1u << k);
+          or64(&s->busy_routers[(n - s->cores) >> 6], 1ull << ((n - s->cores) & 63));
         } else {
           c->inq_nonempty |= 1u << k;
-          s->busy_cores[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
+          or64(&s->busy_cores[(c - s->cores) >> 6], 1ull << ((c - s->cores) & 63));
         }
         f->sent |= (uint8_t)(1 << p);
-        if (p == PORT_R) s->st.wavelets_delivered++;
-        else s->st.hops++;
+        if (p == PORT_R) ra->delivered++;
+        else ra->hops++;
         if (f->sent == c->route_out[k]) {
           fifo_pop(s, f);
-          s->inflight--;
+          ra->inflight--;
           if (!f->count) c->nonempty &= ~(1u << k);
           /* room in this router's FIFO: a send of this core may go on */
-          if (c->has_prog) s->busy_cores[(c - s->cores) >> 6] |= 1ull << ((c - s->cores) & 63);
+          if (c->has_prog) or64(&s->busy_cores[(c - s->cores) >> 6], 1ull << ((c - s->cores) & 63));
         }
         c->rr[p] = (uint32_t)(k + 1);
         act = true;
@@ -1303,19 +1333,24 @@ static void progress_clear(Sim *s, bool shown) {
  *
  * In a cycle's core phase a core touches only itself and its own router's
  * queues (it pops its ramp queues and pushes into its own router's FIFOs;
- * the routers all moved before). So the cores can be stepped in parallel:
- * the busy-core bitmap is cut into bands of whole 64-core words, one per
- * thread, each with about the same number of cores awake; everything a
- * band produces that is not its cores' own state - counts, wavelets pushed,
- * bulk ends to wake at, the first fault, trace events - goes into its Lane
- * and is merged in band order afterwards. The first fault in (y, x) order
- * wins, as in one thread; trace bytes come out in the same order. The
- * router phase stays in one thread: a router's moves depend on what the
- * routers before it in (y, x) order did that cycle. A cycle with fewer than
- * par_min cores awake (sim_set_threads) is stepped by the calling thread
- * alone (the result is the same either way). */
+ * the routers all moved before). So the cores can be stepped in parallel,
+ * in the column bands of the router phase below (a thread keeps its
+ * columns' cores and routers in its own cache), or with --trace in bands
+ * of whole 64-core words of the busy-core bitmap, each with about the same
+ * number of cores awake. Everything a band produces that is not its cores'
+ * own state - counts, wavelets pushed, bulk ends to wake at, the first
+ * fault, trace events - goes into its Lane and is merged afterwards: the
+ * first fault in (y, x) order wins, as in one thread; trace bytes come out
+ * in band order, which for word bands is (y, x) order. A cycle with fewer
+ * than par_min cores awake (sim_set_threads) is stepped by the calling
+ * thread alone (the result is the same either way). */
 
+static void band_cols(Sim *s, Lane *ln);
 static void band(Sim *s, Lane *ln) {
+  if (ln->cols) {
+    band_cols(s, ln);
+    return;
+  }
   for (int wi = ln->w0; wi < ln->w1 && !ln->faulted; wi++) {
     uint64_t bits = s->busy_cores[wi];
     while (bits && !ln->faulted) {
@@ -1336,6 +1371,9 @@ static inline void cpu_relax(void) {
   __builtin_ia32_pause();
 #endif
 }
+
+enum { PHASE_CORES, PHASE_ROUTERS };
+static void route_band(Sim *s, int t);
 
 typedef struct WorkerArg { Sim *s; int k; } WorkerArg;
 static void *worker_main(void *p) {
@@ -1361,7 +1399,8 @@ static void *worker_main(void *p) {
     }
     if (atomic_load(&s->quit)) return NULL;
     seen = atomic_load_explicit(&s->gen, memory_order_acquire);
-    band(s, L);
+    if (s->phase == PHASE_ROUTERS) route_band(s, a.k);
+    else band(s, L);
     atomic_fetch_add_explicit(&s->ndone, 1, memory_order_release);
   }
 }
@@ -1375,6 +1414,17 @@ static void threads_start(Sim *s) {
   s->lanes = xcalloc((size_t)s->nthreads, sizeof(Lane));
   L = &s->lanes[0];
   if (s->nthreads == 1) return;
+  int n = s->nthreads, rh = (int)s->img->rh;
+  s->row_first = xcalloc((size_t)rh + 1, sizeof(int));
+  for (int r = 0, i = 0; r <= rh; r++) {
+    while (i < s->ncore && s->cores[i].y - (int)s->img->ry < r) i++;
+    s->row_first[r] = i;
+  }
+  s->colx = xcalloc((size_t)n + 1, sizeof(int));
+  s->rlo = xcalloc((size_t)(n + 1) * (size_t)rh + 1, sizeof(int));
+  s->rhist = xcalloc((size_t)s->img->rw + 1, sizeof(uint64_t));
+  s->rprog = xcalloc((size_t)n, sizeof *s->rprog);
+  s->rsplit_at = 0;
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->cv, NULL);
   s->thr = xcalloc((size_t)s->nthreads, sizeof(pthread_t));
@@ -1393,6 +1443,11 @@ static void threads_stop(Sim *s) {
     pthread_mutex_unlock(&s->mu);
     for (int k = 1; k < s->nthreads; k++) pthread_join(s->thr[k], NULL);
     free(s->thr);
+    free(s->row_first);
+    free(s->colx);
+    free(s->rlo);
+    free(s->rhist);
+    free(s->rprog);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
   }
@@ -1405,16 +1460,211 @@ static void threads_stop(Sim *s) {
   L = NULL;
 }
 
+/* Run phase on every thread: the workers do their bands, the calling
+ * thread band 0; returns when all are done. */
+static void parallel(Sim *s, int phase) {
+  int n = s->nthreads;
+  s->phase = phase;
+  atomic_store_explicit(&s->ndone, 0, memory_order_relaxed);
+  atomic_fetch_add(&s->gen, 1); /* seq_cst with `sleeping`: no lost wake-up */
+  if (atomic_load(&s->sleeping)) {
+    pthread_mutex_lock(&s->mu);
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+  }
+  if (phase == PHASE_ROUTERS) route_band(s, 0);
+  else band(s, &s->lanes[0]);
+  int spins = 0;
+  while (atomic_load_explicit(&s->ndone, memory_order_acquire) < n - 1)
+    if (++spins < 20000) cpu_relax();
+    else sched_yield();
+}
+
+/* ---- the router phase ----
+ *
+ * Routers move in (y, x) order, and a router's moves depend on that order:
+ * whether a neighbour's FIFO has room depends on whether the neighbour has
+ * already moved this cycle. But a router touches only its own FIFOs and its
+ * four neighbours', so only the order of neighbours matters: a router moves
+ * after its west and north neighbours and before its east and south ones.
+ * With the region cut into bands of columns, band t may do row r as soon as
+ * band t - 1 has finished its rows up to r: its only neighbours in other
+ * bands are the west and east ends of the same row (the bands' rows are a
+ * pipeline, each band a row behind the one to its west at most). Band t - 1
+ * never waits for band t. What the bands share: the busy-router and
+ * busy-core bitmaps and a neighbour's `nonempty` bits (atomic or/and; a bit
+ * set this cycle marks a router holding only wavelets that arrived this
+ * cycle, which cannot move yet, so when a band reads it makes no
+ * difference), and each other's FIFOs at the band edges (ordered by the
+ * progress counters). So the moves are those of one thread, in any
+ * interleaving. A router phase with fewer routers busy than --threads-min
+ * (the last cycle's count) runs in the calling thread. */
+
+/* Cut the columns into nthreads bands of about equal busy routers and
+ * awake cores, from the bitmaps; then each band's core range in every row.
+ * Both phases use these bands, so a thread finds the cores and routers of
+ * its columns in its own cache. */
+static void split_columns(Sim *s) {
+  int n = s->nthreads, rw = (int)s->img->rw, rh = (int)s->img->rh;
+  memset(s->rhist, 0, sizeof(uint64_t) * (size_t)rw);
+  uint64_t total = 0;
+  for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
+    for (uint64_t bits = s->busy_routers[wi]; bits; bits &= bits - 1) {
+      s->rhist[s->cores[wi * 64 + __builtin_ctzll(bits)].x - (int)s->img->rx]++;
+      total++;
+    }
+    for (uint64_t bits = s->busy_cores[wi]; bits; bits &= bits - 1) {
+      s->rhist[s->cores[wi * 64 + __builtin_ctzll(bits)].x - (int)s->img->rx]++;
+      total++;
+    }
+  }
+  int k = 1;
+  uint64_t acc = 0;
+  s->colx[0] = 0;
+  for (int x = 0; x < rw && k < n; x++) {
+    acc += s->rhist[x];
+    while (k < n && acc * (uint64_t)n >= total * (uint64_t)k) s->colx[k++] = x + 1;
+  }
+  while (k <= n) s->colx[k++] = rw;
+  for (int r = 0; r < rh; r++) {
+    int a = s->row_first[r], b = s->row_first[r + 1];
+    for (k = 0; k <= n; k++) {
+      /* the first core of row r at or east of column colx[k] */
+      int lo = a, hi = b, cx = s->colx[k] + (int)s->img->rx;
+      while (lo < hi) {
+        int m = lo + (hi - lo) / 2;
+        if (s->cores[m].x < cx) lo = m + 1;
+        else hi = m;
+      }
+      s->rlo[(size_t)k * (size_t)rh + (size_t)r] = lo;
+    }
+  }
+  s->rsplit_at = s->cycle;
+}
+
+static void route_add(Sim *s, const RouteAcc *ra) {
+  s->inflight += (uint64_t)ra->inflight;
+  s->st.hops += ra->hops;
+  s->st.wavelets_delivered += ra->delivered;
+  s->rvisits += ra->visits;
+}
+
+/* The bits of word wi that fall in the index range [a, b). */
+static inline uint64_t range_mask(int wi, int a, int b) {
+  uint64_t m = ~0ull;
+  if (wi == a >> 6) m &= ~0ull << (a & 63);
+  if (wi == (b - 1) >> 6 && (b & 63)) m &= ~0ull >> (64 - (b & 63));
+  return m;
+}
+
+/* A core phase's band in columns: the awake cores of column band ln->t,
+ * row by row. */
+static void band_cols(Sim *s, Lane *ln) {
+  int rh = (int)s->img->rh;
+  const int *lo = s->rlo + (size_t)ln->t * (size_t)rh, *hi = lo + rh;
+  for (int r = 0; r < rh && !ln->faulted; r++) {
+    int a = lo[r], b = hi[r];
+    for (int wi = a >> 6; a < b && wi <= (b - 1) >> 6 && !ln->faulted; wi++) {
+      uint64_t bits = __atomic_load_n(&s->busy_cores[wi], __ATOMIC_RELAXED) & range_mask(wi, a, b);
+      while (bits && !ln->faulted) {
+        int i = wi * 64 + __builtin_ctzll(bits);
+        bits &= bits - 1;
+        Core *c = &s->cores[i];
+        if (core_quiet(c) || !core_step(s, c)) __atomic_fetch_and(&s->busy_cores[wi], ~(1ull << (i & 63)), __ATOMIC_RELAXED);
+        else ln->act = true, ln->active++;
+      }
+    }
+  }
+}
+
+/* Band t of a parallel router phase. */
+static void route_band(Sim *s, int t) {
+  int n = s->nthreads, rh = (int)s->img->rh;
+  const int *lo = s->rlo + (size_t)t * (size_t)rh, *hi = lo + rh;
+  RouteAcc ra = {0};
+  bool act = false;
+  int seen = 0; /* band t - 1's progress, as last read */
+  for (int r = 0; r < rh; r++) {
+    int a = lo[r], b = hi[r];
+    if (a >= b) continue;
+    bool any = false;
+    for (int wi = a >> 6; wi <= (b - 1) >> 6 && !any; wi++)
+      any = (__atomic_load_n(&s->busy_routers[wi], __ATOMIC_RELAXED) & range_mask(wi, a, b)) != 0;
+    if (!any) continue;
+    if (t + 1 < n) atomic_store_explicit(&s->rprog[t].v, r, memory_order_release);
+    if (t > 0 && seen <= r) {
+      int spins = 0;
+      while ((seen = atomic_load_explicit(&s->rprog[t - 1].v, memory_order_acquire)) <= r)
+        if (++spins < 4000) cpu_relax();
+        else sched_yield();
+    }
+    for (int wi = a >> 6; wi <= (b - 1) >> 6; wi++) {
+      uint64_t bits = __atomic_load_n(&s->busy_routers[wi], __ATOMIC_RELAXED) & range_mask(wi, a, b);
+      while (bits) {
+        int i = wi * 64 + __builtin_ctzll(bits);
+        bits &= bits - 1;
+        act |= route_step(s, &s->cores[i], &ra);
+        if (!s->cores[i].nonempty) __atomic_fetch_and(&s->busy_routers[wi], ~(1ull << (i & 63)), __ATOMIC_RELAXED);
+      }
+    }
+  }
+  if (t + 1 < n) atomic_store_explicit(&s->rprog[t].v, INT_MAX, memory_order_release);
+  s->lanes[t].ra = ra;
+  s->lanes[t].ract = act;
+}
+
+/* Move every router that holds wavelets, in (y, x) order (or in column
+ * bands that give the same moves); a router that empties leaves the set.
+ * Returns whether any wavelet moved. */
+static bool routers_phase(Sim *s) {
+  int n = s->nthreads;
+  if (n == 1 || s->rvisits < s->par_min) {
+    RouteAcc ra = {0};
+    bool act = false;
+    for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
+      uint64_t bits = s->busy_routers[wi];
+      while (bits) {
+        int i = wi * 64 + __builtin_ctzll(bits);
+        bits &= bits - 1;
+        act |= route_step(s, &s->cores[i], &ra);
+        if (!s->cores[i].nonempty) s->busy_routers[wi] &= ~(1ull << (i & 63));
+      }
+    }
+    s->rvisits = 0;
+    route_add(s, &ra);
+    return act;
+  }
+  if (!s->rsplit_at || s->cycle - s->rsplit_at >= 64) split_columns(s);
+  for (int k = 0; k < n; k++) atomic_store_explicit(&s->rprog[k].v, 0, memory_order_relaxed);
+  parallel(s, PHASE_ROUTERS);
+  bool act = false;
+  s->rvisits = 0;
+  for (int k = 0; k < n; k++) {
+    route_add(s, &s->lanes[k].ra);
+    act |= s->lanes[k].ract;
+  }
+  return act;
+}
+
 /* Step every core that may have work, in bands. */
 static void cores_phase(Sim *s) {
   int nw = (s->ncore + 63) / 64, n = s->nthreads;
   uint64_t awake = 0;
   if (n > 1)
     for (int wi = 0; wi < nw; wi++) awake += (uint64_t)__builtin_popcountll(s->busy_cores[wi]);
+  for (int k = 0; k < n; k++) s->lanes[k].cols = false;
   if (n == 1 || awake < s->par_min) {
     for (int k = 0; k < n; k++) s->lanes[k].w0 = s->lanes[k].w1 = 0;
     s->lanes[0].w1 = nw;
     band(s, &s->lanes[0]);
+    return;
+  }
+  if (!s->trace) {
+    /* the router phase's column bands (a trace keeps word bands: its
+     * bytes are merged in band order, which must be (y, x) order) */
+    if (!s->rsplit_at || s->cycle - s->rsplit_at >= 64) split_columns(s);
+    for (int k = 0; k < n; k++) s->lanes[k].cols = true, s->lanes[k].t = k;
+    parallel(s, PHASE_CORES);
     return;
   }
   /* bands of about awake/n cores each */
@@ -1430,18 +1680,7 @@ static void cores_phase(Sim *s) {
   }
   s->lanes[k].w1 = nw;
   for (k++; k < n; k++) s->lanes[k].w0 = s->lanes[k].w1 = nw;
-  atomic_store_explicit(&s->ndone, 0, memory_order_relaxed);
-  atomic_fetch_add(&s->gen, 1); /* seq_cst with `sleeping`: no lost wake-up */
-  if (atomic_load(&s->sleeping)) {
-    pthread_mutex_lock(&s->mu);
-    pthread_cond_broadcast(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-  }
-  band(s, &s->lanes[0]);
-  int spins = 0;
-  while (atomic_load_explicit(&s->ndone, memory_order_acquire) < n - 1)
-    if (++spins < 20000) cpu_relax();
-    else sched_yield();
+  parallel(s, PHASE_CORES);
 }
 
 /* Fold the lanes into the run, in band order; returns whether any core
@@ -1461,10 +1700,13 @@ static bool merge_lanes(Sim *s, uint64_t *active) {
     ln->inflight = 0;
     for (size_t j = 0; j < ln->nwake; j++) wake_push(s, ln->wake[j]);
     ln->nwake = 0;
-    if (ln->faulted && !s->faulted) {
+    /* the first fault in (y, x) order, whichever band had it */
+    if (ln->faulted && (!s->faulted || ln->fault_core < s->fault_core)) {
       s->faulted = true;
+      s->fault_core = ln->fault_core;
       memcpy(s->fault, ln->fault, sizeof s->fault);
     }
+    ln->faulted = false;
     act |= ln->act;
     *active += ln->active;
     ln->act = false;
@@ -1507,17 +1749,7 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
         next_show = t + 0.25;
       }
     }
-    /* routers holding wavelets, in (y, x) order; a router that empties
-     * leaves the set */
-    for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
-      uint64_t bits = s->busy_routers[wi];
-      while (bits) {
-        int i = wi * 64 + __builtin_ctzll(bits);
-        bits &= bits - 1;
-        act |= route_step(s, &s->cores[i]);
-        if (!s->cores[i].nonempty) s->busy_routers[wi] &= ~(1ull << (i & 63));
-      }
-    }
+    act |= routers_phase(s);
     cores_phase(s);
     act |= merge_lanes(s, &active);
     if (s->trace) {

@@ -3,6 +3,10 @@ under tests/golden/expected/NAME/ (shared by the gen_*.py scripts)."""
 import os
 import numpy as np
 
+# examples with golden data that are benchmarks, not ctests (too big to run
+# in the suite): figures.py skips them; bench/ has their scripts
+BENCH_ONLY = {"wafer"}  # bench/wafer_sim.py
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
