@@ -32,6 +32,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 #include "common/f16.h"
 #include "common/util.h"
 #include "runtime/jit.h"
@@ -180,10 +181,11 @@ struct Sim {
   uint64_t rvisits;  /* routers visited in the last router phase */
   uint64_t rsplit_at; /* cycle the bands were last cut (0: never) */
   int *row_first;    /* rh + 1: index of the first core of each region row */
-  int *colx;         /* nthreads + 1: the bands' first columns (region-relative) */
-  int *rlo;          /* (nthreads + 1) x rh: band t, row r is cores [rlo[t][r], rlo[t+1][r]) */
+  int ncb;           /* column bands: nthreads */
+  int *colx;         /* ncb + 1: the bands' first columns (region-relative) */
+  int *rlo;          /* (ncb + 1) x rh: band t, row r is cores [rlo[t][r], rlo[t+1][r]) */
   uint64_t *rhist;   /* rw: busy routers per column, for cutting */
-  struct RProg { atomic_int v; char pad[60]; } *rprog; /* band t has finished the rows < v */
+  struct RProg { atomic_int v; char pad[60]; } *rprog; /* bands 0..t have finished the rows < v */
   SimEngine engine;  /* who runs bulk instructions' element loops */
   SimJit *jit;       /* made by sim_run for the JIT engine (thread-safe) */
   uint64_t jit_threshold;
@@ -312,7 +314,17 @@ static size_t queue_bytes(const Sim *s, const Core *c) {
   return sizeof(struct RouteQ) * (nq + 1) + nbuf * (size_t)s->depth * (sizeof(uint64_t) + sizeof(uint32_t));
 }
 
+/* f16 loads go through a table of all 2^16 f16_to_f32 results (256 KB,
+ * filled once): one load instead of a dozen instructions and a branch, in
+ * the interpreter's hottest loops. */
+static float f16_tab[65536];
+static pthread_once_t f16_tab_once = PTHREAD_ONCE_INIT;
+static void f16_tab_fill(void) {
+  for (uint32_t h = 0; h < 65536; h++) f16_tab[h] = f16_to_f32((uint16_t)h);
+}
+
 Sim *sim_new(const WImage *img, char *err, size_t errlen) {
+  pthread_once(&f16_tab_once, f16_tab_fill);
   Sim *s = xcalloc(1, sizeof *s);
   s->nthreads = 1;
   s->par_min = SIM_THREADS_MIN_AWAKE;
@@ -498,8 +510,8 @@ void sim_print_engine_stats(const Sim *s, FILE *f) {
           (unsigned long long)st.cold, (unsigned long long)st.declined);
 }
 
-/* 16-bit element types <-> f32 */
-static inline float h2f(int dt, uint16_t h) { return dt == WDT_BF16 ? bf16_to_f32(h) : f16_to_f32(h); }
+/* 16-bit element types <-> f32 (f16 loads: f16_tab) */
+static inline float h2f(int dt, uint16_t h) { return dt == WDT_BF16 ? bf16_to_f32(h) : f16_tab[h]; }
 static inline uint16_t f2h(int dt, float f) { return dt == WDT_BF16 ? f32_to_bf16(f) : f32_to_f16(f); }
 
 /* ---- host I/O ---- */
@@ -834,6 +846,21 @@ static inline void st_at(uint8_t *p, int dt, int64_t off, float v) {
     memcpy(p + 2 * off, &h, 2);
   }
 }
+/* Whether a run's f32 accumulator element (dst stride 0) lies apart from
+ * every byte its two f16 sources read (else each element must see the
+ * stores before it). Offsets in elements from each operand's base. */
+static bool fmac_dot_apart(const uint8_t *dp, int64_t d0, const uint8_t *ap, int64_t a0, int64_t as, const uint8_t *bp,
+                           int64_t b0, int64_t bs, uint64_t n) {
+  const uint8_t *d = dp + 4 * d0;
+  const uint8_t *src[2] = {ap + 2 * a0, bp + 2 * b0};
+  int64_t st[2] = {as, bs};
+  for (int i = 0; i < 2; i++) {
+    int64_t span = st[i] * (int64_t)(n - 1) * 2; /* first to last element, in bytes */
+    const uint8_t *lo = span < 0 ? src[i] + span : src[i], *hi = (span < 0 ? src[i] : src[i] + span) + 2;
+    if (d < hi && lo < d + 4) return false;
+  }
+  return true;
+}
 static inline uint64_t walk_run(const Walk *w) {
   return w->d.ndim ? (uint64_t)(w->d.dim[w->d.ndim - 1] - w->idx[w->d.ndim - 1]) : UINT64_MAX;
 }
@@ -888,6 +915,23 @@ static void bulk_issue(Sim *s, Core *c, TOp *t) {
      * exactly what top_step would show them */
     switch (t->op) {
     case OP_FMAC:
+      if (ds == 0 && dd == WDT_F32 && ad == WDT_F16 && bd == WDT_F16 && fmac_dot_apart(dp, d0, ap, a0, as, bp, b0, bs, n)) {
+        /* a dot product (a matmul's inner loop): the sum stays in a
+         * register - the same roundings in the same order, as the f32
+         * accumulator is read back exactly as it was stored */
+        float d;
+        memcpy(&d, dp + 4 * d0, 4);
+        const uint8_t *pa = ap + 2 * a0, *pb = bp + 2 * b0;
+        for (uint64_t j = 0; j < n; j++) {
+          uint16_t ha, hb;
+          memcpy(&ha, pa + 2 * (int64_t)j * as, 2);
+          memcpy(&hb, pb + 2 * (int64_t)j * bs, 2);
+          float a = f16_tab[ha], p = isa_nan_first(a, a * f16_tab[hb]);
+          d = isa_nan_first(d, d + p);
+        }
+        memcpy(dp + 4 * d0, &d, 4);
+        break;
+      }
       for (uint64_t j = 0; j < n; j++) {
         float a = ld_at(ap, ad, a0 + (int64_t)j * as), p = isa_nan_first(a, a * ld_at(bp, bd, b0 + (int64_t)j * bs));
         float d = ld_at(dp, dd, d0 + (int64_t)j * ds), r = isa_nan_first(d, d + p);
@@ -1406,6 +1450,12 @@ static void *worker_main(void *p) {
 }
 
 void sim_set_threads(Sim *s, int n, uint64_t min_awake) {
+  /* no more threads than CPUs: every phase ends when the last band is done,
+   * and the router phase's bands wait for each other row by row, so a
+   * thread without a CPU stalls the others for a time slice, twice a cycle
+   * (the results are the same for any number) */
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus >= 1 && n > cpus) n = (int)cpus;
   s->nthreads = n < 1 ? 1 : n > SIM_THREADS_MAX ? SIM_THREADS_MAX : n;
   s->par_min = min_awake;
 }
@@ -1415,6 +1465,7 @@ static void threads_start(Sim *s) {
   L = &s->lanes[0];
   if (s->nthreads == 1) return;
   int n = s->nthreads, rh = (int)s->img->rh;
+  s->ncb = n;
   s->row_first = xcalloc((size_t)rh + 1, sizeof(int));
   for (int r = 0, i = 0; r <= rh; r++) {
     while (i < s->ncore && s->cores[i].y - (int)s->img->ry < r) i++;
@@ -1491,7 +1542,9 @@ static void parallel(Sim *s, int phase) {
  * band t - 1 has finished its rows up to r: its only neighbours in other
  * bands are the west and east ends of the same row (the bands' rows are a
  * pipeline, each band a row behind the one to its west at most). Band t - 1
- * never waits for band t. What the bands share: the busy-router and
+ * never waits for band t. A band's published progress never runs ahead of
+ * its west neighbour's, so where a band has no columns in a row (or no busy
+ * router) the band beyond it still waits for the one before. What the bands share: the busy-router and
  * busy-core bitmaps and a neighbour's `nonempty` bits (atomic or/and; a bit
  * set this cycle marks a router holding only wavelets that arrived this
  * cycle, which cannot move yet, so when a band reads it makes no
@@ -1505,7 +1558,7 @@ static void parallel(Sim *s, int phase) {
  * Both phases use these bands, so a thread finds the cores and routers of
  * its columns in its own cache. */
 static void split_columns(Sim *s) {
-  int n = s->nthreads, rw = (int)s->img->rw, rh = (int)s->img->rh;
+  int n = s->ncb, rw = (int)s->img->rw, rh = (int)s->img->rh;
   memset(s->rhist, 0, sizeof(uint64_t) * (size_t)rw);
   uint64_t total = 0;
   for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
@@ -1577,9 +1630,21 @@ static void band_cols(Sim *s, Lane *ln) {
   }
 }
 
+/* Wait until band t has finished its rows up to r; returns its progress. */
+static int route_wait(Sim *s, int t, int r) {
+  int v, spins = 0;
+  while ((v = atomic_load_explicit(&s->rprog[t].v, memory_order_acquire)) <= r)
+    if (++spins < 4000) cpu_relax();
+    else sched_yield();
+  return v;
+}
+
 /* Band t of a parallel router phase. */
 static void route_band(Sim *s, int t) {
-  int n = s->nthreads, rh = (int)s->img->rh;
+  int n = s->ncb, rh = (int)s->img->rh;
+  s->lanes[t].ra = (RouteAcc){0};
+  s->lanes[t].ract = false;
+  if (t >= n) return;
   const int *lo = s->rlo + (size_t)t * (size_t)rh, *hi = lo + rh;
   RouteAcc ra = {0};
   bool act = false;
@@ -1591,13 +1656,11 @@ static void route_band(Sim *s, int t) {
     for (int wi = a >> 6; wi <= (b - 1) >> 6 && !any; wi++)
       any = (__atomic_load_n(&s->busy_routers[wi], __ATOMIC_RELAXED) & range_mask(wi, a, b)) != 0;
     if (!any) continue;
+    if (t > 0 && seen <= r) seen = route_wait(s, t - 1, r);
+    /* rows < r are done here and (seen > r) west of here: a band's
+     * progress never runs ahead of its west neighbour's, so it also
+     * speaks for the bands beyond (a band with no columns in a row) */
     if (t + 1 < n) atomic_store_explicit(&s->rprog[t].v, r, memory_order_release);
-    if (t > 0 && seen <= r) {
-      int spins = 0;
-      while ((seen = atomic_load_explicit(&s->rprog[t - 1].v, memory_order_acquire)) <= r)
-        if (++spins < 4000) cpu_relax();
-        else sched_yield();
-    }
     for (int wi = a >> 6; wi <= (b - 1) >> 6; wi++) {
       uint64_t bits = __atomic_load_n(&s->busy_routers[wi], __ATOMIC_RELAXED) & range_mask(wi, a, b);
       while (bits) {
@@ -1608,6 +1671,7 @@ static void route_band(Sim *s, int t) {
       }
     }
   }
+  if (t > 0 && seen != INT_MAX) route_wait(s, t - 1, INT_MAX - 1);
   if (t + 1 < n) atomic_store_explicit(&s->rprog[t].v, INT_MAX, memory_order_release);
   s->lanes[t].ra = ra;
   s->lanes[t].ract = act;
@@ -1635,7 +1699,7 @@ static bool routers_phase(Sim *s) {
     return act;
   }
   if (!s->rsplit_at || s->cycle - s->rsplit_at >= 64) split_columns(s);
-  for (int k = 0; k < n; k++) atomic_store_explicit(&s->rprog[k].v, 0, memory_order_relaxed);
+  for (int k = 0; k < s->ncb; k++) atomic_store_explicit(&s->rprog[k].v, 0, memory_order_relaxed);
   parallel(s, PHASE_ROUTERS);
   bool act = false;
   s->rvisits = 0;
@@ -1663,7 +1727,11 @@ static void cores_phase(Sim *s) {
     /* the router phase's column bands (a trace keeps word bands: its
      * bytes are merged in band order, which must be (y, x) order) */
     if (!s->rsplit_at || s->cycle - s->rsplit_at >= 64) split_columns(s);
-    for (int k = 0; k < n; k++) s->lanes[k].cols = true, s->lanes[k].t = k;
+    for (int k = 0; k < n; k++) {
+      s->lanes[k].cols = k < s->ncb;
+      s->lanes[k].t = k;
+      s->lanes[k].w0 = s->lanes[k].w1 = 0;
+    }
     parallel(s, PHASE_CORES);
     return;
   }

@@ -33,7 +33,7 @@ void sim_read_output(Sim *s, const WIo *io, float *data);
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report);
 const SimStats *sim_stats(const Sim *s);
 /* Before sim_run: step the cores with n threads (1 ... SIM_THREADS_MAX;
- * default 1), in a cycle with at least min_awake cores that may have work
+ * default 1; no more than the host's CPUs), in a cycle with at least min_awake cores that may have work
  * (fewer are stepped by one thread: sharing them out costs more than it
  * saves; default SIM_THREADS_MIN_AWAKE). Every result - outputs, cycles,
  * stats, faults, traces - is the same for every n and min_awake. */

@@ -62,7 +62,7 @@ static void usage(FILE *f) {
         "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
         "  --max-cycles N   stop with an error after N cycles (default 100000000)\n"
         "  --max-seconds S  stop with an error after S seconds of wall time\n"
-        "  --threads N      step the cores with N threads (default: the host's cores); same results for every N\n"
+        "  --threads N      step the cores with N threads (default and most: the host's cores); same results for every N\n"
         "  --threads-min K  ... in cycles with at least K cores awake (default 512; fewer take one thread)\n"
         "  --quiet          no progress line (shown on a terminal for runs longer than a second)\n"
         "  --trace F.json   a Chrome-trace/Perfetto trace: task and tensor-instruction spans per core,\n"
