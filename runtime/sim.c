@@ -1460,6 +1460,8 @@ void sim_set_threads(Sim *s, int n, uint64_t min_awake) {
   s->par_min = min_awake;
 }
 
+int sim_threads(const Sim *s) { return s->nthreads; }
+
 static void threads_start(Sim *s) {
   s->lanes = xcalloc((size_t)s->nthreads, sizeof(Lane));
   L = &s->lanes[0];

@@ -40,6 +40,8 @@ const SimStats *sim_stats(const Sim *s);
 #define SIM_THREADS_MAX 256
 #define SIM_THREADS_MIN_AWAKE 512
 void sim_set_threads(Sim *s, int n, uint64_t min_awake);
+/* The threads a run uses (sim_set_threads' n, capped at the host's CPUs). */
+int sim_threads(const Sim *s);
 /* Before sim_run: show a progress line on f (a terminal; NULL: none),
  * rewritten about 4 times a second once the run passes a second. */
 void sim_set_progress(Sim *s, FILE *f);

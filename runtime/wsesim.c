@@ -387,8 +387,9 @@ int main(int argc, char **argv) {
       sim_memory(s, &m);
       struct rusage ru;
       getrusage(RUSAGE_SELF, &ru);
-      printf("host              %.3f s, %.0f cycles/s, peak RSS %.1f MB\n", secs, secs > 0 ? (double)sim_stats(s)->cycles / secs : 0.0,
-             (double)ru.ru_maxrss / 1024.0);
+      printf("host              %.3f s, %.0f cycles/s, peak RSS %.1f MB, %d thread%s\n", secs,
+             secs > 0 ? (double)sim_stats(s)->cycles / secs : 0.0, (double)ru.ru_maxrss / 1024.0, sim_threads(s),
+             sim_threads(s) == 1 ? "" : "s");
       const SimStats *ss = sim_stats(s);
       double per = secs > 0 ? 1e-6 / secs : 0.0;
       printf("host rates        %.2f M wavelet hops/s, %.2f M FMAC/s (%llu FMAC elements), %.1f M core-cycles/s\n",
