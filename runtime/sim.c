@@ -181,9 +181,8 @@ struct Sim {
   uint64_t rvisits;  /* routers visited in the last router phase */
   uint64_t rsplit_at; /* cycle the bands were last cut (0: never) */
   int *row_first;    /* rh + 1: index of the first core of each region row */
-  int ncb;           /* column bands: nthreads */
-  int *colx;         /* ncb + 1: the bands' first columns (region-relative) */
-  int *rlo;          /* (ncb + 1) x rh: band t, row r is cores [rlo[t][r], rlo[t+1][r]) */
+  int *colx;         /* nthreads + 1: the bands' first columns (region-relative) */
+  int *rlo;          /* (nthreads + 1) x rh: band t, row r is cores [rlo[t][r], rlo[t+1][r]) */
   uint64_t *rhist;   /* rw: busy routers per column, for cutting */
   struct RProg { atomic_int v; char pad[60]; } *rprog; /* bands 0..t have finished the rows < v */
   SimEngine engine;  /* who runs bulk instructions' element loops */
@@ -1467,7 +1466,6 @@ static void threads_start(Sim *s) {
   L = &s->lanes[0];
   if (s->nthreads == 1) return;
   int n = s->nthreads, rh = (int)s->img->rh;
-  s->ncb = n;
   s->row_first = xcalloc((size_t)rh + 1, sizeof(int));
   for (int r = 0, i = 0; r <= rh; r++) {
     while (i < s->ncore && s->cores[i].y - (int)s->img->ry < r) i++;
@@ -1546,8 +1544,8 @@ static void parallel(Sim *s, int phase) {
  * pipeline, each band a row behind the one to its west at most). Band t - 1
  * never waits for band t. A band's published progress never runs ahead of
  * its west neighbour's, so where a band has no columns in a row (or no busy
- * router) the band beyond it still waits for the one before. What the bands share: the busy-router and
- * busy-core bitmaps and a neighbour's `nonempty` bits (atomic or/and; a bit
+ * router) the band beyond it still waits for the one before. What the
+ * bands share: the busy-router and busy-core bitmaps and a neighbour's `nonempty` bits (atomic or/and; a bit
  * set this cycle marks a router holding only wavelets that arrived this
  * cycle, which cannot move yet, so when a band reads it makes no
  * difference), and each other's FIFOs at the band edges (ordered by the
@@ -1560,7 +1558,7 @@ static void parallel(Sim *s, int phase) {
  * Both phases use these bands, so a thread finds the cores and routers of
  * its columns in its own cache. */
 static void split_columns(Sim *s) {
-  int n = s->ncb, rw = (int)s->img->rw, rh = (int)s->img->rh;
+  int n = s->nthreads, rw = (int)s->img->rw, rh = (int)s->img->rh;
   memset(s->rhist, 0, sizeof(uint64_t) * (size_t)rw);
   uint64_t total = 0;
   for (int wi = 0; wi < (s->ncore + 63) / 64; wi++) {
@@ -1643,10 +1641,7 @@ static int route_wait(Sim *s, int t, int r) {
 
 /* Band t of a parallel router phase. */
 static void route_band(Sim *s, int t) {
-  int n = s->ncb, rh = (int)s->img->rh;
-  s->lanes[t].ra = (RouteAcc){0};
-  s->lanes[t].ract = false;
-  if (t >= n) return;
+  int n = s->nthreads, rh = (int)s->img->rh;
   const int *lo = s->rlo + (size_t)t * (size_t)rh, *hi = lo + rh;
   RouteAcc ra = {0};
   bool act = false;
@@ -1701,7 +1696,7 @@ static bool routers_phase(Sim *s) {
     return act;
   }
   if (!s->rsplit_at || s->cycle - s->rsplit_at >= 64) split_columns(s);
-  for (int k = 0; k < s->ncb; k++) atomic_store_explicit(&s->rprog[k].v, 0, memory_order_relaxed);
+  for (int k = 0; k < s->nthreads; k++) atomic_store_explicit(&s->rprog[k].v, 0, memory_order_relaxed);
   parallel(s, PHASE_ROUTERS);
   bool act = false;
   s->rvisits = 0;
@@ -1730,7 +1725,7 @@ static void cores_phase(Sim *s) {
      * bytes are merged in band order, which must be (y, x) order) */
     if (!s->rsplit_at || s->cycle - s->rsplit_at >= 64) split_columns(s);
     for (int k = 0; k < n; k++) {
-      s->lanes[k].cols = k < s->ncb;
+      s->lanes[k].cols = true;
       s->lanes[k].t = k;
       s->lanes[k].w0 = s->lanes[k].w1 = 0;
     }
