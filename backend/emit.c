@@ -21,7 +21,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "backend/wmx.h"
 #include "common/f16.h"
+#include "passes/mapping.h"
 
 typedef struct Blob { uint64_t hash, off, len; } Blob;
 typedef VEC(WProg) ProgVec;
@@ -379,9 +381,9 @@ void be_print_routes(const IrModule *m, Buf *out) {
     char core[24];
     snprintf(core, sizeof core, "(%d,%d)", l->x, l->y);
     const IrNet *n = l->net;
-    if (n->kind == NET_PSUM) {
-      buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: partial sums of %%%s\n", core, l->color,
-                 isa_port_names[l->in], outs, n->id, n->src->name);
+    if (n->kind == NET_PSUM || n->kind == NET_INGRESS) {
+      buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: %s of %%%s\n", core, l->color, isa_port_names[l->in], outs, n->id,
+                 n->kind == NET_PSUM ? "partial sums" : "weights from MemoryX", n->src->name);
       continue;
     }
     buf_printf(out, "%-10s %5d  %c  -> %-6s  net %d: %%%s ->", core, l->color, isa_port_names[l->in], outs, n->id,
@@ -394,4 +396,96 @@ void be_print_routes(const IrModule *m, Buf *out) {
     buf_printf(out, "\n");
   }
   VEC_FREE(rl);
+}
+
+/* ---- the MemoryX weight store (--exec=stream) ---- */
+
+/* The values of a value known at compile time (a param, a const, or views
+ * and concats of them), C order, heap-allocated; NULL after a diagnostic. */
+static float *known_values(const IrOp *op) {
+  if (op->kind == IR_PARAM) return ir_param_data(op);
+  if (op->kind == IR_CONST) {
+    float *v = xmalloc(sizeof(float));
+    v[0] = ir_round(op->dt, (float)op->fill);
+    return v;
+  }
+  float *a = known_values(op->arg[0]), *b = NULL;
+  if (!a) return NULL;
+  if (op->nargs > 1 && !(b = known_values(op->arg[1]))) {
+    free(a);
+    return NULL;
+  }
+  float *r = ir_gather(op, a, b);
+  free(a);
+  free(b);
+  return r;
+}
+
+static int cmp_stream(const void *a, const void *b) {
+  const WmxStream *p = a, *q = b;
+  if (p->x != q->x) return p->x < q->x ? -1 : 1;
+  return (p->color > q->color) - (p->color < q->color);
+}
+
+bool be_emit_wmx(const IrModule *m, const Target *t, uint64_t image_checksum, Wmx *w) {
+  memset(w, 0, sizeof *w);
+  w->image_checksum = image_checksum;
+  w->channels = t->mx_channels;
+  w->rate_milli = t->mx_rate;
+  w->edge_width = t->grid_w;
+  int n = 0;
+  for (int i = 0; i < m->nnets; i++) n += m->nets[i]->kind == NET_INGRESS;
+  w->stream = xcalloc((size_t)n + 1, sizeof(WmxStream));
+  const IrOp *cur = NULL;
+  float *B = NULL;
+  for (int i = 0; i < m->nnets; i++) {
+    const IrNet *net = m->nets[i];
+    if (net->kind != NET_INGRESS) continue;
+    const IrOp *op = net->src;
+    if (op != cur) {
+      free(B);
+      cur = op;
+      if (!(B = known_values(op->arg[1]))) {
+        wmx_free(w);
+        return false;
+      }
+    }
+    int64_t K = op->arg[1]->shape.d[0], N = op->arg[1]->shape.d[1], k0 = net->box.lo[0], kn = net->box.n[0];
+    int cx = net->from.x - op->place.x;
+    int64_t n0, nn, kk0, kkn;
+    map_matmul_chunks(op, cx, 0, &kk0, &kkn, &n0, &nn);
+    (void)K;
+    WmxStream *s = &w->stream[w->nstream++];
+    s->x = (uint16_t)net->from.x;
+    s->y = (uint16_t)net->from.y;
+    s->color = (uint8_t)net->color;
+    s->ndense = (uint64_t)kn * (uint64_t)N * (op->arg[1]->dt == DT_F32 ? 2 : 1); /* data wavelets, were no weight zero */
+    VEC(uint32_t) wave = {0};
+    /* row by row of the output: the column's non-zero weights, each with
+     * its index in the column's K chunk, then the row's command */
+    for (int64_t col = 0; col < N; col++) {
+      for (int64_t k = 0; k < kn; k++) {
+        float f = B[(k0 + k) * N + col];
+        if (op->arg[1]->dt == DT_F32) { /* two wavelets: the high half, then the low */
+          uint32_t u;
+          memcpy(&u, &f, 4);
+          if (!(u & 0x7fffffff)) continue; /* +0 and -0 are never sent */
+          VEC_PUSH(wave, ((uint32_t)k << 16) | (u >> 16));
+          VEC_PUSH(wave, ((uint32_t)k << 16) | (u & 0xffff));
+          s->ndata += 2;
+          continue;
+        }
+        uint16_t h = op->arg[1]->dt == DT_BF16 ? f32_to_bf16(f) : f32_to_f16(f);
+        if (!(h & 0x7fff)) continue; /* +0 and -0 are never sent */
+        VEC_PUSH(wave, ((uint32_t)k << 16) | h);
+        s->ndata++;
+      }
+      VEC_PUSH(wave, WMX_COMMAND(col >= n0 && col < n0 + nn ? WMX_CMD_FSUM : WMX_CMD_PSUM));
+    }
+    s->nwave = (uint32_t)wave.n;
+    s->wave = wave.v;
+  }
+  free(B);
+  qsort(w->stream, w->nstream, sizeof(WmxStream), cmp_stream);
+  return true;
 }

@@ -9,6 +9,12 @@
 /* Build the image. Returns false after reporting a diagnostic (e.g. a param
  * that cannot be loaded). */
 bool be_emit(const IrModule *m, const Target *t, WImage *img);
+/* --exec=stream: the MemoryX weight store of the image whose header
+ * checksum is image_checksum - every INGRESS net's weights, zeros left
+ * out (docs/memoryx.md). Returns false after reporting a diagnostic (a
+ * param that cannot be loaded). */
+struct Wmx;
+bool be_emit_wmx(const IrModule *m, const Target *t, uint64_t image_checksum, struct Wmx *w);
 /* EXPLAIN-style listing of every distinct program with the cores running it. */
 void be_print_asm(const WImage *img, Buf *out);
 /* The routing table: per core, per color, input port -> output ports, with

@@ -82,7 +82,9 @@
   X(FRSQRT,"dd-i", T, "da[i] = 1 / sqrt(db[i]) (sqrt rounded, then the division rounded)") \
   X(FTANH, "dd-i", T, "da[i] = tanh(db[i]) (binary32 tanhf)") \
   X(FSIGM, "dd-i", T, "da[i] = 1 / (1 + exp(-db[i])) (each step rounded to f32)") \
-  X(FGELU, "dd-i", T, "da[i] = GELU, tanh form: 0.5 x (1 + tanh(0.7978845608 (x + 0.044715 x^3)))")
+  X(FGELU, "dd-i", T, "da[i] = GELU, tanh form: 0.5 x (1 + tanh(0.7978845608 (x + 0.044715 x^3)))") \
+  X(WAXPY, "dddi", T, "weight stream: for each data wavelet (w, k) popped from fabin db: da[i] += w * dc[k, i]; ends after popping a command wavelet") \
+  X(WAIT,  "----", B, "wait until no microthread of this core is busy")
 
 typedef enum {
 #define X(n, f, c, d) OP_##n,

@@ -198,7 +198,7 @@ static uint32_t gcount(Rd *r, const char *f, size_t each) {
  * program names - and the core's record holds 40 bytes for each of those
  * DSRs - which keeps loading linear in the file size even when a million
  * cores share one long program. */
-enum { USE_DST, USE_RMW, USE_SRC, USE_DINC, USE__N };
+enum { USE_DST, USE_RMW, USE_SRC, USE_DINC, USE_WIN, USE_WTAB, USE__N };
 typedef struct DsrUse { uint8_t dsr, use; uint32_t insn; } DsrUse;
 typedef struct ProgInfo {
   size_t off;                    /* file offset of insn[0] */
@@ -225,7 +225,12 @@ static void prog_scan(Rd *R, const WProg *pg, uint32_t p, ProgInfo *pi, uint32_t
     for (int k = 0; k < 3; k++) {
       if (oi->fmt[k] != 'd') continue;
       if ((uint32_t)f[k] + 1 > pi->need_dsr) pi->need_dsr = (uint32_t)f[k] + 1;
-      int use = in.op == OP_DINC ? USE_DINC : k ? USE_SRC : in.op == OP_FMAC ? USE_RMW : USE_DST;
+      int use = in.op == OP_DINC                ? USE_DINC
+                : in.op == OP_WAXPY && k == 1   ? USE_WIN
+                : in.op == OP_WAXPY && k == 2   ? USE_WTAB
+                : k                             ? USE_SRC
+                : in.op == OP_FMAC || in.op == OP_WAXPY ? USE_RMW
+                                                : USE_DST;
       uint32_t *st = &seen[(size_t)f[k] * USE__N + (size_t)use];
       if (*st == p + 1) continue;
       *st = p + 1;
@@ -564,7 +569,14 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       if (u->use == USE_DINC && d->kind != DSR_MEM)
         snprintf(what, sizeof what, "DINC moves d%u, a fabric DSR (only a memory DSR has an address)", u->dsr);
       else if (u->use == USE_RMW && d->kind != DSR_MEM)
-        snprintf(what, sizeof what, "FMAC reads and writes d%u, which must be a memory DSR", u->dsr);
+        snprintf(what, sizeof what, "%s reads and writes d%u, which must be a memory DSR", name, u->dsr);
+      else if (u->use == USE_WIN && d->kind != DSR_FABIN)
+        snprintf(what, sizeof what, "WAXPY takes its weights from d%u, which must be a fabin DSR", u->dsr);
+      else if (u->use == USE_WIN && !DELIVERS(d->color))
+        snprintf(what, sizeof what, "WAXPY receives weights on color %u (d%u) but the router delivers nothing on color %u to the core",
+                 d->color, u->dsr, d->color);
+      else if (u->use == USE_WTAB && (d->kind != DSR_MEM || d->ndim < 2))
+        snprintf(what, sizeof what, "WAXPY's table d%u must be a memory DSR of 2 to 4 dims (a row per weight index)", u->dsr);
       else if ((u->use == USE_DST || u->use == USE_RMW) && d->kind == DSR_FABIN)
         snprintf(what, sizeof what, "%s writes d%u, a fabin DSR", name, u->dsr);
       else if (u->use == USE_SRC && d->kind == DSR_FABOUT)

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 const MachineParam machine_params[MP__COUNT] = {
-#define X(f, e, a, lo, hi, mul, img, doc) {#f, e, a, lo, hi, mul, img, offsetof(Machine, f), doc},
+#define X(f, e, a, lo, hi, mul, img, dflt, doc) {#f, e, a, lo, hi, mul, img, dflt, offsetof(Machine, f), doc},
     MACHINE_PARAMS(X)
 #undef X
 };

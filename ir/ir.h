@@ -166,7 +166,11 @@ typedef struct IrOp {
   bool placed;
   Rect place;              /* absolute core rectangle: x, y, w (cores along x), h */
   int64_t tile[IR_MAXRANK];/* largest per-core tile of the value (rank = shape.rank) */
-  int64_t ktile;           /* MATMUL: largest K chunk per core row; 0 otherwise */
+  int64_t ktile;           /* MATMUL: largest K chunk per core row (streamed: per core column); 0 otherwise */
+  /* MATMUL, --exec=stream (place decides): the weights (operand 1, known
+   * at compile time) stream in from MemoryX instead of being preloaded;
+   * docs/mapping.md, "Weight streaming" */
+  bool stream;
 } IrOp;
 
 typedef struct IrCoord { int x, y; } IrCoord;
@@ -175,7 +179,7 @@ typedef struct IrCoord { int x, y; } IrCoord;
  * a destination core's hop has PORT_R in out_mask. */
 typedef struct IrHop { int x, y; uint8_t in_port, out_mask; } IrHop;
 
-typedef enum { NET_OPERAND = 0, NET_PSUM = 1 } IrNetKind;
+typedef enum { NET_OPERAND = 0, NET_PSUM = 1, NET_INGRESS = 2 } IrNetKind;
 /* A destination of a net: core (x, y), which runs `op` and needs the
  * stream for its operand `argi` (PSUM: op is the matmul, argi 0). */
 typedef struct IrDest { int x, y; IrOp *op; int argi; } IrDest;
@@ -185,7 +189,12 @@ typedef struct IrDest { int x, y; IrOp *op; int argi; } IrDest;
  *           every destination core; the destinations may belong to several
  *           ops (a value with several users is multicast once).
  *  PSUM:    matmul `src`'s partial sums (f32) for output box `box` from one
- *           core of its rectangle to the next one down its column. */
+ *           core of its rectangle to the next one down its column (of a
+ *           streamed matmul: to the neighbour east or west in its row).
+ *  INGRESS: a streamed matmul's weights for one column of its rectangle,
+ *           from MemoryX: `from` is the router on the grid's north edge
+ *           (y = 0) whose route takes them in from the north, off the
+ *           wafer; box is the column's K chunk of the weights x all N. */
 typedef struct IrNet {
   int id;
   IrNetKind kind;
@@ -265,6 +274,7 @@ typedef struct IrModule {
   const char *name;
   const char *target;      /* target name or .xml path ("wse2" by default) */
   int grid_w, grid_h;      /* --grid limit; 0 = the whole target */
+  bool exec_stream;        /* --exec=stream: place streams eligible matmuls' weights */
   IrStage stage;
   int nops;  IrOp **ops;   /* heap array; ops allocated in the arena */
   int nnets; IrNet **nets;

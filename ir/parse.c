@@ -528,6 +528,7 @@ static void parse_op(P *p) {
       op_pos->k = here(p);
       op->ktile = num(p, 1, WIR_MAX_DIM, "a K chunk");
     }
+    if (kw(p, "stream")) op->stream = true;
   }
   loc(p, op);
 }
@@ -542,7 +543,8 @@ static void parse_net(P *p, WirPos at) {
   if (num(p, 0, INT32_MAX, "a net number") != n->id) perr_at(p, iat, "nets must be numbered 0, 1, 2, ... in order (expected %d)", n->id);
   if (kw(p, "psum")) n->kind = NET_PSUM;
   else if (kw(p, "operand")) n->kind = NET_OPERAND;
-  else perr(p, "expected 'operand' or 'psum'");
+  else if (kw(p, "ingress")) n->kind = NET_INGRESS;
+  else perr(p, "expected 'operand', 'psum' or 'ingress'");
   n->src = value(p);
   n->dt = dtype(p);
   expect_kw(p, "box");

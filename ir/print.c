@@ -106,6 +106,7 @@ static void pop(Buf *b, const IrOp *op) {
     buf_printf(b, " place [%d,%d %dx%d] tile ", op->place.x, op->place.y, op->place.w, op->place.h);
     pints(b, op->tile, op->shape.rank);
     if (op->kind == IR_MATMUL && op->ktile > 0) buf_printf(b, " k %lld", (long long)op->ktile);
+    if (op->stream) buf_printf(b, " stream");
   }
   if (op->loc.file) {
     buf_printf(b, " loc(");
@@ -116,7 +117,7 @@ static void pop(Buf *b, const IrOp *op) {
 }
 
 static void pnet(Buf *b, const IrNet *n) {
-  buf_printf(b, "  net %d %s %%%s %s box ", n->id, n->kind == NET_PSUM ? "psum" : "operand", n->src->name,
+  buf_printf(b, "  net %d %s %%%s %s box ", n->id, n->kind == NET_PSUM ? "psum" : n->kind == NET_INGRESS ? "ingress" : "operand", n->src->name,
              ir_dtype_name(n->dt));
   pbox(b, &n->box, n->src->shape.rank);
   buf_printf(b, " from (%d,%d) to {", n->from.x, n->from.y);

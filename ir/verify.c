@@ -71,7 +71,12 @@ void ir_verify(const IrModule *m, const char *after) {
         FAIL("net %d: hops not sorted by (y, x) at (%d,%d)", after, n->id, hp->x, hp->y);
       if (hp->in_port == PORT_R) {
         nsrc++;
+        if (n->kind == NET_INGRESS) FAIL("net %d (weights from MemoryX) enters from a ramp", after, n->id);
         if (hp->x != n->from.x || hp->y != n->from.y) FAIL("net %d enters from a ramp away from its source", after, n->id);
+      }
+      if (n->kind == NET_INGRESS && hp->x == n->from.x && hp->y == n->from.y) {
+        nsrc++; /* MemoryX's port: in from the north, off the wafer */
+        if (hp->in_port != PORT_N || hp->y != 0) FAIL("net %d (weights from MemoryX) does not enter from the north edge", after, n->id);
       }
       if (hp->out_mask & 1) ndst++;
       for (int p = 1; p < PORT__COUNT; p++) {

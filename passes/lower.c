@@ -277,6 +277,89 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   return tile;
 }
 
+/* The nets of a core of a streamed matmul: its column's weights from
+ * MemoryX, partial sums from and to its west and east neighbours. */
+typedef struct Stream { IrNet *weights, *from_w, *from_e, *to_w, *to_e; } Stream;
+
+/* One row of outputs n, on accumulator `x` (the other one, `y`, holds the
+ * row before, whose reduction may still be running):
+ *   WAXPY acc_x, weights, A     every weight (w, k) of column cx, row n:
+ *                               acc_x[m] += w * A[m, k]; ends at the
+ *                               row's command wavelet
+ *   WAIT                        the previous row's reduction is done
+ *   FFILL acc_y, 0              so its accumulator is free again
+ * then the reduction of row n, by where its owner column lies:
+ *   west (n < n0):   acc_x (+ the partial from the east) -> west, async
+ *   east (n >= n0+nn): acc_x (+ the partial from the west) -> east, async
+ *   here (FSUM):     acc_x + from the west + from the east -> C[:, n - n0],
+ *                    synchronous, then acc_x is cleared */
+enum { ROW_WEST, ROW_HERE, ROW_EAST };
+static void stream_row(Prog *p, const Stream *sn, int kind, int accx, int accy, int win, int tab, int yout,
+                       int fw, int fe, int tw, int te) {
+  emit(p, OP_WAXPY, accx, win, tab, 0);
+  if (kind == ROW_HERE) {
+    if (fw >= 0) emit(p, OP_FADD, accx, accx, fw, 0);
+    if (fe >= 0) emit(p, OP_FADD, accx, accx, fe, 0);
+    emit(p, OP_FMOV, yout, accx, 0, 0);
+    emit(p, OP_DINC, yout, 0, 0, 1);
+    emit(p, OP_FFILL, accx, 0, 0, 0);
+    return;
+  }
+  emit(p, OP_WAIT, 0, 0, 0, 0);
+  emit(p, OP_FFILL, accy, 0, 0, 0);
+  int to = kind == ROW_WEST ? tw : te, from = kind == ROW_WEST ? fe : fw;
+  if (to < 0) die("lower: a streamed matmul's core sends %s partial sums without a net", kind == ROW_WEST ? "west" : "east");
+  (void)sn;
+  if (from >= 0) emit(p, OP_FADD, to, accx, from, ISA_ASYNC);
+  else emit(p, OP_FMOV, to, accx, 0, ISA_ASYNC);
+}
+
+/* The body of a core of a streamed matmul (docs/mapping.md, "Weight
+ * streaming"): rows n of the output in order, in three runs - owners to
+ * the west, this column's own rows, owners to the east - each a loop of
+ * stream_row over two accumulators in turn. */
+static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const Stream *sn) {
+  int64_t k0, kn, n0, nn, N = op->shape.d[1];
+  map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
+  const IrBuf *ab = &p->buf.v[abuf];
+  int64_t rn = ab->box.n[0], one = 1;
+  if (!sn->weights) die("lower: a core of streamed %%%s has no weight stream", op->name);
+  Box rb = {{ab->box.lo[0], 0}, {rn, 1}}; /* a column of the output's rows */
+  int acc[2];
+  for (int i = 0; i < 2; i++) acc[i] = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
+  int64_t tdim[2] = {kn, rn}, tst[2] = {1, kn};
+  int tab = mem_dsr(p, abuf, 0, 2, tdim, tst);
+  int win = fab_dsr(p, DSR_FABIN, op->arg[1]->dt, sn->weights->color, kn);
+  int64_t ystride = nn;
+  int yout = mem_dsr(p, tile, 0, 1, &rn, &ystride);
+  int fw = sn->from_w ? fab_dsr(p, DSR_FABIN, DT_F32, sn->from_w->color, rn) : -1;
+  int fe = sn->from_e ? fab_dsr(p, DSR_FABIN, DT_F32, sn->from_e->color, rn) : -1;
+  int tw = sn->to_w ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->to_w->color, rn) : -1;
+  int te = sn->to_e ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->to_e->color, rn) : -1;
+  emit(p, OP_FFILL, acc[0], 0, 0, 0);
+  emit(p, OP_FFILL, acc[1], 0, 0, 0);
+  const int64_t runs[3] = {n0, nn, N - n0 - nn};
+  const int kinds[3] = {ROW_WEST, ROW_HERE, ROW_EAST};
+  for (int r = 0; r < 3; r++) {
+    if (runs[r] <= 0) continue;
+    /*   MOVI r4, rows
+     * L: row(acc0) ; ADDI r4, r4, -1 ; BEQZ r4, E ; row(acc1) ; ADDI r4, r4, -1 ; BNEZ r4, L
+     * E: WAIT ; FFILL acc0 ; FFILL acc1 */
+    emit(p, OP_MOVI, 4, 0, 0, (int32_t)runs[r]);
+    int top = p->code.n;
+    stream_row(p, sn, kinds[r], acc[0], acc[1], win, tab, yout, fw, fe, tw, te);
+    emit(p, OP_ADDI, 4, 4, 0, -1);
+    int jend = emit(p, OP_BEQZ, 4, 0, 0, 0);
+    stream_row(p, sn, kinds[r], acc[1], acc[0], win, tab, yout, fw, fe, tw, te);
+    emit(p, OP_ADDI, 4, 4, 0, -1);
+    emit(p, OP_BNEZ, 4, 0, 0, top);
+    p->code.v[jend].imm = p->code.n;
+    emit(p, OP_WAIT, 0, 0, 0, 0);
+    emit(p, OP_FFILL, acc[0], 0, 0, 0);
+    emit(p, OP_FFILL, acc[1], 0, 0, 0);
+  }
+}
+
 static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   int x = op->place.x + cx, y = op->place.y + cy;
   Prog p = {m, NULL, {0}, {0}, {0}, {0}};
@@ -290,6 +373,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
       Box nb;
       if (!map_need(op, a, cx, cy, &nb)) {
         if (op->kind == IR_CONCAT) continue; /* this core's tile lies in the other operand */
+        if (op->stream && a == 1) continue;  /* the weights stream in from MemoryX */
         die("lower: core (%d,%d) of %%%s needs nothing", x, y, op->name);
       }
       if (a == 1 && map_shares_operand(op)) {
@@ -304,8 +388,18 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   VEC(IrNet *) in = {0};
   VEC(int) in_arg = {0};
   IrNet *psum_in = NULL, *psum_out = NULL;
+  Stream sn = {NULL, NULL, NULL, NULL, NULL};
   for (int i = 0; i < cn->in.n; i++) {
     IrNet *n = cn->in.v[i];
+    if (n->kind == NET_INGRESS) {
+      sn.weights = n;
+      continue;
+    }
+    if (n->kind == NET_PSUM && op->stream) {
+      if (n->from.x < x) sn.from_w = n;
+      else sn.from_e = n;
+      continue;
+    }
     if (n->kind == NET_PSUM) {
       psum_in = n;
       continue;
@@ -320,7 +414,10 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   VEC(IrNet *) out = {0};
   for (int i = 0; i < cn->out.n; i++) {
     IrNet *n = cn->out.v[i];
-    if (n->kind == NET_PSUM) psum_out = n;
+    if (n->kind == NET_PSUM && op->stream) {
+      if (n->to[0].x > x) sn.to_e = n;
+      else sn.to_w = n;
+    } else if (n->kind == NET_PSUM) psum_out = n;
     else VEC_PUSH(out, n);
   }
 
@@ -415,6 +512,9 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   int tile = -1;
   if (op->kind == IR_INPUT) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
+  } else if (op->stream) {
+    tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
+    lower_stream(&p, op, cx, tile, opbuf[0], &sn);
   } else if (op->kind == IR_MATMUL) {
     int r = op->shape.rank;
     int64_t k0, kn, n0, nn, M = op->shape.d[r - 2], nb = map_batch(&op->shape);
@@ -539,7 +639,8 @@ bool pass_lower(IrModule *m, const Target *t) {
   CoreNets *idx = xcalloc((size_t)W * (size_t)H + 1, sizeof(CoreNets));
   for (int i = 0; i < m->nnets; i++) {
     IrNet *n = m->nets[i];
-    VEC_PUSH(idx[(size_t)n->from.y * (size_t)W + (size_t)n->from.x].out, n);
+    if (n->kind != NET_INGRESS) /* MemoryX sends it, not the core at its entry */
+      VEC_PUSH(idx[(size_t)n->from.y * (size_t)W + (size_t)n->from.x].out, n);
     for (int d = 0; d < n->ndst; d++) {
       CoreNets *cn = &idx[(size_t)n->to[d].y * (size_t)W + (size_t)n->to[d].x];
       if (cn->in.n && cn->in.v[cn->in.n - 1] == n) continue; /* one core listed twice: once is enough */

@@ -60,8 +60,18 @@ void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64
   }
 }
 
+bool map_streamable(const IrModule *m, const IrOp *op) {
+  return m->exec_stream && op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
+         op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
+}
+
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn) {
+  if (op->stream) { /* K and N both over the columns */
+    map_chunk(op->arg[0]->shape.d[1], op->place.w, cx, k0, kn);
+    map_chunk(op->shape.d[1], op->place.w, cx, n0, nn);
+    return;
+  }
   int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
   /* K chunks go down the rows in order, except where the left operand's
    * cores lie to the west and (by their centre) higher, or to the east and
@@ -174,6 +184,14 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out) {
     *out = b;
     return cx == 0 && (!op->shape.rank || b.n[s] > 0);
   }
+  if (op->kind == IR_MATMUL && op->stream) { /* rows over y, N over x: an elementwise op's tiling */
+    int64_t r0, rn, n0, nn;
+    map_chunk(op->shape.d[0], op->place.h, cy, &r0, &rn);
+    map_chunk(op->shape.d[1], op->place.w, cx, &n0, &nn);
+    if (rn <= 0 || nn <= 0) return false;
+    *out = box_from_matrix(&op->shape, r0, rn, n0, nn);
+    return true;
+  }
   if (op->kind == IR_MATMUL) {
     if (cy != op->place.h - 1) return false;
     map_matmul_acc(op, cx, out);
@@ -195,6 +213,14 @@ bool map_shares_operand(const IrOp *op) {
 bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
   const IrOp *a = op->arg[argi];
   Box b = {0};
+  if (op->kind == IR_MATMUL && op->stream) { /* A's rows of the core's row, its column's K chunk; B streams in */
+    int64_t r0, rn, k0, kn;
+    map_chunk(op->shape.d[0], op->place.h, cy, &r0, &rn);
+    map_chunk(a->shape.d[1], op->place.w, cx, &k0, &kn);
+    if (argi != 0 || rn <= 0 || kn <= 0) return false;
+    *out = box_from_matrix(&a->shape, r0, rn, k0, kn);
+    return true;
+  }
   if (op->kind == IR_MATMUL) {
     int64_t k0, kn, n0, nn;
     map_matmul_chunks(op, cx, cy, &k0, &kn, &n0, &nn);

@@ -16,6 +16,11 @@
  *    K over the rows. Core (cx, cy) needs A[:, Kc(cy)] and B[Kc(cy), Nc(cx)],
  *    computes a partial C[:, Nc(cx)] and the partials are summed down each
  *    column over the fabric; the bottom row (cy = h-1) holds the result.
+ *  - A streamed MATMUL (op->stream, --exec=stream) C[M,N] = A[M,K] @ B[K,N]
+ *    on w x h: M over the core rows, K and N both over the core columns.
+ *    Core (cx, cy) needs A[Mc(cy), Kc(cx)] and holds C[Mc(cy), Nc(cx)]: the
+ *    output lands in the input's distribution. B streams in from MemoryX
+ *    down each column (Kc(cx) x all N); partial sums travel along the row.
  *  - SUM/MEAN/RMAX over one axis on w x h: the operand is split like an
  *    elementwise op's; each core reduces its tile into f32 partials, which
  *    flow along the reduced direction (east for columns, south for rows);
@@ -47,7 +52,12 @@ int64_t map_batch(const Shape *s);
 /* MATMUL: the accumulator box of the cores of column cx (every batch, all
  * M rows, the column's N chunk), in the output's index space. */
 void map_matmul_acc(const IrOp *op, int cx, Box *out);
-/* MATMUL: K chunk and N chunk of core (cx, cy). */
+/* --exec=stream streams a matmul's weights when they are known at compile
+ * time (a param, or views and concats of params) and both operands are
+ * matrices; any other matmul keeps the spatial mapping. place sets
+ * op->stream from this; split leaves such matmuls whole. */
+bool map_streamable(const IrModule *m, const IrOp *op);
+/* MATMUL: K chunk and N chunk of core (cx, cy) (streamed: of column cx). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn);
 /* SUM/MEAN/RMAX: true if the reduced axis is the operand's matrix columns

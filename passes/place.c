@@ -53,6 +53,10 @@ static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   int64_t es = ir_dtype_size(op->dt);
   const int64_t code = 1024;
+  if (op->kind == IR_MATMUL && op->stream) { /* A's tile, C's tile, two f32 row accumulators */
+    int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1], r = cdiv(M, h);
+    return code + es * r * (cdiv(K, w) + cdiv(N, w)) + 2 * 4 * r;
+  }
   if (op->kind == IR_MATMUL) {
     const Shape *a = &op->arg[0]->shape, *b = &op->arg[1]->shape;
     int64_t M = op->shape.d[op->shape.rank - 2], K = a->d[a->rank - 1], N = op->shape.d[op->shape.rank - 1];
@@ -105,6 +109,7 @@ bool pass_place(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     op->placed = false;
     op->ktile = 0;
+    op->stream = false;
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
     if (ir_is_view_kind(op)) { /* a view unless an output names it */
       bool named = false;
@@ -122,7 +127,20 @@ bool pass_place(IrModule *m, const Target *t) {
       continue;
     }
     int64_t w, h, wmax, hmax;
-    if (op->kind == IR_MATMUL) {
+    op->stream = map_streamable(m, op);
+    if (op->stream) {
+      /* about 64 rows and 64 of K per core: each weight is then an AXPY of
+       * 64 elements (16 cycles at 4 f16 lanes), long against the few
+       * cycles a row of partial sums costs, and short enough that
+       * columns need little ingress bandwidth (docs/mapping.md) */
+      int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+      wmax = min64(K, N);
+      hmax = M;
+      w = min64(wmax, max64(2, cdiv(K, 64)));
+      h = min64(M, max64(1, cdiv(M, 64)));
+      /* a data wavelet carries its index in 15 bits */
+      while (cdiv(K, w) > 0x7fff && w < wmax) w = min64(2 * w, wmax);
+    } else if (op->kind == IR_MATMUL) {
       int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
       wmax = N;
       hmax = K;
@@ -154,7 +172,7 @@ bool pass_place(IrModule *m, const Target *t) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
         if (!p->placed || p->shape.rank < 1 || (!ir_is_reduction(op) && !shape_eq(&p->shape, &op->shape))) continue;
-        int64_t pw = p->place.w, ph = p->kind == IR_MATMUL ? 1 : p->place.h;
+        int64_t pw = p->place.w, ph = p->kind == IR_MATMUL && !p->stream ? 1 : p->place.h;
         if (pw <= wmax && ph <= hmax && need_bytes(op, pw, ph) <= budget) {
           w = pw;
           h = ph;
@@ -198,7 +216,7 @@ bool pass_place(IrModule *m, const Target *t) {
      * matmul's K rows, and routes coming straight down into those rows
      * would cross each other's row multicasts. Beside the operand, with
      * the K order of passes/mapping.c, they do not cross. */
-    const Rect *avoid = op->kind == IR_MATMUL && near[0] ? &near[0]->place : NULL;
+    const Rect *avoid = op->kind == IR_MATMUL && !op->stream && near[0] ? &near[0]->place : NULL;
     int best_x = -1, best_y = 0;
     int64_t best_cost = 0;
     for (int pass = 0; pass < 2 && best_x < 0; pass++) {
@@ -264,7 +282,7 @@ bool pass_place(IrModule *m, const Target *t) {
     for (int cy = 0, found = 0; cy < h && !found; cy++)
       for (int cx = 0; cx < w && !found; cx++) found = map_held(op, cx, cy, &b);
     for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
-    if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], h);
+    if (op->kind == IR_MATMUL) op->ktile = cdiv(op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], op->stream ? w : h);
   }
   free(top);
   free(win);

@@ -218,6 +218,34 @@ static void build_psum_nets(IrModule *m, IrOp *op) {
   }
 }
 
+/* A streamed matmul: per column, its weights from MemoryX, entering at the
+ * router on the grid's north edge above the column and multicast down it;
+ * per core row, partial sums between neighbours both ways (east for rows
+ * owned further east, west for rows owned further west). */
+static void build_stream_nets(IrModule *m, IrOp *op) {
+  const Rect *r = &op->place;
+  int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+  IrDest *col = xmalloc(sizeof(IrDest) * (size_t)r->h);
+  for (int cx = 0; cx < r->w; cx++) {
+    for (int cy = 0; cy < r->h; cy++) col[cy] = (IrDest){r->x + cx, r->y + cy, op, 1};
+    Box b = {{0}, {0}};
+    map_chunk(K, r->w, cx, &b.lo[0], &b.n[0]);
+    b.n[1] = N;
+    new_net(m, NET_INGRESS, op, (IrCoord){r->x + cx, 0}, b, op->arg[1]->dt, col, r->h);
+  }
+  free(col);
+  for (int cy = 0; cy < r->h; cy++) {
+    Box b = {{0}, {0}};
+    map_chunk(op->shape.d[0], r->h, cy, &b.lo[0], &b.n[0]);
+    b.n[1] = N;
+    for (int cx = 0; cx + 1 < r->w; cx++) {
+      IrDest e = {r->x + cx + 1, r->y + cy, op, 0}, w = {r->x + cx, r->y + cy, op, 0};
+      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &e, 1);
+      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx + 1, r->y + cy}, b, DT_F32, &w, 1);
+    }
+  }
+}
+
 /* ---- trees ---- */
 
 /* A tree under construction: its hops, and an index (x, y) -> hop so that
@@ -370,7 +398,8 @@ static Line *tree_line(Tree *t, int i) {
 
 static bool build_tree(const IrNet *n, Shape2 s, Tree *t) {
   tree_clear(t);
-  int root = hop_at(t, n->from.x, n->from.y, PORT_R);
+  /* MemoryX's wavelets come in from the north, off the wafer */
+  int root = hop_at(t, n->from.x, n->from.y, n->kind == NET_INGRESS ? PORT_N : PORT_R);
   /* leg 1, shared by every destination: to row (column) s.at */
   int x = n->from.x, y = n->from.y, mid = root;
   if (!walk(t, &mid, &x, &y, s.at, !s.via_row)) return false;
@@ -390,6 +419,11 @@ static bool build_tree(const IrNet *n, Shape2 s, Tree *t) {
 }
 
 static const char *net_desc(const IrNet *n, char *buf, size_t len) {
+  if (n->kind == NET_INGRESS) {
+    snprintf(buf, len, "net %d (weights of %%%s from MemoryX, entering at (%d,%d) -> %d core%s)", n->id, n->src->name,
+             n->from.x, n->from.y, n->ndst, n->ndst == 1 ? "" : "s");
+    return buf;
+  }
   if (n->kind == NET_PSUM) {
     snprintf(buf, len, "net %d (partial sums of %%%s, core (%d,%d) -> (%d,%d))", n->id, n->src->name,
              n->from.x, n->from.y, n->to[0].x, n->to[0].y);
@@ -635,7 +669,8 @@ bool pass_route(IrModule *m, const Target *t) {
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
     if (!op->placed) continue;
-    if (op->kind == IR_MATMUL) build_psum_nets(m, op);
+    if (op->kind == IR_MATMUL && op->stream) build_stream_nets(m, op);
+    else if (op->kind == IR_MATMUL) build_psum_nets(m, op);
     if (ir_is_reduction(op)) build_reduce_nets(m, op);
     build_value_nets(m, op);
   }

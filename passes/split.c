@@ -61,7 +61,7 @@ bool pass_split(IrModule *m, const Target *t) {
   int n0 = m->nops;
   for (int i = 0; i < n0; i++) {
     IrOp *op = m->ops[i];
-    if (op->kind != IR_MATMUL) continue;
+    if (op->kind != IR_MATMUL || map_streamable(m, op)) continue; /* a streamed one splits M over its rows */
     int r = op->shape.rank;
     int64_t M = op->shape.d[r - 2], rows = map_batch(&op->shape) * M;
     if (rows <= SPLIT_ROWS || M < 2) continue;

@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include "common/f16.h"
 #include "common/util.h"
+#include "backend/wmx.h"
 #include "runtime/jit.h"
 
 #define MAXC MACHINE_COLORS_MAX /* per-color tables (common/machine.h) */
@@ -65,6 +66,15 @@ typedef struct TOp {
   bool fabric;
   bool bulk;         /* executed at issue (bulk_issue); completes at `end` */
   uint64_t start, end; /* start: the issue cycle (for traces) */
+  /* WAXPY: src[0] the weight stream, src[1] the table row of the current
+   * weight (dims and strides of dc past its first); the current weight */
+  bool wcur, whalf;           /* a weight in hand; the first half of an f32 one */
+  uint32_t whi, wk;
+  float wval;
+  uint32_t wk_dim, wmax, wnd; /* dc's first dim; data wavelets allowed, taken */
+  int32_t wk_stride;
+  uint64_t wlen, wi, wpop;    /* elements per weight, done of this one; cycle of the last pop */
+  uint32_t wtab_addr;
 } TOp;
 
 typedef struct Task { uint8_t kind, color; uint32_t pc; bool armed; uint32_t act; } Task;
@@ -185,6 +195,12 @@ struct Sim {
   int *rlo;          /* (nthreads + 1) x rh: band t, row r is cores [rlo[t][r], rlo[t+1][r]) */
   uint64_t *rhist;   /* rw: busy routers per column, for cutting */
   struct RProg { atomic_int v; char pad[60]; } *rprog; /* bands 0..t have finished the rows < v */
+  /* MemoryX (sim_set_memoryx): streams sorted by x, so each channel's are
+   * contiguous: channel k has streams [mxch[k].first, mxch[k+1].first) */
+  struct MxStream { int core; uint8_t color; const uint32_t *wave; uint32_t n, pos; } *mxs;
+  struct MxChan { int first; int rr; int64_t credit; } *mxch;
+  int nmxs, nmxch;
+  int64_t mx_rate;   /* per channel, wavelets per 1000 cycles */
   SimEngine engine;  /* who runs bulk instructions' element loops */
   SimJit *jit;       /* made by sim_run for the JIT engine (thread-safe) */
   uint64_t jit_threshold;
@@ -447,7 +463,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
           return NULL;
         }
       }
-      if (c->route_in[k] != PORT_R) {
+      if (c->route_in[k] != PORT_R && !(c->route_in[k] == PORT_N && c->y == 0)) { /* north edge: MemoryX's ingress */
         int nx, ny;
         neighbour(c->x, c->y, c->route_in[k], &nx, &ny);
         Core *n = core_at(s, nx, ny);
@@ -483,8 +499,95 @@ void sim_free(Sim *s) {
   free(s->wake);
   free(s->cores);
   free(s->grid);
+  free(s->mxs);
+  free(s->mxch);
   sim_jit_free(s->jit);
   free(s);
+}
+
+int sim_ingress_ports(const Sim *s) {
+  int n = 0;
+  for (int i = 0; i < s->ncore; i++)
+    if (s->cores[i].y == 0)
+      for (int k = 0; k < s->ncolors; k++) n += s->cores[i].route_in[k] == PORT_N;
+  return n;
+}
+
+int sim_set_memoryx(Sim *s, const Wmx *mx, char *err, size_t errlen) {
+  if (mx->edge_width != s->img->tgt.grid_w) {
+    snprintf(err, errlen, "the weight store's north edge is %u columns wide, the image's grid %u", mx->edge_width,
+             s->img->tgt.grid_w);
+    return -1;
+  }
+  free(s->mxs);
+  free(s->mxch);
+  s->mxs = xcalloc((size_t)mx->nstream + 1, sizeof *s->mxs);
+  s->mxch = xcalloc((size_t)mx->channels + 1, sizeof *s->mxch);
+  s->nmxs = (int)mx->nstream;
+  s->nmxch = (int)mx->channels;
+  s->mx_rate = mx->rate_milli;
+  s->st.mx_dense = 0;
+  int fed = 0, ch = 0;
+  for (uint32_t i = 0; i < mx->nstream; i++) {
+    const WmxStream *w = &mx->stream[i];
+    Core *c = core_at(s, w->x, w->y);
+    if (!c || w->color >= s->ncolors || c->route_in[w->color] != PORT_N) {
+      snprintf(err, errlen, "stream %u enters at (%u,%u) on color %u, which is not an ingress port of the image", i, w->x, w->y,
+               w->color);
+      return -1;
+    }
+    s->mxs[i] = (struct MxStream){(int)(c - s->cores), w->color, w->wave, w->nwave, 0};
+    s->st.mx_dense += w->ndense;
+    int k = (int)((uint64_t)w->x * mx->channels / mx->edge_width);
+    while (ch <= k) s->mxch[ch++].first = (int)i;
+    fed++;
+  }
+  while (ch <= (int)mx->channels) s->mxch[ch++].first = (int)mx->nstream;
+  int ports = sim_ingress_ports(s);
+  if (fed != ports) {
+    snprintf(err, errlen, "the image has %d ingress ports and the weight store feeds %d of them", ports, fed);
+    return -1;
+  }
+  return 0;
+}
+
+/* MemoryX's link, before the routers move: each channel gains rate/1000
+ * wavelets of credit a cycle (never banking more than one cycle's worth and
+ * a fraction) and sends, round-robin over its streams, one wavelet per
+ * stream into the ingress router's FIFO while it has credit and the FIFO
+ * has room. */
+static bool memoryx_phase(Sim *s) {
+  bool act = false, saturated = false;
+  for (int k = 0; k < s->nmxch; k++) {
+    struct MxChan *ch = &s->mxch[k];
+    int first = ch->first, n = s->mxch[k + 1].first - first;
+    if (!n) continue;
+    ch->credit += s->mx_rate;
+    if (ch->credit > s->mx_rate + 999) ch->credit = s->mx_rate + 999;
+    for (int tried = 0; tried < n; tried++) {
+      struct MxStream *m = &s->mxs[first + (ch->rr + tried) % n];
+      if (m->pos == m->n) continue;
+      Core *c = &s->cores[m->core];
+      Fifo *f = FIFO(c, m->color);
+      if (f->count >= s->depth) continue;
+      if (ch->credit < 1000) {
+        saturated = true;
+        break;
+      }
+      uint32_t v = m->wave[m->pos++];
+      fifo_push(s, f, v);
+      ch->credit -= 1000;
+      c->nonempty |= 1u << m->color;
+      s->busy_routers[m->core >> 6] |= 1ull << (m->core & 63);
+      s->inflight++;
+      s->st.mx_wavelets++;
+      s->st.mx_nonzero += !(v >> 31);
+      act = true;
+    }
+    ch->rr = (ch->rr + 1) % n;
+  }
+  s->st.mx_saturated += saturated;
+  return act || saturated; /* waiting for credit is not the end of the run */
 }
 
 bool sim_set_engine(Sim *s, SimEngine e) {
@@ -719,10 +822,100 @@ static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
     else if (all[i]->d.dtype == WDT_F32) f16 = false; /* 16-bit types take the f16 lanes */
   }
   t->lanes = t->fabric ? 1 : (int)(f16 ? s->img->tgt.simd_f16 : s->img->tgt.simd_f32);
+  if (in.op == OP_WAXPY) {
+    /* the f32 accumulator stays beside the datapath (TARGET.md: the
+     * software-managed cache), so the lanes follow the table's dtype */
+    Dsr *tab = &t->src[1].d;
+    t->lanes = (int)(tab->dtype != WDT_F32 ? s->img->tgt.simd_f16 : s->img->tgt.simd_f32);
+    t->wk_dim = tab->dim[0];
+    t->wk_stride = tab->stride[0];
+    t->wmax = t->src[0].d.dim[0];
+    t->wtab_addr = tab->addr;
+    for (int k = 1; k < tab->ndim; k++) {
+      tab->dim[k - 1] = tab->dim[k];
+      tab->stride[k - 1] = tab->stride[k];
+    }
+    tab->ndim--; /* wimg_read: the table has 2 to 4 dims */
+    tab->dim[tab->ndim] = 0;
+    tab->stride[tab->ndim] = 0;
+    t->wlen = t->count;
+    t->count = UINT64_MAX; /* until the command wavelet */
+    t->wpop = UINT64_MAX;
+  }
+}
+
+/* WAXPY: one cycle of the weight stream. A wavelet is popped in a cycle
+ * with no weight in hand (at most one a cycle); a data wavelet's AXPY then
+ * takes ceil(elements / lanes) cycles; a command wavelet ends the
+ * instruction. Returns whether anything happened. */
+static int waxpy_step(Sim *s, Core *c, TOp *t) {
+  int n = 0;
+  if (!t->wcur) {
+    Walk *in = &t->src[0];
+    Fifo *q = INQ(c, in->d.color);
+    if (t->wpop == s->cycle || !q->count) return 0;
+    uint32_t v = fifo_pop(s, q);
+    if (!q->count) c->inq_nonempty &= ~(1u << in->d.color);
+    t->wpop = s->cycle;
+    if (v >> 31) { /* a command: the row is done */
+      if (t->whalf) {
+        fault(s, c, t->pc, "a command wavelet between the two halves of an f32 weight");
+        return 0;
+      }
+      t->count = t->done;
+      return 1;
+    }
+    uint32_t k = (v >> 16) & 0x7fff;
+    if (k >= t->wk_dim) {
+      fault(s, c, t->pc, "a weight wavelet carries index %u, past the %u rows of the table", k, t->wk_dim);
+      return 0;
+    }
+    if (in->d.dtype == WDT_F32 && !t->whalf) { /* an f32 weight is two wavelets: high half, then low */
+      t->whalf = true;
+      t->whi = v & 0xffff;
+      t->wk = k;
+      return 1;
+    }
+    if (t->wnd >= t->wmax) {
+      fault(s, c, t->pc, "more than %u weights before a command wavelet", t->wmax);
+      return 0;
+    }
+    t->wnd++;
+    if (in->d.dtype == WDT_F32) {
+      if (k != t->wk) {
+        fault(s, c, t->pc, "the two halves of an f32 weight carry indices %u and %u", t->wk, k);
+        return 0;
+      }
+      t->whalf = false;
+      t->wval = from_wave(t->whi << 16 | (v & 0xffff), WDT_F32);
+    } else t->wval = from_wave(v & 0xffff, in->d.dtype);
+    walk_init(&t->src[1], &t->src[1].d);
+    t->src[1].d.addr = (uint32_t)((int64_t)t->wtab_addr + (int64_t)k * t->wk_stride * wdt_size(t->src[1].d.dtype));
+    walk_init(&t->dst, &t->dst.d);
+    t->wi = 0;
+    t->wcur = true;
+  }
+  while (n < t->lanes && t->wi < t->wlen) {
+    float x = ld(c, &t->src[1]), d = ld(c, &t->dst);
+    float p = isa_nan_first(t->wval, t->wval * x);
+    stv(c, &t->dst, isa_nan_first(d, d + p));
+    walk_next(&t->dst);
+    walk_next(&t->src[1]);
+    t->wi++;
+    n++;
+  }
+  if (t->wi == t->wlen) t->wcur = false;
+  t->done += (uint64_t)n;
+  L->st.fmac_elements += (uint64_t)n;
+  L->st.flops += 2 * (uint64_t)n;
+  L->st.elements += (uint64_t)n;
+  c->fmac += (uint64_t)n;
+  return n ? n : 1;
 }
 
 /* Advance a tensor op by up to `lanes` elements. Returns elements done. */
 static int top_step(Sim *s, Core *c, TOp *t) {
+  if (t->op == OP_WAXPY) return waxpy_step(s, c, t);
   int n = 0;
   while (n < t->lanes && t->done < t->count) {
     /* availability */
@@ -1172,12 +1365,14 @@ static bool core_step(Sim *s, Core *c) {
       act = busy = true;
       goto done;
     }
+    if (in.op == OP_WAIT && c->nut) goto done; /* stalled: not busy, not counted */
     L->st.insns_scalar++;
     c->insns++;
     act = busy = true;
     uint32_t next = c->pc + 1;
     switch (in.op) {
     case OP_NOP: break;
+    case OP_WAIT: break;
     case OP_TERM:
       if (s->trace) {
         const Task *tk = &c->task[c->running];
@@ -1814,6 +2009,7 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
         next_show = t + 0.25;
       }
     }
+    if (s->nmxs) act |= memoryx_phase(s);
     act |= routers_phase(s);
     cores_phase(s);
     act |= merge_lanes(s, &active);
@@ -1928,5 +2124,14 @@ void sim_print_stats(const Sim *s, FILE *f) {
     fprintf(f, "busy              mean %.1f%%, max %.1f%% at (%d,%d)\n", 100 * bsum / nprog, 100 * bmax, bx, by);
     fprintf(f, "fmac utilisation  mean %.2f%%, max %.2f%% at (%d,%d)   (FMAC elements / (cycles x %u f16 lanes))\n",
             100 * fsum / nprog, 100 * fmax, fx, fy, s->img->tgt.simd_f16);
+  }
+  if (s->nmxs) {
+    fprintf(f, "memoryx           %llu wavelets streamed (%llu bytes): %llu weights of %llu, density %.1f%%; %llu commands\n",
+            (unsigned long long)st->mx_wavelets, (unsigned long long)st->mx_wavelets * 4, (unsigned long long)st->mx_nonzero,
+            (unsigned long long)st->mx_dense, st->mx_dense ? 100.0 * (double)st->mx_nonzero / (double)st->mx_dense : 0.0,
+            (unsigned long long)(st->mx_wavelets - st->mx_nonzero));
+    fprintf(f, "ingress           saturated in %llu cycles (%.1f%% of the run); %d channel%s of %.3f wavelets/cycle feed %d port%s\n",
+            (unsigned long long)st->mx_saturated, st->cycles ? 100.0 * (double)st->mx_saturated / (double)st->cycles : 0.0,
+            s->nmxch, s->nmxch == 1 ? "" : "s", (double)s->mx_rate / 1000.0, s->nmxs, s->nmxs == 1 ? "" : "s");
   }
 }

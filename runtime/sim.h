@@ -15,12 +15,27 @@ typedef struct SimStats {
   uint64_t insns_scalar, insns_tensor;
   uint64_t elements, flops, fmac_elements;
   uint64_t wavelets_sent, wavelets_delivered, hops;
+  /* MemoryX (sim_set_memoryx): wavelets it sent into the wafer, how many of
+   * them were weights (the non-zeros), the weights its streams stand for
+   * (zeros included), and the cycles in which some channel had a wavelet
+   * ready for a router with room but no bandwidth left (I/O-bound) */
+  uint64_t mx_wavelets, mx_nonzero, mx_dense, mx_saturated;
 } SimStats;
 
 /* Returns NULL with a message in err if the image's routing table is
  * inconsistent (the only check wimg_read cannot make). */
 Sim *sim_new(const WImage *img, char *err, size_t errlen);
 void sim_free(Sim *s);
+/* Ingress ports of the image: routes on the grid's north edge (y = 0) that
+ * take a color in from the north, off the wafer. A program with any needs
+ * a MemoryX weight store (sim_set_memoryx). */
+int sim_ingress_ports(const Sim *s);
+/* Before sim_run: feed the ingress ports from MemoryX streams (backend/wmx.h;
+ * the Wmx must outlive the run). Returns -1 with a message in err if a
+ * stream's port is not an ingress port of the image, a port has no stream,
+ * or the link does not fit the image's grid. */
+struct Wmx;
+int sim_set_memoryx(Sim *s, const struct Wmx *mx, char *err, size_t errlen);
 /* Host writes an input tensor (values as float, C order, whole tensor). */
 void sim_write_input(Sim *s, const WIo *io, const float *data);
 /* Host reads an output tensor into data (whole tensor, C order). */

@@ -18,6 +18,7 @@
 #include "backend/wimg.h"
 #include "common/f16.h"
 #include "common/npy.h"
+#include "backend/wmx.h"
 #include "common/util.h"
 #include "runtime/sim.h"
 #include <sys/resource.h>
@@ -57,6 +58,7 @@ static void usage(FILE *f) {
         "              [--stats] [--stats-cores] [--stats-host] [--max-cycles N] [--max-seconds S] [--threads N] [--quiet]\n"
         "              [--trace FILE.json [--trace-region X,Y,WxH] [--trace-cycles A:B]]\n"
         "              [--engine jit|interp] [--jit-threshold N] [--engine-stats]\n"
+        "  --memoryx FILE   the MemoryX weight store of an --exec=stream image (default: the .wmx beside it)\n"
         "  --stats          cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
         "  --stats-cores    also one line per core: busy %, FMAC utilisation %, instructions\n"
         "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
@@ -176,7 +178,7 @@ int main(int argc, char **argv) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   uint64_t threads_min = SIM_THREADS_MIN_AWAKE;
   int threads = ncpu < 1 ? 1 : ncpu > SIM_THREADS_MAX ? SIM_THREADS_MAX : (int)ncpu;
-  const char *trace = NULL, *tregion = NULL, *tcycles = NULL;
+  const char *trace = NULL, *tregion = NULL, *tcycles = NULL, *memoryx = NULL;
   int tx = 0, ty = 0, tw = 0, th = 0;
   uint64_t tc0 = 0, tc1 = UINT64_MAX;
   VEC(NF) ins = {0}, outs = {0};
@@ -208,6 +210,9 @@ int main(int argc, char **argv) {
       max_seconds = strtod(v, &end);
       if (!*v || *end || errno || !(max_seconds > 0 && max_seconds <= 1e9))
         fail("--max-seconds expects a number of seconds above 0 and at most 1e9, got '%s'", v);
+    } else if ((v = optval(argc, argv, &i, "--memoryx"))) {
+      if (!*v) fail("--memoryx expects a .wmx file name");
+      memoryx = v;
     } else if ((v = optval(argc, argv, &i, "--trace-region"))) {
       tregion = v;
       unsigned x, y, w, h;
@@ -290,6 +295,7 @@ int main(int argc, char **argv) {
   WImage img;
   char err[512];
   if (wimg_read(bytes, len, &img, err, sizeof err) != 0) fail("%s: %s", image, err);
+  uint64_t image_sum = wmx_header_checksum(bytes, len);
   free(bytes);
 
   char list[512], tb[96], sb[256];
@@ -315,6 +321,33 @@ int main(int argc, char **argv) {
       fail("--output %s: '%s' is a directory; give a file name", outs.v[j].name, outs.v[j].file);
   Sim *s = sim_new(&img, err, sizeof err);
   if (!s) fail("%s: %s", image, err);
+  /* the weight store: --memoryx, or the .wmx beside the image */
+  Wmx mx = {0};
+  char *mxpath = NULL;
+  if (memoryx) mxpath = xstrdup(memoryx);
+  else {
+    size_t n = strlen(image);
+    mxpath = xmalloc(n + 5);
+    memcpy(mxpath, image, n + 1);
+    if (n > 5 && !strcmp(image + n - 5, ".wimg")) mxpath[n - 5] = 0;
+    strcat(mxpath, ".wmx");
+  }
+  int ports = sim_ingress_ports(s);
+  bool have_mx = memoryx || (ports && access(mxpath, F_OK) == 0);
+  if (ports && !have_mx)
+    fail("%s streams its weights from MemoryX (%d ingress port%s), but '%s' does not exist: give --memoryx FILE.wmx", image,
+         ports, ports == 1 ? "" : "s", mxpath);
+  if (have_mx) {
+    if (stat(mxpath, &st) == 0 && !S_ISREG(st.st_mode)) fail("cannot read '%s': not a regular file", mxpath);
+    uint8_t *mb = (uint8_t *)read_file(mxpath, &len);
+    if (!mb) fail("cannot read '%s': %s", mxpath, strerror(errno));
+    if (wmx_read(mb, len, &mx, err, sizeof err) != 0) fail("%s: %s", mxpath, err);
+    free(mb);
+    if (mx.image_checksum != image_sum)
+      fail("%s: offset 0x20: field header.image_checksum: 0x%016llx, but %s has checksum 0x%016llx (the weight store belongs to "
+           "another image; compile again)", mxpath, (unsigned long long)mx.image_checksum, image, (unsigned long long)image_sum);
+    if (sim_set_memoryx(s, &mx, err, sizeof err) != 0) fail("%s: %s", mxpath, err);
+  }
   if (engine >= 0 && !sim_set_engine(s, (SimEngine)engine))
     fail("--engine jit: this wsesim was built without the JIT (WSECC_JIT=OFF)");
   if (jit_threshold >= 0) sim_set_jit_threshold(s, (uint64_t)jit_threshold);
@@ -401,6 +434,8 @@ int main(int argc, char **argv) {
     }
   }
   sim_free(s);
+  wmx_free(&mx);
+  free(mxpath);
   wimg_free(&img);
   for (int j = 0; j < ins.n; j++) free(ins.v[j].name);
   for (int j = 0; j < outs.n; j++) free(outs.v[j].name);

@@ -169,7 +169,7 @@ static void structured(void *ctx, const xmlError *x) {
     }
     if (sscanf(msg, "Element %*s has extra content: %63s", type) == 1) {
       if (!strcmp(type, el))
-        seterr(e, line, "unexpected element <%s> (a target has exactly one each of grid, core, fabric, simd, clock)",
+        seterr(e, line, "unexpected element <%s> (a target has exactly one each of grid, core, fabric, simd, clock, and at most one memoryx)",
                el);
       else
         seterr(e, line, "element %s: unexpected text (a target holds only the elements grid, core, fabric, simd, "
@@ -182,7 +182,7 @@ static void structured(void *ctx, const xmlError *x) {
     }
     if (sscanf(msg, "Extra element %63s in interleave", type) == 1) {
       seterr(e, line, "element %s: duplicate or unexpected element <%s> (a target has exactly one each of grid, "
-             "core, fabric, simd, clock)", el, type);
+             "core, fabric, simd, clock, and at most one memoryx)", el, type);
       return;
     }
     seterr(e, line, "element %s: %s", el, msg);
@@ -197,6 +197,10 @@ static void structured_nc(void *ctx, xmlErrorPtr x) { structured(ctx, x); }
  * checks the table's range and multiple. */
 static bool get_param(xmlNode *n, int i, Target *t, ErrCtx *e) {
   const MachineParam *p = &machine_params[i];
+  if (!n && p->dflt) { /* an optional element left out: the default */
+    *machine_field(t, i) = p->dflt;
+    return true;
+  }
   xmlChar *v = n ? xmlGetProp(n, (const xmlChar *)p->attr) : NULL;
   if (!v) {
     seterr(e, n ? (int)xmlGetLineNo(n) : 0, "element %s: missing attribute %s", p->element, p->attr);

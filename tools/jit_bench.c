@@ -93,7 +93,7 @@ static double run_sim(const Case *c, uint64_t reps, SimEngine e, uint8_t *out, u
   Dsr d[3];
   dsrs(c, d);
   WImage img = {0};
-  img.tgt = (WTarget){"bench", 8, 8, SRAM, 24, 44, 8, 2, 4, 2, 1100, 16, 1};
+  img.tgt = (WTarget){"bench", 8, 8, SRAM, 24, 44, 8, 2, 4, 2, 1100, 16, 1, 12, 2841};
   img.rw = img.rh = 1;
   WProg p = {5, code};
   WTask t = {TASK_MAIN, 0, 0};

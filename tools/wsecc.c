@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "backend/emit.h"
+#include "backend/wmx.h"
 #include "backend/wimg.h"
 #include "common/f16.h"
 #include "common/npy.h"
@@ -34,7 +35,7 @@ typedef struct NamedFile { const char *name, *file; } NamedFile;
 typedef VEC(NamedFile) NamedFiles;
 
 typedef struct Opts {
-  const char *input, *output, *emit, *target, *grid;
+  const char *input, *output, *emit, *target, *grid, *exec;
   const char *print_after, *print_before, *stop_after, *dump_dir;
   bool print_after_all, list_passes, reference, stats, time_passes;
   NamedFiles inputs, outputs;
@@ -47,6 +48,8 @@ static void usage(FILE *f) {
         "                         routes (the routing table)\n"
         "  --target NAME|FILE.xml target machine (default: wse2; built-in: wse2 wse3 small tiny)\n"
         "  --grid WxH             use at most W x H cores\n"
+        "  --exec=MODE            pipeline (default: weights preloaded, a rectangle per op) or stream\n"
+        "                         (matmul weights stream in from MemoryX: also writes MODEL.wmx)\n"
         "  --print-after-all      print the IR after every pass (to stderr)\n"
         "  --print-after=PASS     print the IR after PASS\n"
         "  --print-before=PASS    print the IR before PASS\n"
@@ -143,6 +146,9 @@ static void parse_args(int argc, char **argv, Opts *o) {
       once(&o->target, "--target", v);
     } else if ((v = opt_value(argc, argv, &i, "--grid"))) {
       once(&o->grid, "--grid", v);
+    } else if ((v = opt_value(argc, argv, &i, "--exec"))) {
+      if (strcmp(v, "pipeline") && strcmp(v, "stream")) fail("unknown --exec mode '%s' (expected pipeline or stream)", v);
+      once(&o->exec, "--exec", v);
     } else if (!strcmp(a, "--print-after-all")) {
       o->print_after_all = true;
     } else if ((v = opt_value(argc, argv, &i, "--print-after"))) {
@@ -405,6 +411,7 @@ int main(int argc, char **argv) {
     m->grid_w = (int)w;
     m->grid_h = (int)h;
   }
+  if (o.exec) m->exec_stream = !strcmp(o.exec, "stream");
   Target t;
   char err[512];
   if (target_load(m->target, &t, err, sizeof err) != 0) {
@@ -489,8 +496,31 @@ int main(int argc, char **argv) {
           not_an_input(out, &o);
         }
         if (!strcmp(out, "-")) fail("refusing to write a binary image to stdout; give -o FILE.wimg");
+        /* a streamed program's weights go to the .wmx beside the image */
+        bool streams = false;
+        for (int i = 0; i < m->nnets; i++) streams |= m->nets[i]->kind == NET_INGRESS;
+        Wmx mx;
+        if (streams && !be_emit_wmx(m, &t, wmx_header_checksum(bytes, len), &mx)) {
+          free(bytes);
+          wimg_free(&img);
+          return 1;
+        }
         write_out(out, bytes, len);
         free(bytes);
+        if (streams) {
+          size_t n = strlen(out);
+          char *mp = xmalloc(n + 5);
+          memcpy(mp, out, n + 1);
+          if (n > 5 && !strcmp(out + n - 5, ".wimg")) mp[n - 5] = 0;
+          strcat(mp, ".wmx");
+          uint8_t *mb;
+          size_t ml;
+          wmx_write(&mx, &mb, &ml);
+          wmx_free(&mx);
+          write_out(mp, mb, ml);
+          free(mb);
+          free(mp);
+        }
       }
       wimg_free(&img);
     }

@@ -33,7 +33,7 @@ static uint32_t below(uint32_t n) { return rnd() % n; }
 static int only = -1; /* --only N: run random case N alone (the others are drawn, not run) */
 
 static WTarget tgt(void) {
-  WTarget t = {"test", 8, 8, 49152, 24, 44, 8, 2, 4, 2, 1100, 16, 1};
+  WTarget t = {"test", 8, 8, 49152, 24, 44, 8, 2, 4, 2, 1100, 16, 1, 12, 2841};
   return t;
 }
 

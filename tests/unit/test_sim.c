@@ -6,7 +6,7 @@
 #include "tests/unit/check.h"
 
 static WTarget tgt(void) {
-  WTarget t = {"test", 8, 8, 49152, 24, 44, 8, 2, 4, 2, 1100, 16, 1};
+  WTarget t = {"test", 8, 8, 49152, 24, 44, 8, 2, 4, 2, 1100, 16, 1, 12, 2841};
   return t;
 }
 static uint64_t *code(const Insn *in, int n) {

@@ -82,7 +82,7 @@ int main(void) {
   {
     enum { W = 300, N = W * W };
     WImage big = {0};
-    big.tgt = (WTarget){"big", W, W, 4096, 24, 44, 8, 2, 4, 2, 1100, 16, 1};
+    big.tgt = (WTarget){"big", W, W, 4096, 24, 44, 8, 2, 4, 2, 1100, 16, 1, 12, 2841};
     big.rw = big.rh = W;
     uint64_t term = isa_encode((Insn){OP_TERM, 0, 0, 0, 0});
     WProg p = {1, &term};
