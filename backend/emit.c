@@ -258,8 +258,8 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
     io.rank = (uint8_t)v->shape.rank;
     for (int k = 0; k < 4; k++) io.dim[k] = k < v->shape.rank ? (uint32_t)v->shape.d[k] : 1;
     PieceVec pieces = {0};
-    for (int c = 0; c < m->ncores; c++)
-      if (m->cores[c]->op == v) add_piece(&pieces, m->cores[c], v);
+    for (int c = 0; c < m->ncores; c++) /* an input held by its streamed matmul (v->host) is in that one's cores */
+      if (m->cores[c]->op == (v->host ? v->host : v)) add_piece(&pieces, m->cores[c], v);
     io.npiece = (uint32_t)pieces.n;
     io.piece = pieces.v;
     VEC_PUSH(ios, io);
@@ -333,7 +333,8 @@ void be_print_asm(const WImage *img, Buf *out) {
         int o = 0;
         imm[0] = 0;
         if (in.imm & ISA_ASYNC) o += snprintf(imm + o, sizeof imm - (size_t)o, "async");
-        if (in.imm & ISA_ACTIVATE) snprintf(imm + o, sizeof imm - (size_t)o, "%sact:t%d", o ? "," : "", ISA_TASK(in.imm));
+        if (in.imm & ISA_ACTIVATE) o += snprintf(imm + o, sizeof imm - (size_t)o, "%sact:t%d", o ? "," : "", ISA_TASK(in.imm));
+        if (in.imm & ISA_INIT) snprintf(imm + o, sizeof imm - (size_t)o, "%sinit", o ? "," : "");
         if (!imm[0]) snprintf(imm, sizeof imm, "-");
       } else snprintf(imm, sizeof imm, "%d", in.imm);
       buf_printf(out, "%6u  %-6s %-4s %-4s %-4s %-11s", i, oi->name, f[0], f[1], f[2], imm);

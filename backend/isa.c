@@ -95,6 +95,7 @@ int isa_format(char *out, size_t n, Insn in) {
   if (isa_has_flags(in.op)) {
     if (in.imm & ISA_ASYNC) o += snprintf(buf + o, sizeof buf - (size_t)o, ", async");
     if (in.imm & ISA_ACTIVATE) o += snprintf(buf + o, sizeof buf - (size_t)o, ", act t%d", ISA_TASK(in.imm));
+    if (in.imm & ISA_INIT) o += snprintf(buf + o, sizeof buf - (size_t)o, ", init");
   }
   while (o > 0 && buf[o - 1] == ' ') buf[--o] = 0;
   return snprintf(out, n, "%s", buf);
@@ -185,6 +186,9 @@ int isa_parse(const char *text, Insn *out, char *err, size_t errlen) {
       if (!strncmp(p, "async", 5)) {
         in.imm |= ISA_ASYNC;
         p += 5;
+      } else if (!strncmp(p, "init", 4) && in.op == OP_WAXPY) {
+        in.imm |= ISA_INIT;
+        p += 4;
       } else if (!strncmp(p, "act", 3)) {
         p = skip(p + 3);
         long long t;
@@ -236,7 +240,7 @@ const char *isa_check(Insn in, int ndsr, int ninsn, int ntask) {
     break;
   case 'i':
     if (isa_has_flags(in.op)) {
-      if (in.imm & ~(ISA_ASYNC | ISA_ACTIVATE | 0xff00)) return "imm: unknown tensor flag bits";
+      if (in.imm & ~(ISA_ASYNC | ISA_ACTIVATE | (in.op == OP_WAXPY ? ISA_INIT : 0) | 0xff00)) return "imm: unknown tensor flag bits";
       if ((in.imm & ISA_ACTIVATE) && ISA_TASK(in.imm) >= ntask) return "imm: activated task out of range";
       if (!(in.imm & ISA_ACTIVATE) && (in.imm & 0xff00)) return "imm: task id without the ACTIVATE flag";
     }

@@ -83,7 +83,7 @@
   X(FTANH, "dd-i", T, "da[i] = tanh(db[i]) (binary32 tanhf)") \
   X(FSIGM, "dd-i", T, "da[i] = 1 / (1 + exp(-db[i])) (each step rounded to f32)") \
   X(FGELU, "dd-i", T, "da[i] = GELU, tanh form: 0.5 x (1 + tanh(0.7978845608 (x + 0.044715 x^3)))") \
-  X(WAXPY, "dddi", T, "weight stream: for each data wavelet (w, k) popped from fabin db: da[i] += w * dc[k, i]; ends after popping a command wavelet") \
+  X(WAXPY, "dddi", T, "weight stream: for each data wavelet (w, k) popped from fabin db: da[i] += w * dc[k, i]; ends after popping a command wavelet; flag init: da starts at 0") \
   X(WAIT,  "----", B, "wait until no microthread of this core is busy")
 
 typedef enum {
@@ -105,6 +105,7 @@ extern const OpInfo isa_ops[OP__COUNT];
 
 #define ISA_ASYNC     0x1   /* imm flag bits for tensor instructions */
 #define ISA_ACTIVATE  0x2
+#define ISA_INIT      0x4   /* WAXPY only: the first weight's products replace da (0 + w*x) */
 #define ISA_TASK(imm) (((imm) >> 8) & 0xff)
 /* True if imm of this opcode holds the ASYNC/ACTIVATE flags: a tensor
  * instruction whose imm format is 'i'. The encoder, the checker, the

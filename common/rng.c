@@ -10,12 +10,13 @@ static uint64_t next64(uint64_t *s) {
 }
 static double uniform(uint64_t *s) { return (double)(next64(s) >> 11) * 0x1.0p-53; }
 
-void rng_randn_fill(float *out, int64_t n, uint64_t seed, double std) {
+void rng_randn_fill(float *out, int64_t n, uint64_t seed, double std, double sparsity) {
   uint64_t s = seed;
   for (int64_t i = 0; i < n; i++) {
     double u1 = 1.0 - uniform(&s);
     double u2 = uniform(&s);
     double v = sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925286766559 * u2);
     out[i] = (float)(std * v);
+    if (sparsity > 0 && uniform(&s) < sparsity) out[i] = 0.0f;
   }
 }

@@ -997,12 +997,18 @@ static bool check_init(Build *b, const Stmt *st, IrOp *op) {
     return true;
   }
   if (!strcmp(f, "randn")) {
-    const IArg *seed = named_arg(st->iargs, "seed"), *std = named_arg(st->iargs, "std");
-    bool ok = seed && std && n == 2 && seed->kind == A_NUMBER && std->kind == A_NUMBER;
+    const IArg *seed = named_arg(st->iargs, "seed"), *std = named_arg(st->iargs, "std"),
+               *sp = named_arg(st->iargs, "sparsity");
+    bool ok = seed && std && n == 2 + !!sp && seed->kind == A_NUMBER && std->kind == A_NUMBER && (!sp || sp->kind == A_NUMBER);
     if (!ok) {
-      err(b, &st->iloc, "randn() takes seed= and std=, e.g. randn(seed=7, std=0.1)");
+      err(b, &st->iloc, "randn() takes seed= and std= (and optionally sparsity=), e.g. randn(seed=7, std=0.1, sparsity=0.9)");
       return false;
     }
+    if (sp && !(sp->num >= 0 && sp->num <= 1)) {
+      err(b, &sp->loc, "randn(): sparsity is the fraction of zeros, a number from 0 to 1");
+      return false;
+    }
+    op->sparsity = sp ? sp->num : 0;
     if (!(seed->num >= 0 && seed->num <= 9007199254740992.0) || seed->num != (double)(uint64_t)seed->num) {
       err(b, &seed->loc, "randn(): seed must be a non-negative whole number, at most 2^53");
       return false;

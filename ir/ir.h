@@ -155,6 +155,7 @@ typedef struct IrOp {
   double fill;             /* INIT_FULL */
   uint64_t seed;           /* INIT_RANDN */
   double std;              /* INIT_RANDN */
+  double sparsity;         /* INIT_RANDN: the probability of a zero (0: none) */
   /* SUM / MEAN / RMAX: the reduced axis of the operand (0-based);
    * SLICE: the sliced axis and [start, end); CONCAT: the joined axis */
   int axis;
@@ -171,6 +172,10 @@ typedef struct IrOp {
    * at compile time) stream in from MemoryX instead of being preloaded;
    * docs/mapping.md, "Weight streaming" */
   bool stream;
+  /* INPUT, --exec=stream (place decides): its only user, a streamed matmul,
+   * holds it - the host writes it straight into that matmul's cores (the
+   * activations are where they are used); the input itself is not placed */
+  struct IrOp *host;
 } IrOp;
 
 typedef struct IrCoord { int x, y; } IrCoord;

@@ -37,7 +37,7 @@ static float *leaf_data(const IrOp *p) {
   }
   case INIT_RANDN:
     v = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
-    rng_randn_fill(v, n, p->seed, p->std);
+    rng_randn_fill(v, n, p->seed, p->std, p->sparsity);
     break;
   default: {
     if (p->init == INIT_NONE) die("param %s has no initialiser", p->name);

@@ -503,9 +503,19 @@ static void parse_op(P *p) {
       WirPos sat = here(p);
       op->std = real(p);
       if (!(op->std >= 0 && op->std <= 1e30)) perr_at(p, sat, "std must be a finite number >= 0");
+      if (accept(p, ',')) {
+        expect_kw(p, "sparsity");
+        expect(p, '=', "after sparsity");
+        WirPos spat = here(p);
+        op->sparsity = real(p);
+        if (!(op->sparsity >= 0 && op->sparsity <= 1)) perr_at(p, spat, "sparsity must be a number in [0, 1]");
+      }
     } else perr_at(p, iat, "unknown initialiser '%s' (load, zeros, ones, full or randn)", f);
     expect(p, ')', "to close the initialiser");
   }
+  if (peek(p, 'o') && !strncmp(p->s + p->i, "on ", 3))
+    perr(p, "an input held by a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
+            "back yet: compile it from its .wdl");
   if (peek(p, 'p') && !strncmp(p->s + p->i, "place", 5)) {
     WirPos at = here(p);
     expect_kw(p, "place");

@@ -97,11 +97,16 @@ static void pop(Buf *b, const IrOp *op) {
     case INIT_RANDN:
       buf_printf(b, " = randn(seed=%llu, std=", (unsigned long long)op->seed);
       preal(b, op->std);
+      if (op->sparsity > 0) {
+        buf_printf(b, ", sparsity=");
+        preal(b, op->sparsity);
+      }
       buf_printf(b, ")");
       break;
     case INIT_NONE: break;
     }
   }
+  if (op->host) buf_printf(b, " on %%%s", op->host->name);
   if (op->placed) {
     buf_printf(b, " place [%d,%d %dx%d] tile ", op->place.x, op->place.y, op->place.w, op->place.h);
     pints(b, op->tile, op->shape.rank);

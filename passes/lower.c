@@ -278,86 +278,110 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
 }
 
 /* The nets of a core of a streamed matmul: its column's weights from
- * MemoryX, partial sums from and to its west and east neighbours. */
-typedef struct Stream { IrNet *weights, *from_w, *from_e, *to_w, *to_e; } Stream;
+ * MemoryX, and its row's ring of partial sums: in from the west neighbour
+ * (the last column, for the first), out to the east neighbour (the
+ * first column, for the last). */
+typedef struct Stream { IrNet *weights, *in, *out; } Stream;
 
-/* One row of outputs n, on accumulator `x` (the other one, `y`, holds the
- * row before, whose reduction may still be running):
- *   WAXPY acc_x, weights, A     every weight (w, k) of column cx, row n:
- *                               acc_x[m] += w * A[m, k]; ends at the
- *                               row's command wavelet
- *   WAIT                        the previous row's reduction is done
- *   FFILL acc_y, 0              so its accumulator is free again
- * then the reduction of row n, by where its owner column lies:
- *   west (n < n0):   acc_x (+ the partial from the east) -> west, async
- *   east (n >= n0+nn): acc_x (+ the partial from the west) -> east, async
- *   here (FSUM):     acc_x + from the west + from the east -> C[:, n - n0],
- *                    synchronous, then acc_x is cleared */
-enum { ROW_WEST, ROW_HERE, ROW_EAST };
-static void stream_row(Prog *p, const Stream *sn, int kind, int accx, int accy, int win, int tab, int yout,
-                       int fw, int fe, int tw, int te) {
-  emit(p, OP_WAXPY, accx, win, tab, 0);
-  if (kind == ROW_HERE) {
-    if (fw >= 0) emit(p, OP_FADD, accx, accx, fw, 0);
-    if (fe >= 0) emit(p, OP_FADD, accx, accx, fe, 0);
-    emit(p, OP_FMOV, yout, accx, 0, 0);
+/* Accumulators per core of a streamed matmul: a core may run this many
+ * rows ahead of its reductions, which evens out rows whose weights (at
+ * high sparsity) are unevenly many. Each is a column of f32 partial sums. */
+#define STREAM_ACCS 4
+
+/* One row n of the output on accumulator acc[n % STREAM_ACCS]:
+ *   WAXPY acc, weights, A, init   acc[m] = sum over the column's weights
+ *                                 (w, k) of row n: w * A[m, k]; ends at
+ *                                 the row's command wavelet (it first
+ *                                 waits while the reduction of row
+ *                                 n - STREAM_ACCS still reads acc)
+ * then the ring, asynchronous, so that the next rows' weights are
+ * multiplied meanwhile (and in issue order on the ring's colors): the
+ * column after the row's owner starts it (FMOV out, acc), the others add
+ * theirs (FADD out, acc, in), and the owner keeps the sum
+ * (FADD C[:, n - n0], acc, in, rounded to C's dtype). */
+enum { ROW_START, ROW_PASS, ROW_OWN, ROW_ALONE };
+static void stream_row(Prog *p, int kind, int acc, int win, int tab, int yout, int fin, int fout) {
+  emit(p, OP_WAXPY, acc, win, tab, ISA_INIT);
+  switch (kind) {
+  case ROW_START: emit(p, OP_FMOV, fout, acc, 0, ISA_ASYNC); break;
+  case ROW_PASS: emit(p, OP_FADD, fout, acc, fin, ISA_ASYNC); break;
+  case ROW_OWN:
+    emit(p, OP_FADD, yout, acc, fin, ISA_ASYNC);
+    emit(p, OP_DINC, yout, 0, 0, 1); /* the async FADD took its copy */
+    break;
+  case ROW_ALONE: /* one column: no ring */
+    emit(p, OP_FMOV, yout, acc, 0, ISA_ASYNC);
     emit(p, OP_DINC, yout, 0, 0, 1);
-    emit(p, OP_FFILL, accx, 0, 0, 0);
-    return;
+    break;
   }
-  emit(p, OP_WAIT, 0, 0, 0, 0);
-  emit(p, OP_FFILL, accy, 0, 0, 0);
-  int to = kind == ROW_WEST ? tw : te, from = kind == ROW_WEST ? fe : fw;
-  if (to < 0) die("lower: a streamed matmul's core sends %s partial sums without a net", kind == ROW_WEST ? "west" : "east");
-  (void)sn;
-  if (from >= 0) emit(p, OP_FADD, to, accx, from, ISA_ASYNC);
-  else emit(p, OP_FMOV, to, accx, 0, ISA_ASYNC);
 }
 
 /* The body of a core of a streamed matmul (docs/mapping.md, "Weight
- * streaming"): rows n of the output in order, in three runs - owners to
- * the west, this column's own rows, owners to the east - each a loop of
- * stream_row over two accumulators in turn. */
+ * streaming"): the rows n of the output in order, in runs of one kind
+ * (owned by the west neighbour in ring order: this core starts the ring;
+ * owned here: it ends here; else it passes the sum on), each run a loop
+ * unrolled over the accumulators. */
 static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const Stream *sn) {
-  int64_t k0, kn, n0, nn, N = op->shape.d[1];
+  int w = op->place.w;
+  int64_t k0, kn, n0, nn, p0, pn, N = op->shape.d[1];
+  map_matmul_chunks(op, (cx + w - 1) % w, 0, &k0, &kn, &p0, &pn); /* the west neighbour's rows */
   map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
   const IrBuf *ab = &p->buf.v[abuf];
   int64_t rn = ab->box.n[0], one = 1;
-  if (!sn->weights) die("lower: a core of streamed %%%s has no weight stream", op->name);
+  if (!sn->weights || (w > 1 && (!sn->in || !sn->out))) die("lower: a core of streamed %%%s lacks its nets", op->name);
   Box rb = {{ab->box.lo[0], 0}, {rn, 1}}; /* a column of the output's rows */
-  int acc[2];
-  for (int i = 0; i < 2; i++) acc[i] = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
+  int acc[STREAM_ACCS];
+  for (int i = 0; i < STREAM_ACCS; i++) acc[i] = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
   int64_t tdim[2] = {kn, rn}, tst[2] = {1, kn};
   int tab = mem_dsr(p, abuf, 0, 2, tdim, tst);
   int win = fab_dsr(p, DSR_FABIN, op->arg[1]->dt, sn->weights->color, kn);
   int64_t ystride = nn;
   int yout = mem_dsr(p, tile, 0, 1, &rn, &ystride);
-  int fw = sn->from_w ? fab_dsr(p, DSR_FABIN, DT_F32, sn->from_w->color, rn) : -1;
-  int fe = sn->from_e ? fab_dsr(p, DSR_FABIN, DT_F32, sn->from_e->color, rn) : -1;
-  int tw = sn->to_w ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->to_w->color, rn) : -1;
-  int te = sn->to_e ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->to_e->color, rn) : -1;
-  emit(p, OP_FFILL, acc[0], 0, 0, 0);
-  emit(p, OP_FFILL, acc[1], 0, 0, 0);
-  const int64_t runs[3] = {n0, nn, N - n0 - nn};
-  const int kinds[3] = {ROW_WEST, ROW_HERE, ROW_EAST};
-  for (int r = 0; r < 3; r++) {
-    if (runs[r] <= 0) continue;
-    /*   MOVI r4, rows
-     * L: row(acc0) ; ADDI r4, r4, -1 ; BEQZ r4, E ; row(acc1) ; ADDI r4, r4, -1 ; BNEZ r4, L
-     * E: WAIT ; FFILL acc0 ; FFILL acc1 */
-    emit(p, OP_MOVI, 4, 0, 0, (int32_t)runs[r]);
-    int top = p->code.n;
-    stream_row(p, sn, kinds[r], acc[0], acc[1], win, tab, yout, fw, fe, tw, te);
-    emit(p, OP_ADDI, 4, 4, 0, -1);
-    int jend = emit(p, OP_BEQZ, 4, 0, 0, 0);
-    stream_row(p, sn, kinds[r], acc[1], acc[0], win, tab, yout, fw, fe, tw, te);
-    emit(p, OP_ADDI, 4, 4, 0, -1);
-    emit(p, OP_BNEZ, 4, 0, 0, top);
-    p->code.v[jend].imm = p->code.n;
-    emit(p, OP_WAIT, 0, 0, 0, 0);
-    emit(p, OP_FFILL, acc[0], 0, 0, 0);
-    emit(p, OP_FFILL, acc[1], 0, 0, 0);
+  int fin = sn->in ? fab_dsr(p, DSR_FABIN, DT_F32, sn->in->color, rn) : -1;
+  int fout = sn->out ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->out->color, rn) : -1;
+  /* the runs, in row order: [cut[r], cut[r+1]) of kind kinds[r] */
+  int64_t cut[6] = {0};
+  int kinds[5], nrun = 0;
+  if (w == 1) {
+    kinds[nrun] = ROW_ALONE;
+    cut[++nrun] = N;
+  } else {
+    int64_t b[4] = {p0, p0 + pn, n0, n0 + nn};
+    const int kb[2] = {ROW_START, ROW_OWN};
+    int first = p0 < n0 ? 0 : 1; /* which of the two runs of rows comes first */
+    for (int j = 0; j < 2; j++) {
+      int r = first ^ j;
+      if (b[2 * r] > cut[nrun]) { /* rows in between: pass */
+        kinds[nrun] = ROW_PASS;
+        cut[nrun + 1] = b[2 * r];
+        nrun++;
+      }
+      kinds[nrun] = kb[r];
+      cut[nrun + 1] = b[2 * r + 1];
+      nrun++;
+    }
+    if (cut[nrun] < N) {
+      kinds[nrun] = ROW_PASS;
+      cut[nrun + 1] = N;
+      nrun++;
+    }
   }
+  /* each run:  MOVI r4, rows
+   *         L: row(acc0) ; ADDI r4, r4, -1 ; BEQZ r4, E ; row(acc1) ; ... ; row(accK-1) ; ADDI ; BNEZ r4, L
+   *         E:
+   * the next run starts again at acc0 (WAXPY's wait keeps it safe) */
+  for (int r = 0; r < nrun; r++) {
+    int64_t rows = cut[r + 1] - cut[r];
+    emit(p, OP_MOVI, 4, 0, 0, (int32_t)rows);
+    int top = p->code.n, jend[STREAM_ACCS];
+    for (int i = 0; i < STREAM_ACCS; i++) {
+      stream_row(p, kinds[r], acc[i], win, tab, yout, fin, fout);
+      emit(p, OP_ADDI, 4, 4, 0, -1);
+      jend[i] = i + 1 < STREAM_ACCS ? emit(p, OP_BEQZ, 4, 0, 0, 0) : emit(p, OP_BNEZ, 4, 0, 0, top);
+    }
+    for (int i = 0; i + 1 < STREAM_ACCS; i++) p->code.v[jend[i]].imm = p->code.n;
+  }
+  emit(p, OP_WAIT, 0, 0, 0, 0); /* the last rows' reductions, before the sends */
 }
 
 static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
@@ -380,15 +404,16 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
         opbuf[1] = opbuf[0]; /* the same value twice: one buffer (route sends it once) */
         continue;
       }
-      opbuf[a] = add_buf(&p, ir_is_preloaded(op->arg[a]) ? BUF_PARAM : BUF_OPERAND, op->arg[a], &nb,
-                         op->arg[a]->dt);
+      /* an input this op holds (op->arg[a]->host) is written here by the host */
+      opbuf[a] = add_buf(&p, ir_is_preloaded(op->arg[a]) ? BUF_PARAM : op->arg[a]->host == op ? BUF_TILE : BUF_OPERAND,
+                         op->arg[a], &nb, op->arg[a]->dt);
     }
 
   /* Incoming nets of this op at this core (operands, not partial sums). */
   VEC(IrNet *) in = {0};
   VEC(int) in_arg = {0};
   IrNet *psum_in = NULL, *psum_out = NULL;
-  Stream sn = {NULL, NULL, NULL, NULL, NULL};
+  Stream sn = {NULL, NULL, NULL};
   for (int i = 0; i < cn->in.n; i++) {
     IrNet *n = cn->in.v[i];
     if (n->kind == NET_INGRESS) {
@@ -396,8 +421,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
       continue;
     }
     if (n->kind == NET_PSUM && op->stream) {
-      if (n->from.x < x) sn.from_w = n;
-      else sn.from_e = n;
+      sn.in = n;
       continue;
     }
     if (n->kind == NET_PSUM) {
@@ -414,10 +438,8 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   VEC(IrNet *) out = {0};
   for (int i = 0; i < cn->out.n; i++) {
     IrNet *n = cn->out.v[i];
-    if (n->kind == NET_PSUM && op->stream) {
-      if (n->to[0].x > x) sn.to_e = n;
-      else sn.to_w = n;
-    } else if (n->kind == NET_PSUM) psum_out = n;
+    if (n->kind == NET_PSUM && op->stream) sn.out = n;
+    else if (n->kind == NET_PSUM) psum_out = n;
     else VEC_PUSH(out, n);
   }
 

@@ -110,7 +110,19 @@ bool pass_place(IrModule *m, const Target *t) {
     op->placed = false;
     op->ktile = 0;
     op->stream = false;
+    op->host = NULL;
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
+    if (op->kind == IR_INPUT && m->exec_stream) { /* held by its only user, a streamed matmul? */
+      IrOp *user = NULL;
+      int users = 0;
+      for (int j = i + 1; j < m->nops; j++)
+        for (int a = 0; a < m->ops[j]->nargs; a++)
+          if (m->ops[j]->arg[a] == op) users++, user = a == 0 ? m->ops[j] : NULL;
+      if (users == 1 && user && map_streamable(m, user)) {
+        op->host = user;
+        continue;
+      }
+    }
     if (ir_is_view_kind(op)) { /* a view unless an output names it */
       bool named = false;
       for (int j = i + 1; j < m->nops; j++) named |= m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op;

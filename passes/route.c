@@ -220,8 +220,8 @@ static void build_psum_nets(IrModule *m, IrOp *op) {
 
 /* A streamed matmul: per column, its weights from MemoryX, entering at the
  * router on the grid's north edge above the column and multicast down it;
- * per core row, partial sums between neighbours both ways (east for rows
- * owned further east, west for rows owned further west). */
+ * per core row, a ring of partial sums: each core to its east neighbour,
+ * and the last column back to the first. */
 static void build_stream_nets(IrModule *m, IrOp *op) {
   const Rect *r = &op->place;
   int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
@@ -234,14 +234,13 @@ static void build_stream_nets(IrModule *m, IrOp *op) {
     new_net(m, NET_INGRESS, op, (IrCoord){r->x + cx, 0}, b, op->arg[1]->dt, col, r->h);
   }
   free(col);
-  for (int cy = 0; cy < r->h; cy++) {
+  for (int cy = 0; cy < r->h && r->w > 1; cy++) {
     Box b = {{0}, {0}};
     map_chunk(op->shape.d[0], r->h, cy, &b.lo[0], &b.n[0]);
     b.n[1] = N;
-    for (int cx = 0; cx + 1 < r->w; cx++) {
-      IrDest e = {r->x + cx + 1, r->y + cy, op, 0}, w = {r->x + cx, r->y + cy, op, 0};
-      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &e, 1);
-      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx + 1, r->y + cy}, b, DT_F32, &w, 1);
+    for (int cx = 0; cx < r->w; cx++) {
+      IrDest to = {r->x + (cx + 1) % r->w, r->y + cy, op, 0};
+      new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
     }
   }
 }

@@ -69,12 +69,17 @@ typedef struct TOp {
   /* WAXPY: src[0] the weight stream, src[1] the table row of the current
    * weight (dims and strides of dc past its first); the current weight */
   bool wcur, whalf;           /* a weight in hand; the first half of an f32 one */
+  bool winit_pending, wzero, wend, weager, wdone_eager;
   uint32_t whi, wk;
   float wval;
   uint32_t wk_dim, wmax, wnd; /* dc's first dim; data wavelets allowed, taken */
   int32_t wk_stride;
   uint64_t wlen, wi, wpop;    /* elements per weight, done of this one; cycle of the last pop */
   uint32_t wtab_addr;
+  /* microthreads: issue order; a microthread sharing a fabric color with
+   * an earlier one waits for it (`after`, while it is still that one) */
+  uint64_t seq, after_seq;
+  int after;
 } TOp;
 
 typedef struct Task { uint8_t kind, color; uint32_t pc; bool armed; uint32_t act; } Task;
@@ -109,6 +114,7 @@ typedef struct Core {
   uint32_t armed;    /* bit k: a DATA task on color k is armed */
   int nut;           /* busy microthreads */
   uint32_t nacts;    /* pending task activations */
+  uint64_t useq;     /* microthreads issued */
   uint64_t busy, fmac, insns;
   uint64_t task_start; /* cycle the running task started (for traces) */
   bool has_prog;
@@ -802,8 +808,10 @@ static inline uint32_t to_wave(float f, int dt) {
   return u;
 }
 
+static bool dsr_overlap(const Dsr *a, const Dsr *b);
 static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
   memset(t, 0, sizeof *t);
+  t->after = -1;
   t->active = true;
   t->op = in.op;
   t->imm = in.imm;
@@ -841,15 +849,76 @@ static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
     t->wlen = t->count;
     t->count = UINT64_MAX; /* until the command wavelet */
     t->wpop = UINT64_MAX;
+    t->winit_pending = (in.imm & ISA_INIT) != 0;
+    /* synchronous and apart from every busy microthread: nothing else
+     * touches its bytes until it ends */
+    t->weager = !(in.imm & ISA_ASYNC);
+    for (uint32_t u = 0; t->weager && c->nut && u < c->nut_alloc; u++) {
+      const TOp *m = &c->ut[u];
+      if (!m->active) continue;
+      const Dsr *mine[2] = {&t->dst.d, &c->dsr[in.c]};
+      for (int a = 0; a < 2 && t->weager; a++) {
+        if (m->dst.d.kind == DSR_MEM && dsr_overlap(mine[a], &m->dst.d)) t->weager = false;
+        for (int i = 0; i < m->nsrc && a == 0; i++)
+          if (m->src[i].d.kind == DSR_MEM && dsr_overlap(mine[a], &m->src[i].d)) t->weager = false;
+      }
+    }
   }
 }
 
 /* WAXPY: one cycle of the weight stream. A wavelet is popped in a cycle
  * with no weight in hand (at most one a cycle); a data wavelet's AXPY then
  * takes ceil(elements / lanes) cycles; a command wavelet ends the
- * instruction. Returns whether anything happened. */
+ * instruction (after zeroing da if the flag init is set and no weight came:
+ * a row of zeros, ceil(elements / lanes) cycles). With weager (a
+ * synchronous WAXPY no microthread's memory overlaps) the AXPY is done in
+ * full when its weight is popped and the cycles are then only counted:
+ * nothing else can read or write those bytes meanwhile, so the memory,
+ * cycles and counts are the same. Returns whether anything happened. */
+static void waxpy_elems(Sim *s, Core *c, TOp *t, uint64_t n) {
+  (void)s;
+  bool first = t->winit_pending, zero = t->wzero;
+  Walk *d = &t->dst, *x = &t->src[1];
+  if (!zero && d->d.dtype == WDT_F32 && d->d.ndim == 1 && d->d.stride[0] == 1 && x->d.ndim == 1 && x->d.dtype != WDT_F32 &&
+      d->idx[0] + n <= d->d.dim[0] && x->idx[0] + n <= x->d.dim[0]) {
+    /* the common case: an f32 accumulator row, a 16-bit table row */
+    float *acc = (float *)(void *)(c->sram + d->d.addr) + d->off;
+    const uint8_t *tp = c->sram + x->d.addr;
+    int64_t xo = x->off, xs = x->d.stride[0];
+    float w = t->wval;
+    for (uint64_t i = 0; i < n; i++, xo += xs) {
+      uint16_t h;
+      memcpy(&h, tp + 2 * xo, 2);
+      float p = isa_nan_first(w, w * h2f(x->d.dtype, h)), a = first ? 0.0f : acc[i];
+      acc[i] = isa_nan_first(a, a + p);
+    }
+    d->off += (int64_t)n;
+    d->idx[0] += (uint32_t)n;
+    x->off = xo;
+    x->idx[0] += (uint32_t)n;
+  } else {
+    for (uint64_t i = 0; i < n; i++) {
+      float r = 0.0f;
+      if (!zero) {
+        float xv = ld(c, x), dv = first ? 0.0f : ld(c, d);
+        float p = isa_nan_first(t->wval, t->wval * xv);
+        r = isa_nan_first(dv, dv + p);
+      }
+      stv(c, d, r);
+      walk_next(d);
+      walk_next(x);
+    }
+  }
+  if (!zero) {
+    t->done += n;
+    L->st.fmac_elements += n;
+    L->st.flops += 2 * n;
+    c->fmac += n;
+  }
+  L->st.elements += n;
+}
+
 static int waxpy_step(Sim *s, Core *c, TOp *t) {
-  int n = 0;
   if (!t->wcur) {
     Walk *in = &t->src[0];
     Fifo *q = INQ(c, in->d.color);
@@ -862,59 +931,100 @@ static int waxpy_step(Sim *s, Core *c, TOp *t) {
         fault(s, c, t->pc, "a command wavelet between the two halves of an f32 weight");
         return 0;
       }
-      t->count = t->done;
-      return 1;
-    }
-    uint32_t k = (v >> 16) & 0x7fff;
-    if (k >= t->wk_dim) {
-      fault(s, c, t->pc, "a weight wavelet carries index %u, past the %u rows of the table", k, t->wk_dim);
-      return 0;
-    }
-    if (in->d.dtype == WDT_F32 && !t->whalf) { /* an f32 weight is two wavelets: high half, then low */
-      t->whalf = true;
-      t->whi = v & 0xffff;
-      t->wk = k;
-      return 1;
-    }
-    if (t->wnd >= t->wmax) {
-      fault(s, c, t->pc, "more than %u weights before a command wavelet", t->wmax);
-      return 0;
-    }
-    t->wnd++;
-    if (in->d.dtype == WDT_F32) {
-      if (k != t->wk) {
-        fault(s, c, t->pc, "the two halves of an f32 weight carry indices %u and %u", t->wk, k);
+      if (!t->winit_pending) {
+        t->count = t->done;
+        return 1;
+      }
+      t->wzero = true; /* init and no weight: the row is zeros */
+      t->wend = true;
+    } else {
+      uint32_t k = (v >> 16) & 0x7fff;
+      if (k >= t->wk_dim) {
+        fault(s, c, t->pc, "a weight wavelet carries index %u, past the %u rows of the table", k, t->wk_dim);
         return 0;
       }
-      t->whalf = false;
-      t->wval = from_wave(t->whi << 16 | (v & 0xffff), WDT_F32);
-    } else t->wval = from_wave(v & 0xffff, in->d.dtype);
-    walk_init(&t->src[1], &t->src[1].d);
-    t->src[1].d.addr = (uint32_t)((int64_t)t->wtab_addr + (int64_t)k * t->wk_stride * wdt_size(t->src[1].d.dtype));
+      if (in->d.dtype == WDT_F32 && !t->whalf) { /* an f32 weight is two wavelets: high half, then low */
+        t->whalf = true;
+        t->whi = v & 0xffff;
+        t->wk = k;
+        return 1;
+      }
+      if (t->wnd >= t->wmax) {
+        fault(s, c, t->pc, "more than %u weights before a command wavelet", t->wmax);
+        return 0;
+      }
+      t->wnd++;
+      if (in->d.dtype == WDT_F32) {
+        if (k != t->wk) {
+          fault(s, c, t->pc, "the two halves of an f32 weight carry indices %u and %u", t->wk, k);
+          return 0;
+        }
+        t->whalf = false;
+        t->wval = from_wave(t->whi << 16 | (v & 0xffff), WDT_F32);
+      } else t->wval = from_wave(v & 0xffff, in->d.dtype);
+      walk_init(&t->src[1], &t->src[1].d);
+      t->src[1].d.addr = (uint32_t)((int64_t)t->wtab_addr + (int64_t)k * t->wk_stride * wdt_size(t->src[1].d.dtype));
+    }
     walk_init(&t->dst, &t->dst.d);
     t->wi = 0;
     t->wcur = true;
+    if (t->weager) { /* the whole AXPY now; its cycles are counted below */
+      waxpy_elems(s, c, t, t->wlen);
+      t->wi = 0;
+      t->wdone_eager = true;
+    }
   }
-  while (n < t->lanes && t->wi < t->wlen) {
-    float x = ld(c, &t->src[1]), d = ld(c, &t->dst);
-    float p = isa_nan_first(t->wval, t->wval * x);
-    stv(c, &t->dst, isa_nan_first(d, d + p));
-    walk_next(&t->dst);
-    walk_next(&t->src[1]);
-    t->wi++;
-    n++;
+  uint64_t n = t->wlen - t->wi < (uint64_t)t->lanes ? t->wlen - t->wi : (uint64_t)t->lanes;
+  if (!t->wdone_eager) waxpy_elems(s, c, t, n);
+  t->wi += n;
+  if (t->wi == t->wlen) {
+    t->wcur = false;
+    t->wdone_eager = false;
+    if (!t->wzero) t->winit_pending = false;
+    if (t->wend) t->count = t->done; /* the zeroed row ends the instruction */
   }
-  if (t->wi == t->wlen) t->wcur = false;
-  t->done += (uint64_t)n;
-  L->st.fmac_elements += (uint64_t)n;
-  L->st.flops += 2 * (uint64_t)n;
-  L->st.elements += (uint64_t)n;
-  c->fmac += (uint64_t)n;
-  return n ? n : 1;
+  return 1;
 }
 
-/* Advance a tensor op by up to `lanes` elements. Returns elements done. */
+/* A new microthread u takes its place behind the latest busy one that
+ * receives or sends on one of its colors: wavelets of a color go to (and
+ * come from) microthreads in issue order. */
+static void microthread_order(Core *c, uint32_t u) {
+  TOp *t = &c->ut[u];
+  t->seq = ++c->useq;
+  t->after = -1;
+  for (uint32_t v = 0; c->nut && v < c->nut_alloc; v++) {
+    const TOp *o = &c->ut[v];
+    if (v == u || !o->active) continue;
+    bool share = t->dst.d.kind == DSR_FABOUT && o->dst.d.kind == DSR_FABOUT && t->dst.d.color == o->dst.d.color;
+    for (int i = 0; i < t->nsrc && !share; i++)
+      for (int j = 0; j < o->nsrc && !share; j++)
+        share = t->src[i].d.kind == DSR_FABIN && o->src[j].d.kind == DSR_FABIN && t->src[i].d.color == o->src[j].d.color;
+    if (share && (t->after < 0 || o->seq > t->after_seq)) {
+      t->after = (int)v;
+      t->after_seq = o->seq;
+    }
+  }
+}
+
+static bool waxpy_hazard(const Core *c, Insn in) {
+  const Dsr *acc = &c->dsr[in.a], *tab = &c->dsr[in.c];
+  for (uint32_t u = 0; u < c->nut_alloc; u++) {
+    const TOp *m = &c->ut[u];
+    if (!m->active) continue;
+    if (m->dst.d.kind == DSR_MEM && (dsr_overlap(acc, &m->dst.d) || dsr_overlap(tab, &m->dst.d))) return true;
+    for (int i = 0; i < m->nsrc; i++)
+      if (m->src[i].d.kind == DSR_MEM && dsr_overlap(acc, &m->src[i].d)) return true;
+  }
+  return false;
+}
+
 static int top_step(Sim *s, Core *c, TOp *t) {
+  if (t->after >= 0) { /* an earlier microthread on one of its colors is still at it */
+    const TOp *o = &c->ut[t->after];
+    if (o->active && o->seq == t->after_seq) return 0;
+    t->after = -1;
+  }
   if (t->op == OP_WAXPY) return waxpy_step(s, c, t);
   int n = 0;
   while (n < t->lanes && t->done < t->count) {
@@ -1342,6 +1452,9 @@ static bool core_step(Sim *s, Core *c) {
           fault(s, c, c->pc, "DSR d%u does not exist (%u DSRs)", ops[k], c->w->ndsr);
           return false;
         }
+      /* WAXPY waits while a microthread reads or writes its accumulator
+       * or writes its table (the row before it may still be on its way) */
+      if (in.op == OP_WAXPY && c->nut && waxpy_hazard(c, in)) goto done;
       if (flags & ISA_ASYNC) {
         uint32_t u;
         for (u = 0; u < c->nut_alloc; u++)
@@ -1353,6 +1466,7 @@ static bool core_step(Sim *s, Core *c) {
           c->nut_alloc++;
         }
         top_init(s, &c->ut[u], c, in, c->pc);
+        microthread_order(c, u);
         c->nut++;
       } else {
         top_init(s, &c->sync, c, in, c->pc);

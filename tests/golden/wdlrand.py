@@ -21,10 +21,15 @@ def splitmix64(seed, n):
         return z ^ (z >> np.uint64(31))
 
 
-def randn(shape, seed, std):
+def randn(shape, seed, std, sparsity=0.0):
+    """With sparsity > 0 each value takes three uniforms (u1, u2, u3) and is
+    zero where u3 < sparsity."""
     n = int(np.prod(shape)) if len(shape) else 1
-    u = (splitmix64(seed, 2 * n) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
-    u1 = 1.0 - u[0::2]
-    u2 = u[1::2]
-    v = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
-    return (std * v).astype(np.float32).reshape(shape)
+    k = 3 if sparsity > 0 else 2
+    u = (splitmix64(seed, k * n) >> np.uint64(11)).astype(np.float64) * 2.0 ** -53
+    u1 = 1.0 - u[0::k]
+    u2 = u[1::k]
+    v = (std * (np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2))).astype(np.float32)
+    if sparsity > 0:
+        v[u[2::k] < sparsity] = 0
+    return v.reshape(shape)
