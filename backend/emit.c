@@ -259,7 +259,7 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
     for (int k = 0; k < 4; k++) io.dim[k] = k < v->shape.rank ? (uint32_t)v->shape.d[k] : 1;
     PieceVec pieces = {0};
     for (int c = 0; c < m->ncores; c++) /* an input held by its streamed matmul (v->host) is in that one's cores */
-      if (m->cores[c]->op == (v->host ? v->host : v)) add_piece(&pieces, m->cores[c], v);
+      if (m->cores[c]->op == ir_cores_of(v)) add_piece(&pieces, m->cores[c], v);
     io.npiece = (uint32_t)pieces.n;
     io.piece = pieces.v;
     VEC_PUSH(ios, io);

@@ -172,9 +172,15 @@ typedef struct IrOp {
    * at compile time) stream in from MemoryX instead of being preloaded;
    * docs/mapping.md, "Weight streaming" */
   bool stream;
-  /* INPUT, --exec=stream (place decides): its only user, a streamed matmul,
-   * holds it - the host writes it straight into that matmul's cores (the
-   * activations are where they are used); the input itself is not placed */
+  /* --exec=stream (place decides), the streamed matmul on whose cores this
+   * op's value lives:
+   *  INPUT: its only user; the host writes the input straight into that
+   *         matmul's cores (the activations are where they are used); the
+   *         input is not placed;
+   *  elementwise: computed in place on the matmul's cores, after it, on
+   *         the value of the matmul or of the op fused before it (its only
+   *         user) and a preloaded operand (a bias); placed on the
+   *         matmul's rectangle, it has no cores of its own */
   struct IrOp *host;
 } IrOp;
 
@@ -307,6 +313,8 @@ static inline bool ir_is_preloaded(const IrOp *op) {
   if (op->kind == IR_CONCAT) return ir_is_preloaded(op->arg[0]) && ir_is_preloaded(op->arg[1]); /* fused weights */
   return op->kind == IR_PARAM || op->kind == IR_CONST;
 }
+/* The op whose cores hold op's value: its host (ir.h IrOp.host) or itself. */
+static inline const struct IrOp *ir_cores_of(const struct IrOp *op) { return op->host ? op->host : op; }
 /* An elementwise op (one ISA tensor instruction per tile). */
 static inline bool ir_is_elementwise(const IrOp *op) { return ir_ops[op->kind].isa >= 0; }
 static inline bool ir_is_reduction(const IrOp *op) {

@@ -48,7 +48,7 @@ void ir_verify(const IrModule *m, const char *after) {
           FAIL("op %%%s has an empty rectangle", after, op->name);
         for (int j = 0; j < i; j++) {
           const IrOp *o = m->ops[j];
-          if (!o->placed) continue;
+          if (!o->placed || ir_cores_of(o) == ir_cores_of(op)) continue; /* fused onto the same cores */
           if (op->place.x < o->place.x + o->place.w && o->place.x < op->place.x + op->place.w &&
               op->place.y < o->place.y + o->place.h && o->place.y < op->place.y + op->place.h)
             FAIL("rectangles of %%%s and %%%s overlap", after, op->name, o->name);

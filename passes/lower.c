@@ -537,6 +537,21 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   } else if (op->stream) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_stream(&p, op, cx, tile, opbuf[0], &sn);
+    /* then the elementwise ops in place on these cores, in op order, each
+     * overwriting the tile (it is the only user of what the tile holds) */
+    for (int i = op->idx + 1; i < m->nops; i++) {
+      IrOp *e = m->ops[i];
+      if (e->host != op || e->kind == IR_INPUT) continue;
+      int eb[2] = {-1, -1};
+      for (int a = 0; a < e->nargs; a++) {
+        Box nb;
+        if (ir_cores_of(e->arg[a]) == op) eb[a] = tile;
+        else if (map_need(e, a, cx, cy, &nb)) eb[a] = add_buf(&p, BUF_PARAM, e->arg[a], &nb, e->arg[a]->dt);
+        else die("lower: core (%d,%d) of %%%s needs nothing of operand %d", x, y, e->name, a);
+      }
+      lower_elementwise(&p, e, tile, eb);
+      p.buf.v[tile].val = e;
+    }
   } else if (op->kind == IR_MATMUL) {
     int r = op->shape.rank;
     int64_t k0, kn, n0, nn, M = op->shape.d[r - 2], nb = map_batch(&op->shape);
@@ -671,7 +686,7 @@ bool pass_lower(IrModule *m, const Target *t) {
   }
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
-    if (!op->placed) continue;
+    if (!op->placed || op->host) continue; /* an op in place on its host's cores is lowered with it */
     for (int cy = 0; cy < op->place.h; cy++)
       for (int cx = 0; cx < op->place.w; cx++)
         lower_core(m, op, cx, cy,

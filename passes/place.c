@@ -112,6 +112,27 @@ bool pass_place(IrModule *m, const Target *t) {
     op->stream = false;
     op->host = NULL;
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
+    if (m->exec_stream && ir_is_elementwise(op)) { /* in place on a streamed matmul's cores? */
+      int chain = -1;
+      for (int a = 0; a < op->nargs; a++) {
+        const IrOp *c = op->arg[a];
+        if (!c->placed || !ir_cores_of(c)->stream || !shape_eq(&c->shape, &op->shape) || c->dt != op->dt) continue;
+        int users = 0;
+        for (int j = c->idx + 1; j < m->nops; j++)
+          for (int b = 0; b < m->ops[j]->nargs; b++) users += m->ops[j]->arg[b] == c;
+        if (users == 1) chain = a;
+      }
+      bool rest = chain >= 0;
+      for (int a = 0; a < op->nargs && rest; a++) rest = a == chain || ir_is_preloaded(op->arg[a]);
+      if (rest) {
+        IrOp *h = (IrOp *)ir_cores_of(op->arg[chain]);
+        op->host = h;
+        op->placed = true;
+        op->place = h->place;
+        for (int k = 0; k < op->shape.rank; k++) op->tile[k] = h->tile[k];
+        continue;
+      }
+    }
     if (op->kind == IR_INPUT && m->exec_stream) { /* held by its only user, a streamed matmul? */
       IrOp *user = NULL;
       int users = 0;

@@ -126,6 +126,7 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       for (int i = v->idx + 1; i < m->nops; i++) {
         IrOp *op = m->ops[i];
         if (!op->placed || op->kind == IR_INPUT) continue;
+        if (ir_cores_of(op) == ir_cores_of(v)) continue; /* in place on the same cores */
         for (int argi = 0; argi < op->nargs; argi++) {
           ViewMap vm;
           if (map_root(op->arg[argi], &vm) != v) continue;

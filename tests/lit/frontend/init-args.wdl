@@ -7,7 +7,7 @@ model m {
   output y = x * 2 + foo(x);
 }
 // RUN: not %wsecc %s --emit=wir 2>&1 | FileCheck %s --strict-whitespace --match-full-lines
-// CHECK:{{.*}}init-args.wdl:2:23: error: randn() takes seed= and std=, e.g. randn(seed=7, std=0.1)
+// CHECK:{{.*}}init-args.wdl:2:23: error: randn() takes seed= and std= (and optionally sparsity=), e.g. randn(seed=7, std=0.1, sparsity=0.9)
 // CHECK-NEXT: 2 |   param  a : f32[4] = randn(seed=7);
 // CHECK-NEXT:   |                       ^~~~~~~~~~~~~
 // CHECK-NEXT:{{.*}}init-args.wdl:3:23: error: full() takes one number: full(0.5) or full(value=0.5)
