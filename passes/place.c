@@ -84,6 +84,13 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   return code + tile * (1 + op->nargs);
 }
 
+/* Weight of one row of depth for a streamed matmul (against one row for
+ * other ops): its weights travel from the north edge down to it. */
+#define STREAM_SPREAD 32
+/* at most this many columns for a streamed matmul widened for its few rows */
+#define STREAM_WIDE_MAX 8
+#define STREAM_DEPTH 4
+
 /* Weight of one core of distance to the operands against one row of depth. */
 #define PLACE_NEAR 2
 
@@ -102,6 +109,7 @@ bool pass_place(IrModule *m, const Target *t) {
   int64_t budget = (int64_t)t->sram_bytes * 3 / 4;
   int *top = xcalloc((size_t)gw + 1, sizeof(int)); /* first free row per column */
   int *win = xmalloc(sizeof(int) * ((size_t)gw + 1));
+  int *mx_load = xcalloc((size_t)gw + 1, sizeof(int)); /* streamed matmuls whose weights come down each column */
   int prev_x = 0;
   bool ok = true;
 
@@ -169,8 +177,14 @@ bool pass_place(IrModule *m, const Target *t) {
       int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
       wmax = min64(K, N);
       hmax = M;
-      w = min64(wmax, max64(2, cdiv(K, 64)));
+      w = min64(wmax, max64(2, cdiv(max64(K, N), 64)));
       h = min64(M, max64(1, cdiv(M, 64)));
+      /* with fewer rows a weight is less work: then as many columns as
+       * one ingress channel keeps busy, so that the layer's rows go by
+       * faster (docs/mapping.md) */
+      int64_t r = cdiv(M, h), lanes = op->dt == DT_F32 ? t->simd_f32 : t->simd_f16;
+      int64_t per_weight = op->arg[1]->dt == DT_F32 ? 2 : 1; /* wavelets */
+      if (r < 64) w = max64(w, min64(min64(wmax, STREAM_WIDE_MAX), (int64_t)t->mx_rate * r / (1000 * lanes * per_weight)));
       /* a data wavelet carries its index in 15 bits */
       while (cdiv(K, w) > 0x7fff && w < wmax) w = min64(2 * w, wmax);
     } else if (op->kind == IR_MATMUL) {
@@ -271,7 +285,14 @@ bool pass_place(IrModule *m, const Target *t) {
           }
           if (y + (int)h > gh) continue; /* does not fit here */
           if (pass == 0 && avoid && x0 < avoid->x + avoid->w && avoid->x < x0 + (int)w && y >= avoid->y) continue;
-          int64_t cost = y;
+          /* a streamed matmul's weights come down from the north edge:
+           * every row of depth is a hop for each of them */
+          int64_t cost = op->stream ? (int64_t)STREAM_DEPTH * y : y;
+          if (op->stream) { /* and away from the columns other weight streams come down (a color each) */
+            int load = 0;
+            for (int c = x0; c < x0 + (int)w; c++) load = mx_load[c] > load ? mx_load[c] : load;
+            cost += (int64_t)STREAM_SPREAD * load;
+          }
           for (int a = 0; a < 2; a++)
             if (near[a]) cost += PLACE_NEAR * rect_gap(x0, y, (int)w, (int)h, &near[a]->place);
           if (best_x < 0 || cost < best_cost || (cost == best_cost && y < best_y) ||
@@ -309,6 +330,7 @@ bool pass_place(IrModule *m, const Target *t) {
     op->placed = true;
     op->place = (Rect){best_x, best_y, (int)w, (int)h};
     for (int x = best_x; x < best_x + (int)w; x++) top[x] = best_y + (int)h;
+    for (int x = best_x; x < best_x + (int)w && op->stream; x++) mx_load[x]++;
     prev_x = best_x;
     /* Record the largest tile for the reader of the IR. */
     Box b = {0};
@@ -319,5 +341,6 @@ bool pass_place(IrModule *m, const Target *t) {
   }
   free(top);
   free(win);
+  free(mx_load);
   return ok;
 }
