@@ -113,6 +113,30 @@ bool pass_place(IrModule *m, const Target *t) {
   int prev_x = 0;
   bool ok = true;
 
+  /* Weights preloaded into SRAM must fit in it, whatever the placement: say
+   * so at once, and what to do instead. */
+  if (!m->exec_stream) {
+    int64_t bytes = 0;
+    const IrOp *big = NULL;
+    for (int i = 0; i < m->nops; i++)
+      if (m->ops[i]->kind == IR_PARAM) {
+        bytes += shape_count(&m->ops[i]->shape) * ir_dtype_size(m->ops[i]->dt);
+        if (!big || shape_count(&m->ops[i]->shape) > shape_count(&big->shape)) big = m->ops[i];
+      }
+    int64_t sram = (int64_t)gw * gh * t->sram_bytes;
+    if (big && bytes > sram) {
+      diag_error(&big->loc,
+                 "the model's parameters (%.1f MB) are more than the SRAM of all %dx%d cores (%.1f MB), so they cannot be "
+                 "preloaded; compile with --exec=stream: the weights then stay in MemoryX (the .wmx beside the image) "
+                 "and stream in",
+                 (double)bytes / 1048576.0, gw, gh, (double)sram / 1048576.0);
+      free(top);
+      free(win);
+      free(mx_load);
+      return false;
+    }
+  }
+
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
     op->placed = false;

@@ -246,7 +246,7 @@ static void print_stats(const IrModule *m, const Target *t) {
     ops++;
     if (op->kind == IR_PARAM) params += shape_count(&op->shape);
     if (ir_is_view_kind(op) && !op->placed) views++;
-    if (!op->placed) continue;
+    if (!op->placed || op->host) continue; /* in place on another op's cores */
     placed++;
     matmuls += op->kind == IR_MATMUL;
     cores += (int64_t)op->place.w * op->place.h;

@@ -6,6 +6,9 @@ import numpy as np
 # examples with golden data that are benchmarks, not ctests (too big to run
 # in the suite): figures.py skips them; bench/ has their scripts
 BENCH_ONLY = {"wafer"}  # bench/wafer_sim.py
+# examples whose golden ctest is weight-streamed only (tests/CMakeLists.txt:
+# golden_stream_deep, --grid 16x16): figures.py skips them
+STREAM_ONLY = {"deep"}
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compile an example, simulate it, and compare every output with NumPy.
 
-    run_golden.py [--wsecc W] [--wsesim S] [--work DIR] [--quiet] [--exec MODE] examples/NAME.wdl
+    run_golden.py [--wsecc W] [--wsesim S] [--work DIR] [--quiet] [--exec MODE] [--grid WxH] examples/NAME.wdl
     run_golden.py --compare GOT.npy WANT.npy      (just the comparison)
 
 Inputs:   examples/data/NAME/<input>.npy
@@ -70,6 +70,7 @@ def main():
     ap.add_argument("--work", default=None, help="directory for the image and outputs (default golden-NAME)")
     ap.add_argument("--quiet", action="store_true", help="do not print the simulator statistics")
     ap.add_argument("--exec", default=None, choices=["pipeline", "stream"], help="wsecc --exec mode")
+    ap.add_argument("--grid", default=None, help="wsecc --grid WxH")
     ap.add_argument("--compare", nargs=2, metavar=("GOT.npy", "WANT.npy"),
                     help="only compare two .npy files with the golden tolerances")
     a = ap.parse_args()
@@ -90,7 +91,8 @@ def main():
     inputs = sorted(f[:-4] for f in os.listdir(data) if f.endswith(".npy")) if os.path.isdir(data) else []
     outputs = sorted(f[:-4] for f in os.listdir(exp) if f.endswith(".npy"))
     img = os.path.join(work, name + ".wimg")
-    if not run([a.wsecc, a.wdl, "-o", img] + (["--exec=" + a.exec] if a.exec else []), f"{name}: wsecc"):
+    opts = (["--exec=" + a.exec] if a.exec else []) + (["--grid", a.grid] if a.grid else [])
+    if not run([a.wsecc, a.wdl, "-o", img] + opts, f"{name}: wsecc"):
         return 1
     sim = [a.wsesim, img, "--stats"]
     ref = [a.wsecc, a.wdl, "--reference"]
