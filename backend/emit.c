@@ -401,27 +401,6 @@ void be_print_routes(const IrModule *m, Buf *out) {
 
 /* ---- the MemoryX weight store (--exec=stream) ---- */
 
-/* The values of a value known at compile time (a param, a const, or views
- * and concats of them), C order, heap-allocated; NULL after a diagnostic. */
-static float *known_values(const IrOp *op) {
-  if (op->kind == IR_PARAM) return ir_param_data(op);
-  if (op->kind == IR_CONST) {
-    float *v = xmalloc(sizeof(float));
-    v[0] = ir_round(op->dt, (float)op->fill);
-    return v;
-  }
-  float *a = known_values(op->arg[0]), *b = NULL;
-  if (!a) return NULL;
-  if (op->nargs > 1 && !(b = known_values(op->arg[1]))) {
-    free(a);
-    return NULL;
-  }
-  float *r = ir_gather(op, a, b);
-  free(a);
-  free(b);
-  return r;
-}
-
 static int cmp_stream(const void *a, const void *b) {
   const WmxStream *p = a, *q = b;
   if (p->x != q->x) return p->x < q->x ? -1 : 1;
@@ -446,7 +425,7 @@ bool be_emit_wmx(const IrModule *m, const Target *t, uint64_t image_checksum, Wm
     if (op != cur) {
       free(B);
       cur = op;
-      if (!(B = known_values(op->arg[1]))) {
+      if (!(B = ir_known_values(op->arg[1]))) {
         wmx_free(w);
         return false;
       }

@@ -340,6 +340,10 @@ void ir_verify(const IrModule *m, const char *after_pass);
  * heap-allocated. On a load error reports a diagnostic at the op and returns
  * NULL. */
 float *ir_param_data(const IrOp *p);
+/* The values of a value known at compile time (ir_is_preloaded: a param, a
+ * const, or views and concats of them), C order, heap-allocated; NULL after
+ * a diagnostic. */
+float *ir_known_values(const IrOp *op);
 
 /* Reference evaluator (ir/eval.c): evaluate a typed module on the host with
  * the documented arithmetic (docs/isa.md), independent of mapping.

@@ -101,3 +101,22 @@ float *ir_param_data(const IrOp *p) {
   VEC_FREE(st);
   return failed ? NULL : result;
 }
+
+float *ir_known_values(const IrOp *op) {
+  if (op->kind == IR_PARAM) return ir_param_data(op);
+  if (op->kind == IR_CONST) {
+    float *v = xmalloc(sizeof(float));
+    v[0] = ir_round(op->dt, (float)op->fill);
+    return v;
+  }
+  float *a = ir_known_values(op->arg[0]), *b = NULL;
+  if (!a) return NULL;
+  if (op->nargs > 1 && !(b = ir_known_values(op->arg[1]))) {
+    free(a);
+    return NULL;
+  }
+  float *r = ir_gather(op, a, b);
+  free(a);
+  free(b);
+  return r;
+}

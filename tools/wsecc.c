@@ -16,6 +16,7 @@
 
 #include "backend/emit.h"
 #include "backend/wmx.h"
+#include "passes/cost.h"
 #include "backend/wimg.h"
 #include "common/f16.h"
 #include "common/npy.h"
@@ -285,6 +286,29 @@ static void print_stats(const IrModule *m, const Target *t) {
     fprintf(stderr, "  per core       at most %lld of %u bytes of SRAM, %d of %u DSRs\n", (long long)maxb, t->sram_bytes, maxd,
             t->dsrs);
   }
+  /* --exec=stream: the cost model's prediction for each streamed layer
+   * (passes/cost.c), to set beside what wsesim --stats measures */
+  double total = 0;
+  int nstream = 0;
+  for (int i = 0; i < m->nops && m->stage >= STAGE_PLACE; i++) {
+    const IrOp *op = m->ops[i];
+    if (!op->stream) continue;
+    float *B = ir_known_values(op->arg[1]);
+    if (!B) continue;
+    StreamCost c;
+    cost_stream(op, t, B, &c);
+    free(B);
+    char sa[64], sb[64];
+    fprintf(stderr, "  stream %%%-6s %s @ %s on %dx%d: %lld rows x %.0f cycles (compute %.0f, ingress %.0f, ring %.0f) "
+            "= %.0f cycles, %s-bound; density %.1f%%, FMAC %.1f%%\n", op->name, shape_str(&op->arg[0]->shape, sa, sizeof sa),
+            shape_str(&op->arg[1]->shape, sb, sizeof sb), op->place.w, op->place.h, (long long)c.rows, c.per_row, c.compute,
+            c.ingress, c.ring, c.cycles, c.bound, 100.0 * (double)c.nonzero / (double)c.dense, 100.0 * c.fmac_util);
+    total += c.cycles;
+    nstream++;
+  }
+  if (nstream)
+    fprintf(stderr, "  stream layers  %d, %.0f cycles predicted if they run one after another (%.1f us at %u MHz)\n",
+            nstream, total, total / t->clock_mhz, t->clock_mhz);
 }
 
 /* --reference: evaluate on the host straight from the typed IR. */

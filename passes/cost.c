@@ -1,0 +1,57 @@
+/* passes/cost.c: the predicted cycles of a weight-streamed matmul.
+ *
+ * Per output row n every core of column cx runs one WAXPY over the row's
+ * non-zero weights of its K chunk (each ceil(rows / lanes) cycles, at least
+ * one cycle per wavelet it pops, and one pop for the row's command), then
+ * starts the row's ring reduction (rows elements, one a cycle) and goes
+ * on. So a row costs the largest of:
+ *   compute  the busiest column: its non-zeros per row x cycles per weight,
+ *            + 1 (the command) + 4 (issue, loop)
+ *   ingress  the busiest channel: the wavelets per row of its columns
+ *            (weights x wavelets per weight + one command each) / its rate
+ *   ring     rows of the core (the FADD of a reduction, one element a cycle)
+ * and the layer costs rows x that plus the ring's fill (3 cycles a hop, the
+ * last reduction). Four accumulators let a column run rows ahead, so the
+ * busiest column's average over the rows is what counts. The model
+ * assumes the layer's channels carry only its weights. */
+#include "passes/cost.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "passes/mapping.h"
+
+static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+void cost_stream(const IrOp *op, const Target *t, const float *B, StreamCost *c) {
+  memset(c, 0, sizeof *c);
+  int w = op->place.w, h = op->place.h;
+  int64_t M = op->shape.d[0], K = op->arg[1]->shape.d[0], N = op->shape.d[1];
+  int64_t rn = cdiv(M, h);
+  int lanes = (int)(op->dt == DT_F32 ? t->simd_f32 : t->simd_f16), per_weight = op->arg[1]->dt == DT_F32 ? 2 : 1;
+  double per_w = (double)(cdiv(rn, lanes) > per_weight ? cdiv(rn, lanes) : per_weight);
+  double *chan = calloc((size_t)t->mx_channels + 1, sizeof(double));
+  c->rows = N;
+  for (int cx = 0; cx < w; cx++) {
+    int64_t k0, kn, n0, nn, nz = 0;
+    map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
+    for (int64_t k = k0; k < k0 + kn; k++)
+      for (int64_t n = 0; n < N; n++) nz += B[k * N + n] != 0.0f;
+    c->nonzero += nz;
+    double compute = (double)nz / (double)N * per_w + 5;
+    if (compute > c->compute) c->compute = compute;
+    int ch = (int)((int64_t)(op->place.x + cx) * t->mx_channels / t->grid_w);
+    chan[ch] += ((double)nz * per_weight + (double)N) / (double)N;
+  }
+  for (uint32_t k = 0; k < t->mx_channels; k++) {
+    double ing = chan[k] * 1000.0 / (double)t->mx_rate;
+    if (ing > c->ingress) c->ingress = ing;
+  }
+  free(chan);
+  c->ring = w > 1 ? (double)rn : 0;
+  c->dense = K * N;
+  c->per_row = c->compute, c->bound = "compute";
+  if (c->ingress > c->per_row) c->per_row = c->ingress, c->bound = "ingress";
+  if (c->ring > c->per_row) c->per_row = c->ring, c->bound = "ring";
+  c->cycles = (double)N * c->per_row + 3.0 * w + (double)rn;
+  c->fmac_util = (double)c->nonzero * (double)M / (c->cycles * (double)w * h * t->simd_f16);
+}
