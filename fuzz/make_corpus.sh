@@ -6,18 +6,23 @@
 #   wdl     fuzz/models/*.wdl, examples/*.wdl, the .wdl of tests/lit
 #   wir     every --dump-dir stage of fuzz/models for --target tiny (the
 #           lower/alloc stages only of the smallest ones: they are large)
-#   wimg    images of fuzz/models for --target tiny
+#   wimg    images of fuzz/models for --target tiny, and their stream-mode
+#           images (stream-NAME.wimg: --exec=stream, the ones with a .wmx)
 #   target  targets/*.xml and the lit tests' target files
 #   npy     the .npy files fuzz/models load, small example inputs, and a few
 #           made here (f16, rank 0, format versions 2.0 and 3.0)
+#   wmx     the .wmx weight stores of those stream-mode images (fuzz_wmx
+#           reads fuzz/corpus/wimg/stream-*.wimg and runs each .wmx on the
+#           image whose checksum it names: keep the pairs from one compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 W=$(cd "$BUILD" && pwd)/wsecc
 C=fuzz/corpus
 [ -x "$W" ] || { echo "make_corpus: no $W (run tools/build.sh)" >&2; exit 1; }
-rm -rf "$C/wdl" "$C/wir" "$C/wimg" "$C/target" "$C/npy"
-mkdir -p "$C/wdl" "$C/wir" "$C/wimg" "$C/target" "$C/npy"
+# the files only: fuzz/corpus/wimg/.gitignore un-ignores the seed images
+rm -rf "$C"/wdl/* "$C"/wir/* "$C"/wimg/* "$C"/target/* "$C"/npy/* "$C"/wmx/*
+mkdir -p "$C/wdl" "$C/wir" "$C/wimg" "$C/target" "$C/npy" "$C/wmx"
 PY=/usr/bin/python3
 
 # npy first: fuzz/models load from it (w43.npy, v3.npy).
@@ -55,6 +60,15 @@ for m in fuzz/models/*.wdl; do
   # relative names, so the dumps say loc("add1.wdl") and load("w43.npy")
   (cd "$tmp" && "$W" "$n.wdl" --target tiny --dump-dir="$n" -o "$n.wimg")
   mv "$tmp/$n.wimg" "$C/wimg/"
+  # stream mode: the matmul weights go to a .wmx (models without a streamed
+  # matmul write none; their stream image is not kept)
+  (cd "$tmp" && "$W" "$n.wdl" --target tiny --exec=stream -o "stream-$n.wimg")
+  if [ -e "$tmp/stream-$n.wmx" ]; then
+    mv "$tmp/stream-$n.wimg" "$C/wimg/"
+    mv "$tmp/stream-$n.wmx" "$C/wmx/$n.wmx"
+  else
+    rm -f "$tmp/stream-$n.wimg"
+  fi
   for s in "$tmp/$n"/*.wir; do
     b=$(basename "$s" .wir)
     # lower and alloc dumps hold every core's program: only small ones

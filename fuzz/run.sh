@@ -3,7 +3,7 @@
 #
 # Build the libFuzzer harnesses into build-fuzz/ (clang-14, ASan + UBSan +
 # libFuzzer; -DWSECC_FUZZ=ON) and run each HARNESS (default: all of wdl wir
-# wimg target npy) for SECONDS (default 60), one after the other, one fuzzer
+# wimg target npy wmx) for SECONDS (default 60), one after the other, one fuzzer
 # process at a time. Examples:
 #   fuzz/run.sh 600          # 10 minutes each
 #   fuzz/run.sh 600 wimg     # only the image harness
@@ -39,9 +39,9 @@ fi
 SECS=${1:-60}
 [ $# -gt 0 ] && shift
 HARNESSES=("$@")
-[ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(wdl wir wimg target npy)
+[ ${#HARNESSES[@]} -eq 0 ] && HARNESSES=(wdl wir wimg target npy wmx)
 for h in "${HARNESSES[@]}"; do
-  case $h in wdl|wir|wimg|target|npy) ;; *) echo "fuzz/run.sh: unknown harness '$h' (wdl wir wimg target npy)" >&2; exit 1 ;; esac
+  case $h in wdl|wir|wimg|target|npy|wmx) ;; *) echo "fuzz/run.sh: unknown harness '$h' (wdl wir wimg target npy wmx)" >&2; exit 1 ;; esac
 done
 B=build-fuzz
 CC=${CC:-clang-14}
@@ -58,8 +58,8 @@ cmake --build "$B" -j2 --target "${targets[@]}" >/dev/null
 # the largest input each harness mutates: a little above its largest seed
 max_len() {
   case $1 in
-    wdl) echo 4096 ;; wir) echo 48000 ;; wimg) echo 49152 ;; target) echo 2048 ;; npy) echo 2048 ;;
-    *) echo "fuzz/run.sh: unknown harness '$1' (wdl wir wimg target npy)" >&2; exit 1 ;;
+    wdl) echo 4096 ;; wir) echo 48000 ;; wimg) echo 49152 ;; target) echo 2048 ;; npy) echo 2048 ;; wmx) echo 2048 ;;
+    *) echo "fuzz/run.sh: unknown harness '$1' (wdl wir wimg target npy wmx)" >&2; exit 1 ;;
   esac
 }
 mkdir -p "$B/work" "$B/logs"

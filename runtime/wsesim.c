@@ -338,6 +338,7 @@ int main(int argc, char **argv) {
     fail("%s streams its weights from MemoryX (%d ingress port%s), but '%s' does not exist: give --memoryx FILE.wmx", image,
          ports, ports == 1 ? "" : "s", mxpath);
   if (have_mx) {
+    if (stat(mxpath, &st) == 0 && S_ISDIR(st.st_mode)) fail("cannot read '%s': it is a directory, not a .wmx weight store", mxpath);
     if (stat(mxpath, &st) == 0 && !S_ISREG(st.st_mode)) fail("cannot read '%s': not a regular file", mxpath);
     uint8_t *mb = (uint8_t *)read_file(mxpath, &len);
     if (!mb) fail("cannot read '%s': %s", mxpath, strerror(errno));
