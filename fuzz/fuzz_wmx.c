@@ -24,14 +24,12 @@
 #include <dirent.h>
 
 #include "backend/wmx.h"
-#include "fuzz/fuzz_common.h"
-#include "runtime/sim.h"
+#include "fuzz/fuzz_sim.h"
 
 #ifndef FUZZ_IMAGE_DIR
 #define FUZZ_IMAGE_DIR "fuzz/corpus/wimg"
 #endif
 #define FUZZ_MAX_CYCLES 20000
-#define FUZZ_MAX_ELEMS (1u << 24)
 #define FUZZ_MAX_IMAGES 16
 
 static uint64_t max_cycles = FUZZ_MAX_CYCLES;
@@ -71,54 +69,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   return 0;
 }
 
-static void put64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Element count of io, or 0 when it is above FUZZ_MAX_ELEMS. */
-static uint64_t count(const WIo *io) {
-  uint64_t n = 1;
-  for (int k = 0; k < 4; k++)
-    if (__builtin_mul_overflow(n, (uint64_t)io->dim[k], &n) || n > FUZZ_MAX_ELEMS) return 0;
-  return n;
-}
-
 /* What wsesim does once the store has read and its image_checksum matched. */
 static void simulate(const WImage *img, const Wmx *mx) {
   char err[512];
   Sim *s = sim_new(img, err, sizeof err);
   if (!s) fuzz_fail("sim_new refuses a seed image: %s", err);
-  if (sim_set_memoryx(s, mx, err, sizeof err) == 0) {
-    for (uint32_t i = 0; i < img->nio; i++) {
-      const WIo *io = &img->io[i];
-      uint64_t n = count(io);
-      if (io->dir != WIO_IN || !n) continue;
-      float *in = xmalloc(sizeof(float) * n);
-      for (uint64_t e = 0; e < n; e++) in[e] = (float)((int)(e % 7) - 3) * 0.25f;
-      sim_write_input(s, io, in);
-      free(in);
-    }
-    if (sim_run(s, max_cycles, devnull) == 0) {
-      for (uint32_t i = 0; i < img->nio; i++) {
-        const WIo *io = &img->io[i];
-        uint64_t n = count(io);
-        if (io->dir != WIO_OUT || !n) continue;
-        float *out = xmalloc(sizeof(float) * n);
-        sim_read_output(s, io, out);
-        free(out);
-      }
-    }
-  }
+  if (sim_set_memoryx(s, mx, err, sizeof err) == 0) fuzz_run(s, img, max_cycles, devnull);
   sim_free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t *bytes = xmalloc(size ? size : 1);
   memcpy(bytes, data, size);
-  if (!raw && size >= 64) {
-    put64(bytes + 16, size);
-    put64(bytes + 24, fnv1a64(bytes + 32, size - 32));
-  }
+  fuzz_fix_header(bytes, size, raw);
   Wmx mx;
   char err[512];
   if (wmx_read(bytes, size, &mx, err, sizeof err) != 0) {
