@@ -8,7 +8,11 @@ f32 (the fabric sums K in chunks, the evaluator in order), 2e-2 for f16
 result by a few ulps of 2^-11, compounded over up to 8 ops), 8e-2 for bf16
 (the same with ulps of 2^-8).
 
-    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED
+    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED [WSECC OPTION...]
+
+(options after the seeds go to every compile, e.g. --exec=stream: the
+matmuls by params are then weight-streamed, their weights read from the
+.wmx beside each image).
 
 A model the compiler rejects with a user diagnostic (exit 1, e.g. a core
 over its SRAM) is a refusal: not a failure by itself, but counted, listed
@@ -71,7 +75,7 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     np.save(f"{name}_a.npy", rng.standard_normal(ash).astype(npdt))
     np.save(f"{name}_x.npy", rng.standard_normal(xsh).astype(npdt))
     args = ["--input", f"a={name}_a.npy", "--input", f"x={name}_x.npy"]
-    r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"], capture_output=True, text=True)
+    r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"] + sys.argv[6:], capture_output=True, text=True)
     if r.returncode:
         if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1:
             refused.append((seed, r.stderr.splitlines()[0]))
