@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "common/f16.h"
+#include "common/svg.h"
 #include "common/util.h"
 #include "backend/wmx.h"
 #include "runtime/jit.h"
@@ -2248,4 +2249,47 @@ void sim_print_stats(const Sim *s, FILE *f) {
             (unsigned long long)st->mx_saturated, st->cycles ? 100.0 * (double)st->mx_saturated / (double)st->cycles : 0.0,
             s->nmxch, s->nmxch == 1 ? "" : "s", (double)s->mx_rate / 1000.0, s->nmxs, s->nmxs == 1 ? "" : "s");
   }
+}
+
+/* --stats-svg: two heat maps of the region side by side, busy and FMAC
+ * utilisation per core with a program (common/svg.h; blocks of cores, each
+ * its busiest, beyond 300 cores a side). */
+void sim_write_stats_svg(const Sim *s, Buf *out) {
+  const WImage *img = s->img;
+  double cyc = s->st.cycles ? (double)s->st.cycles : 1;
+  SvgGrid g[2];
+  for (int k = 0; k < 2; k++) svg_grid(&g[k], (int)img->rx, (int)img->ry, (int)img->rw, (int)img->rh);
+  double sum[2] = {0, 0};
+  int n = 0;
+  for (int i = 0; i < s->ncore; i++) {
+    const Core *c = &s->cores[i];
+    if (!c->has_prog) continue;
+    double v[2] = {(double)c->busy / cyc, (double)c->fmac / (cyc * img->tgt.simd_f16)};
+    for (int k = 0; k < 2; k++) {
+      svg_grid_put(&g[k], c->x, c->y, v[k]);
+      sum[k] += v[k];
+    }
+    n++;
+  }
+  double top = 48, pw = g[0].bw * g[0].cell, ph = g[0].bh * g[0].cell;
+  double W = 2 * pw + 40 > 640 ? 2 * pw + 40 : 640, H = top + ph + 70;
+  char title[200];
+  snprintf(title, sizeof title, "%llu cycles, %d cores with programs in region %ux%u at (%u,%u)",
+           (unsigned long long)s->st.cycles, n, img->rw, img->rh, img->rx, img->ry);
+  svg_begin(out, W, H, title);
+  buf_printf(out, "<text x=\"10\" y=\"18\" font-size=\"14\">");
+  svg_text(out, title);
+  buf_printf(out, "</text>\n");
+  const char *what[2] = {"busy", "FMAC utilisation"};
+  for (int k = 0; k < 2; k++) {
+    double ox = 10 + k * (pw + 20);
+    buf_printf(out, "<text x=\"%.0f\" y=\"40\">%s: mean %.1f%%%s</text>\n", ox, what[k], n ? 100 * sum[k] / n : 0.0,
+               g[k].block > 1 ? " (a cell: a block's busiest core)" : "");
+    buf_printf(out, "<rect x=\"%.0f\" y=\"%.0f\" width=\"%.2f\" height=\"%.2f\" fill=\"#eeeeee\" stroke=\"#cccccc\"/>\n", ox,
+               top, pw, ph);
+    svg_heat(out, &g[k], ox, top, what[k]);
+    svg_grid_free(&g[k]);
+  }
+  svg_legend(out, 10, top + ph + 16, "(grey: routers only)");
+  svg_end(out);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "backend/wimg.h"
+#include "common/util.h"
 
 typedef struct Sim Sim;
 
@@ -95,6 +96,8 @@ void sim_set_jit_threshold(Sim *s, uint64_t elements);
 void sim_print_engine_stats(const Sim *s, FILE *f);
 /* Per-core busy and FMAC utilisation summary, printed by --stats. */
 void sim_print_stats(const Sim *s, FILE *f);
+/* --stats-svg: busy and FMAC utilisation per core as two heat maps (SVG). */
+void sim_write_stats_svg(const Sim *s, Buf *out);
 /* One line per core with a program: busy and FMAC utilisation, instructions. */
 void sim_print_core_stats(const Sim *s, FILE *f);
 #endif

@@ -55,11 +55,12 @@ static void fail(const char *fmt, ...) {
 
 static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
-        "              [--stats] [--stats-cores] [--stats-host] [--max-cycles N] [--max-seconds S] [--threads N] [--quiet]\n"
+        "              [--stats] [--stats-cores] [--stats-svg FILE] [--stats-host] [--max-cycles N] [--max-seconds S] [--threads N] [--quiet]\n"
         "              [--trace FILE.json [--trace-region X,Y,WxH] [--trace-cycles A:B]]\n"
         "              [--engine jit|interp] [--jit-threshold N] [--engine-stats]\n"
         "  --memoryx FILE   the MemoryX weight store of an --exec=stream image (default: the .wmx beside it)\n"
         "  --stats          cycles, instructions, wavelets, hops; busy and FMAC utilisation (mean, max)\n"
+        "  --stats-svg FILE per-core busy and FMAC utilisation as heat maps (SVG)\n"
         "  --stats-cores    also one line per core: busy %, FMAC utilisation %, instructions\n"
         "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
         "  --max-cycles N   stop with an error after N cycles (default 100000000)\n"
@@ -178,7 +179,7 @@ int main(int argc, char **argv) {
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
   uint64_t threads_min = SIM_THREADS_MIN_AWAKE;
   int threads = ncpu < 1 ? 1 : ncpu > SIM_THREADS_MAX ? SIM_THREADS_MAX : (int)ncpu;
-  const char *trace = NULL, *tregion = NULL, *tcycles = NULL, *memoryx = NULL;
+  const char *trace = NULL, *tregion = NULL, *tcycles = NULL, *memoryx = NULL, *stats_svg = NULL;
   int tx = 0, ty = 0, tw = 0, th = 0;
   uint64_t tc0 = 0, tc1 = UINT64_MAX;
   VEC(NF) ins = {0}, outs = {0};
@@ -210,6 +211,9 @@ int main(int argc, char **argv) {
       max_seconds = strtod(v, &end);
       if (!*v || *end || errno || !(max_seconds > 0 && max_seconds <= 1e9))
         fail("--max-seconds expects a number of seconds above 0 and at most 1e9, got '%s'", v);
+    } else if ((v = optval(argc, argv, &i, "--stats-svg"))) {
+      if (!*v) fail("--stats-svg expects a file name");
+      stats_svg = v;
     } else if ((v = optval(argc, argv, &i, "--memoryx"))) {
       if (!*v) fail("--memoryx expects a .wmx file name");
       memoryx = v;
@@ -319,6 +323,8 @@ int main(int argc, char **argv) {
   for (int j = 0; j < outs.n; j++)
     if (stat(outs.v[j].file, &st) == 0 && S_ISDIR(st.st_mode))
       fail("--output %s: '%s' is a directory; give a file name", outs.v[j].name, outs.v[j].file);
+  if (stats_svg && stat(stats_svg, &st) == 0 && S_ISDIR(st.st_mode))
+    fail("--stats-svg: '%s' is a directory; give a file name", stats_svg);
   Sim *s = sim_new(&img, err, sizeof err);
   if (!s) fail("%s: %s", image, err);
   /* the weight store: --memoryx, or the .wmx beside the image */
@@ -415,6 +421,12 @@ int main(int argc, char **argv) {
         free(data);
       }
     if (stats) sim_print_stats(s, stdout);
+    if (stats_svg) {
+      Buf sv = {0};
+      sim_write_stats_svg(s, &sv);
+      if (write_file_atomic(stats_svg, sv.data, sv.len) != 0) fail("--stats-svg: cannot write '%s': %s", stats_svg, strerror(errno));
+      buf_free(&sv);
+    }
     if (core_stats) sim_print_core_stats(s, stdout);
     if (host_stats) {
       SimMemory m;

@@ -46,7 +46,7 @@ static void usage(FILE *f) {
   fputs("usage: wsecc MODEL.wdl|MODEL.wir [options]\n"
         "  -o FILE                output file (default: MODEL.wimg for --emit=wimg, stdout otherwise)\n"
         "  --emit=KIND            wimg (default), wir (the IR text), asm (per-core programs),\n"
-        "                         routes (the routing table)\n"
+        "                         routes (the routing table), svg (the mapping as a picture)\n"
         "  --target NAME|FILE.xml target machine (default: wse2; built-in: wse2 wse3 small tiny)\n"
         "  --grid WxH             use at most W x H cores\n"
         "  --exec=MODE            pipeline (default: weights preloaded, a rectangle per op) or stream\n"
@@ -140,8 +140,8 @@ static void parse_args(int argc, char **argv, Opts *o) {
       if (!argv[i + 1][0]) fail("option '-o' needs a file name (got an empty one)");
       once(&o->output, "-o", argv[++i]);
     } else if ((v = opt_value(argc, argv, &i, "--emit"))) {
-      if (strcmp(v, "wimg") && strcmp(v, "wir") && strcmp(v, "asm") && strcmp(v, "routes"))
-        fail("unknown --emit kind '%s' (expected wimg, wir, asm or routes)", v);
+      if (strcmp(v, "wimg") && strcmp(v, "wir") && strcmp(v, "asm") && strcmp(v, "routes") && strcmp(v, "svg"))
+        fail("unknown --emit kind '%s' (expected wimg, wir, asm, routes or svg)", v);
       once(&o->emit, "--emit", v);
     } else if ((v = opt_value(argc, argv, &i, "--target"))) {
       once(&o->target, "--target", v);
@@ -492,6 +492,10 @@ int main(int argc, char **argv) {
     Buf b = {0};
     if (!strcmp(emit, "wir")) {
       ir_print(m, &b);
+      write_out(o.output, b.data, b.len);
+    } else if (!strcmp(emit, "svg")) {
+      if (m->stage < STAGE_ROUTE) fail("--emit=svg needs the route pass (drop --stop-after=%s)", o.stop_after);
+      be_print_svg(m, &t, &b);
       write_out(o.output, b.data, b.len);
     } else if (!strcmp(emit, "routes")) {
       if (m->stage < STAGE_ROUTE) fail("--emit=routes needs the route pass (drop --stop-after=%s)", o.stop_after);

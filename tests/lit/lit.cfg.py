@@ -17,7 +17,7 @@ import lit.formats
 config.name = "wsecc"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test", ".wdl", ".wir"]
-config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in", "extract.py", "table.py"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py.in", "extract.py", "table.py", "svgcheck.py"]
 config.test_source_root = os.path.dirname(__file__)
 
 if not hasattr(config, "wsecc"):
