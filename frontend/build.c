@@ -778,6 +778,49 @@ static IrOp *name_ref(Build *b, const Expr *e) {
 }
 
 static IrOp *lower_call(Build *b, const Expr *e);
+static IrOp *typed(Build *b, IrOp *op);
+
+/* A RESHAPE of v to shape s, typed. */
+static IrOp *reshape_to(Build *b, IrOp *v, const Shape *s, SrcLoc loc) {
+  IrOp *r = ir_add_op(b->m, IR_RESHAPE, temp_name(b));
+  r->arg[0] = v;
+  r->loc = loc;
+  r->shape = *s;
+  return typed(b, r);
+}
+
+/* a @ c with NumPy's vector rules: a vector [K] on the left is a [1, K]
+ * matrix, one on the right a [K, 1] one, and the unit axis they bring is
+ * dropped from the result - reshapes around a matmul of matrices. */
+static IrOp *matmul(Build *b, IrOp *a, IrOp *c, SrcLoc loc) {
+  bool va = a->shape.rank == 1 && c->shape.rank >= 1, vc = c->shape.rank == 1 && a->shape.rank >= 1;
+  int64_t ka = a->shape.d[a->shape.rank - 1], kc = c->shape.d[c->shape.rank >= 2 ? c->shape.rank - 2 : 0];
+  if ((va || vc) && ka != kc) { /* say it before the reshapes, in the user's terms */
+    char sa[64], sc[64];
+    err(b, &loc, "matmul shapes %s%s @ %s%s: inner dimensions %lld and %lld differ", ir_dtype_name(a->dt),
+        shape_str(&a->shape, sa, sizeof sa), ir_dtype_name(c->dt), shape_str(&c->shape, sc, sizeof sc), (long long)ka,
+        (long long)kc);
+    return NULL;
+  }
+  if (va) {
+    Shape s = {2, {1, a->shape.d[0]}};
+    if (!(a = reshape_to(b, a, &s, loc))) return NULL;
+  }
+  if (vc) {
+    Shape s = {2, {c->shape.d[0], 1}};
+    if (!(c = reshape_to(b, c, &s, loc))) return NULL;
+  }
+  IrOp *op = ir_add_op(b->m, IR_MATMUL, temp_name(b));
+  op->arg[0] = a;
+  op->arg[1] = c;
+  op->loc = loc;
+  op->nargs = 2;
+  if (!(op = typed(b, op)) || (!va && !vc)) return op;
+  Shape s = {0, {0}};
+  for (int k = 0; k < op->shape.rank; k++)
+    if (!((va && k == op->shape.rank - 2) || (vc && k == op->shape.rank - 1))) s.d[s.rank++] = op->shape.d[k];
+  return reshape_to(b, op, &s, loc);
+}
 static bool bind_type(Build *b, Env *env, const TypeSpec *t, IrOp *v, const SrcLoc *at, const char *what);
 
 /* Type a freshly built op now (ir_type_op, the rules of the op table), so that the
@@ -846,6 +889,10 @@ static IrOp *lower_bin(Build *b, const Expr *e) {
       continue;
     }
     IrOpKind kind = x->op == '+' ? IR_ADD : x->op == '-' ? IR_SUB : x->op == '*' ? IR_MUL : x->op == '/' ? IR_DIV : IR_MATMUL;
+    if (kind == IR_MATMUL && acc->typed && r->typed && (acc->shape.rank == 1 || r->shape.rank == 1)) {
+      acc = matmul(b, acc, r, x->loc);
+      continue;
+    }
     IrOp *op = ir_add_op(b->m, kind, temp_name(b));
     op->arg[0] = acc;
     op->arg[1] = r;

@@ -169,7 +169,7 @@ bool ir_type_op(IrOp *op) {
      * (all but the last two) broadcast against each other. */
     int ra = a->shape.rank, rb = b->shape.rank;
     if (ra < 2 || rb < 2) {
-      diag_error(&op->loc, "'@' needs operands of rank 2 to 4 (matrices or batches of them), got %s @ %s",
+      diag_error(&op->loc, "'@' needs operands of rank 1 to 4 (vectors, matrices or batches of them), got %s @ %s",
                  type_str(a, ta, sizeof ta), type_str(b, tb, sizeof tb));
       return false;
     }

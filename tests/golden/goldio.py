@@ -22,4 +22,5 @@ def save(name, inputs, outputs, dtype=None):
     for k, v in inputs.items():
         np.save(os.path.join(data, k + ".npy"), v)
     for k, v in outputs.items():
-        np.save(os.path.join(exp, k + ".npy"), np.ascontiguousarray(v if dtype is None else v.astype(dtype)))
+        a = np.asarray(v if dtype is None else v.astype(dtype))
+        np.save(os.path.join(exp, k + ".npy"), np.ascontiguousarray(a) if a.ndim else a)  # a scalar stays rank 0
