@@ -149,6 +149,26 @@ static IrOp *mk_const(Build *b, double v, SrcLoc loc) {
   return op;
 }
 static IrOp *mk_reduce(Build *b, IrOpKind k, IrOp *x, int axis, bool keep, SrcLoc loc) {
+  int r = x && x->typed ? x->shape.rank : 0, ax = axis < 0 ? axis + r : axis;
+  if (r >= 3 && ax >= 0 && ax < r - 2) {
+    /* A batch axis (whole on every core, mapping.md): reduce the last axis
+     * of a transpose that moves it there (a view), then put the unit axis
+     * back for keepdims. */
+    IrOp *t = mk(b, IR_TRANSPOSE, x, NULL, loc);
+    int n = 0;
+    for (int j = 0; j < r; j++)
+      if (j != ax) t->perm[n++] = (int8_t)j;
+    t->perm[n] = (int8_t)ax;
+    if (!(t = typed(b, t))) return NULL;
+    IrOp *red = mk(b, k, t, NULL, loc);
+    red->axis = r - 1;
+    red->keepdims = false;
+    if (!(red = typed(b, red)) || !keep) return red;
+    IrOp *re = mk(b, IR_RESHAPE, red, NULL, loc);
+    re->shape = x->shape;
+    re->shape.d[ax] = 1;
+    return typed(b, re);
+  }
   IrOp *op = mk(b, k, x, NULL, loc);
   if (!op) return NULL;
   op->axis = axis;
@@ -778,7 +798,6 @@ static IrOp *name_ref(Build *b, const Expr *e) {
 }
 
 static IrOp *lower_call(Build *b, const Expr *e);
-static IrOp *typed(Build *b, IrOp *op);
 
 /* A RESHAPE of v to shape s, typed. */
 static IrOp *reshape_to(Build *b, IrOp *v, const Shape *s, SrcLoc loc) {
