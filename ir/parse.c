@@ -513,9 +513,13 @@ static void parse_op(P *p) {
     } else perr_at(p, iat, "unknown initialiser '%s' (load, zeros, ones, full or randn)", f);
     expect(p, ')', "to close the initialiser");
   }
-  if (peek(p, 'o') && !strncmp(p->s + p->i, "on ", 3))
-    perr(p, "an input held by a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
-            "back yet: compile it from its .wdl");
+  if (peek(p, 'o') && !strncmp(p->s + p->i, "on ", 3)) {
+    if (op->kind == IR_INPUT)
+      perr(p, "an input held by a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
+              "back yet: compile it from its .wdl");
+    expect_kw(p, "on");
+    op->host = value(p); /* an earlier op: its cores hold this one's value (checkwir checks the rest) */
+  }
   if (peek(p, 'p') && !strncmp(p->s + p->i, "place", 5)) {
     WirPos at = here(p);
     expect_kw(p, "place");

@@ -384,6 +384,25 @@ static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const St
   emit(p, OP_WAIT, 0, 0, 0, 0); /* the last rows' reductions, before the sends */
 }
 
+/* The elementwise ops placed on host's cores (IrOp.host), in op order,
+ * after host's body: each overwrites the tile, whose value only it uses;
+ * its other operands are preloaded. */
+static void lower_in_place(Prog *p, IrModule *m, IrOp *host, int cx, int cy, int tile) {
+  for (int i = host->idx + 1; i < m->nops; i++) {
+    IrOp *e = m->ops[i];
+    if (e->host != host || e->kind == IR_INPUT) continue;
+    int eb[2] = {-1, -1};
+    for (int a = 0; a < e->nargs; a++) {
+      Box nb;
+      if (ir_cores_of(e->arg[a]) == host) eb[a] = tile;
+      else if (map_need(e, a, cx, cy, &nb)) eb[a] = add_buf(p, BUF_PARAM, e->arg[a], &nb, e->arg[a]->dt);
+      else die("lower: core (%d,%d) of %%%s needs nothing of operand %d", host->place.x + cx, host->place.y + cy, e->name, a);
+    }
+    lower_elementwise(p, e, tile, eb);
+    p->buf.v[tile].val = e;
+  }
+}
+
 static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   int x = op->place.x + cx, y = op->place.y + cy;
   Prog p = {m, NULL, {0}, {0}, {0}, {0}};
@@ -537,21 +556,6 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   } else if (op->stream) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_stream(&p, op, cx, tile, opbuf[0], &sn);
-    /* then the elementwise ops in place on these cores, in op order, each
-     * overwriting the tile (it is the only user of what the tile holds) */
-    for (int i = op->idx + 1; i < m->nops; i++) {
-      IrOp *e = m->ops[i];
-      if (e->host != op || e->kind == IR_INPUT) continue;
-      int eb[2] = {-1, -1};
-      for (int a = 0; a < e->nargs; a++) {
-        Box nb;
-        if (ir_cores_of(e->arg[a]) == op) eb[a] = tile;
-        else if (map_need(e, a, cx, cy, &nb)) eb[a] = add_buf(&p, BUF_PARAM, e->arg[a], &nb, e->arg[a]->dt);
-        else die("lower: core (%d,%d) of %%%s needs nothing of operand %d", x, y, e->name, a);
-      }
-      lower_elementwise(&p, e, tile, eb);
-      p.buf.v[tile].val = e;
-    }
   } else if (op->kind == IR_MATMUL) {
     int r = op->shape.rank;
     int64_t k0, kn, n0, nn, M = op->shape.d[r - 2], nb = map_batch(&op->shape);
@@ -621,6 +625,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_elementwise(&p, op, tile, opbuf);
   }
+  if (tile >= 0 && op->kind != IR_INPUT) lower_in_place(&p, m, op, cx, cy, tile);
   /* Sends of this core's tile. */
   for (int i = 0; i < out.n; i++) {
     IrNet *n = out.v[i];

@@ -148,6 +148,8 @@ bool pass_place(IrModule *m, const Target *t) {
       int chain = -1;
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *c = op->arg[a];
+        /* (lower_in_place would serve any host tiled like an elementwise
+         * op; pipeline mode does not fuse yet: docs/mapping.md) */
         if (!c->placed || !ir_cores_of(c)->stream || !shape_eq(&c->shape, &op->shape) || c->dt != op->dt) continue;
         int users = 0;
         for (int j = c->idx + 1; j < m->nops; j++)
