@@ -29,25 +29,74 @@ typedef struct Blob { uint64_t hash, off, len; } Blob;
 typedef VEC(WProg) ProgVec;
 typedef VEC(WPiece) PieceVec;
 
+/* Hash -> index, open addressing; equal hashes are all kept (the caller
+ * compares the contents), so a lookup walks the run of its hash. Dedup of
+ * blobs and programs by hash is then constant time per item, not a scan
+ * of all earlier ones (121,000 cores of GPT-2 small). */
+typedef struct HIdx { uint64_t *key; int *val; size_t cap, n; } HIdx;
+static void hidx_put(HIdx *h, uint64_t key, int val) {
+  if (2 * (h->n + 1) > h->cap) {
+    HIdx g = {0};
+    g.cap = h->cap ? 2 * h->cap : 1024;
+    g.key = xmalloc(sizeof(uint64_t) * g.cap);
+    g.val = xmalloc(sizeof(int) * g.cap);
+    for (size_t i = 0; i < g.cap; i++) g.val[i] = -1;
+    for (size_t i = 0; i < h->cap; i++)
+      if (h->val[i] >= 0) hidx_put(&g, h->key[i], h->val[i]);
+    free(h->key);
+    free(h->val);
+    *h = g;
+  }
+  size_t i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (h->cap - 1);
+  while (h->val[i] >= 0) i = (i + 1) & (h->cap - 1);
+  h->key[i] = key;
+  h->val[i] = val;
+  h->n++;
+}
+/* Calls match(val, ctx) for each entry of key until it returns true;
+ * returns that val or -1. */
+static int hidx_find(const HIdx *h, uint64_t key, bool (*match)(int, const void *), const void *ctx) {
+  if (!h->cap) return -1;
+  for (size_t i = (size_t)(key * 0x9E3779B97F4A7C15ull >> 20) & (h->cap - 1); h->val[i] >= 0; i = (i + 1) & (h->cap - 1))
+    if (h->key[i] == key && match(h->val[i], ctx)) return h->val[i];
+  return -1;
+}
+static void hidx_free(HIdx *h) {
+  free(h->key);
+  free(h->val);
+}
+
 typedef struct Emit {
   const IrModule *m;
   WImage *img;
   Buf data;
   VEC(Blob) blobs;
+  HIdx blob_idx, prog_idx;
   float **param;   /* per op idx: loaded param values (NULL until needed) */
   bool ok;
 } Emit;
 
+typedef struct Bytes { const Emit *e; const uint8_t *p; size_t n; const WProg *progs; } Bytes;
+static bool same_blob(int i, const void *ctx) {
+  const Bytes *q = ctx;
+  const Blob *b = &q->e->blobs.v[i];
+  return b->len == q->n && memcmp(q->e->data.data + b->off, q->p, q->n) == 0;
+}
 static uint64_t add_blob(Emit *e, const uint8_t *p, size_t n) {
   uint64_t h = fnv1a64(p, n);
-  for (int i = 0; i < e->blobs.n; i++)
-    if (e->blobs.v[i].hash == h && e->blobs.v[i].len == n && memcmp(e->data.data + e->blobs.v[i].off, p, n) == 0)
-      return e->blobs.v[i].off;
+  Bytes q = {e, p, n, NULL};
+  int i = hidx_find(&e->blob_idx, h, same_blob, &q);
+  if (i >= 0) return e->blobs.v[i].off;
   while (e->data.len % 8) buf_u8(&e->data, 0);
   Blob b = {h, e->data.len, n};
   buf_put(&e->data, p, n);
   VEC_PUSH(e->blobs, b);
+  hidx_put(&e->blob_idx, h, e->blobs.n - 1);
   return b.off;
+}
+static bool same_prog(int i, const void *ctx) {
+  const Bytes *q = ctx;
+  return q->progs[i].ninsn * 8 == q->n && memcmp(q->progs[i].insn, q->p, q->n) == 0;
 }
 
 /* The bytes of box `box` of param p in dtype dt. Returns false if all zero. */
@@ -68,24 +117,40 @@ static bool param_bytes(Emit *e, const IrOp *p, const Box *box, DType dt, Buf *o
   }
   int64_t n = box_count(box, r);
   bool nonzero = false;
+  int es = dt == DT_F32 ? 4 : 2;
   out->len = 0;
-  for (int64_t i = 0; i < n; i++) {
+  while (out->cap < (size_t)n * (size_t)es + 1) { /* one allocation; rows written in place */
+    out->cap = out->cap ? 2 * out->cap : 4096;
+    out->data = xrealloc(out->data, out->cap);
+  }
+  /* row by row along the last axis: each row is contiguous in v */
+  int64_t run = r ? box->n[r - 1] : 1, rows = run ? n / run : 0;
+  uint8_t *w = out->data;
+  for (int64_t row = 0; row < rows; row++) {
     int64_t off = 0;
     for (int k = 0; k < r; k++) off += (box->lo[k] + idx[k]) * st[k];
-    float f = v[off];
-    if (f != 0.0f || signbit(f)) nonzero = true;
-    if (dt == DT_F16) buf_u16(out, f32_to_f16(f));
-    else if (dt == DT_BF16) buf_u16(out, f32_to_bf16(f));
-    else {
+    const float *src = v + off;
+    uint32_t any = 0;
+    for (int64_t j = 0; j < run; j++) {
+      float f = src[j];
       uint32_t u;
       memcpy(&u, &f, 4);
-      buf_u32(out, u);
+      any |= u; /* -0 counts: its bit is set */
+      if (dt == DT_F32) {
+        memcpy(w, &u, 4);
+      } else {
+        uint16_t hv = dt == DT_F16 ? f32_to_f16(f) : f32_to_bf16(f);
+        memcpy(w, &hv, 2);
+      }
+      w += es;
     }
-    for (int k = r - 1; k >= 0; k--) {
+    nonzero |= any != 0;
+    for (int k = r - 2; k >= 0; k--) {
       if (++idx[k] < box->n[k]) break;
       idx[k] = 0;
     }
   }
+  out->len = (size_t)(w - out->data);
   return nonzero;
 }
 
@@ -106,14 +171,15 @@ static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *prog
   /* program (deduplicated) */
   uint64_t *words = xmalloc(sizeof(uint64_t) * (size_t)(c->ninsn ? c->ninsn : 1));
   for (int i = 0; i < c->ninsn; i++) words[i] = isa_encode(c->insn[i]);
-  uint32_t pi;
-  for (pi = 0; pi < (uint32_t)progs->n; pi++)
-    if (progs->v[pi].ninsn == (uint32_t)c->ninsn &&
-        memcmp(progs->v[pi].insn, words, sizeof(uint64_t) * (size_t)c->ninsn) == 0)
-      break;
-  if (pi == (uint32_t)progs->n) {
+  size_t nb = sizeof(uint64_t) * (size_t)c->ninsn;
+  uint64_t h = fnv1a64(words, nb);
+  Bytes q = {e, (const uint8_t *)words, nb, progs->v};
+  int found = hidx_find(&e->prog_idx, h, same_prog, &q);
+  uint32_t pi = found >= 0 ? (uint32_t)found : (uint32_t)progs->n;
+  if (found < 0) {
     WProg p = {(uint32_t)c->ninsn, words};
     VEC_PUSH(*progs, p);
+    hidx_put(&e->prog_idx, h, progs->n - 1);
   } else {
     free(words);
   }
@@ -183,7 +249,7 @@ static int cmp_io(const void *a, const void *b) {
 
 bool be_emit(const IrModule *m, const Target *t, WImage *img) {
   memset(img, 0, sizeof *img);
-  Emit e = {m, img, {0}, {0}, xcalloc((size_t)m->nops + 1, sizeof(float *)), true};
+  Emit e = {.m = m, .img = img, .param = xcalloc((size_t)m->nops + 1, sizeof(float *)), .ok = true};
 
   img->tgt = *t; /* one struct, common/machine.h */
 
@@ -273,6 +339,8 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
   for (int i = 0; i < m->nops; i++) free(e.param[i]);
   free(e.param);
   VEC_FREE(e.blobs);
+  hidx_free(&e.blob_idx);
+  hidx_free(&e.prog_idx);
   free(slot);
   return e.ok;
 }
