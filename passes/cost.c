@@ -11,7 +11,7 @@
  *            (weights x wavelets per weight + one command each) / its rate
  *   ring     rows of the core (the FADD of a reduction, one element a cycle)
  * and the layer costs rows x that plus the ring's fill (3 cycles a hop, the
- * last reduction). Four accumulators let a column run rows ahead, so the
+ * last reduction). MAP_STREAM_ACCS accumulators let a column run rows ahead, so the
  * busiest column's average over the rows is what counts. The model
  * assumes the layer's channels carry only its weights. */
 #include "passes/cost.h"

@@ -283,10 +283,7 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
  * first column, for the last). */
 typedef struct Stream { IrNet *weights, *in, *out; } Stream;
 
-/* Accumulators per core of a streamed matmul: a core may run this many
- * rows ahead of its reductions, which evens out rows whose weights (at
- * high sparsity) are unevenly many. Each is a column of f32 partial sums. */
-#define STREAM_ACCS 4
+#define STREAM_ACCS MAP_STREAM_ACCS /* passes/mapping.h */
 
 /* One row n of the output on accumulator acc[n % STREAM_ACCS]:
  *   WAXPY acc, weights, A, init   acc[m] = sum over the column's weights

@@ -53,9 +53,9 @@ static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   int64_t es = ir_dtype_size(op->dt);
   const int64_t code = 1024;
-  if (op->kind == IR_MATMUL && op->stream) { /* A's tile, C's tile, two f32 row accumulators */
+  if (op->kind == IR_MATMUL && op->stream) { /* A's tile, C's tile, the f32 row accumulators */
     int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1], r = cdiv(M, h);
-    return code + es * r * (cdiv(K, w) + cdiv(N, w)) + 2 * 4 * r;
+    return code + es * r * (cdiv(K, w) + cdiv(N, w)) + MAP_STREAM_ACCS * 4 * r;
   }
   if (op->kind == IR_MATMUL) {
     const Shape *a = &op->arg[0]->shape, *b = &op->arg[1]->shape;
