@@ -494,7 +494,9 @@ int main(int argc, char **argv) {
       ir_print(m, &b);
       write_out(o.output, b.data, b.len);
     } else if (!strcmp(emit, "svg")) {
-      if (m->stage < STAGE_ROUTE) fail("--emit=svg needs the route pass (drop --stop-after=%s)", o.stop_after);
+      /* from stage place on: a placement that does not route can be seen
+       * with --stop-after=place (no link heat then) */
+      if (m->stage < STAGE_PLACE) fail("--emit=svg needs the place pass (drop --stop-after=%s)", o.stop_after);
       be_print_svg(m, &t, &b);
       write_out(o.output, b.data, b.len);
     } else if (!strcmp(emit, "routes")) {
