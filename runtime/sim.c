@@ -1605,7 +1605,10 @@ static void report_stuck(Sim *s, FILE *f) {
         char txt[96];
         isa_format(txt, sizeof txt, c->code[c->pc - 1]);
         fprintf(f, "  core (%d,%d): task %d in '%s' (pc %u)", c->x, c->y, c->running, txt, c->pc - 1);
-        for (int k = 0; k < c->sync.nsrc; k++)
+        if (c->sync.op == OP_WAXPY) /* it ends at a command wavelet, not at a count */
+          fprintf(f, ": waiting for weights on color %u (MemoryX), %u of this row's so far", c->sync.src[0].d.color,
+                  c->sync.wnd);
+        for (int k = 0; k < c->sync.nsrc && c->sync.op != OP_WAXPY; k++)
           if (c->sync.src[k].d.kind == DSR_FABIN)
             fprintf(f, ": waiting on color %u, %llu of %llu wavelets received", c->sync.src[k].d.color,
                     (unsigned long long)c->sync.done, (unsigned long long)c->sync.count);
