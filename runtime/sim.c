@@ -1620,7 +1620,10 @@ static void report_stuck(Sim *s, FILE *f) {
         char txt[96];
         if (c->pc < c->ninsn) isa_format(txt, sizeof txt, c->code[c->pc]);
         else snprintf(txt, sizeof txt, "(past the end)");
-        fprintf(f, "  core (%d,%d): task %d running, next '%s' (pc %u)\n", c->x, c->y, c->running, txt, c->pc);
+        fprintf(f, "  core (%d,%d): task %d running, next '%s' (pc %u)", c->x, c->y, c->running, txt, c->pc);
+        if (c->pc < c->ninsn && c->code[c->pc].op == OP_WAIT && c->nut)
+          fprintf(f, ": waits for its %d busy microthread%s", c->nut, c->nut == 1 ? "" : "s");
+        fputc('\n', f);
       }
       continue;
     }
