@@ -175,3 +175,12 @@ void wmx_free(Wmx *w) {
   free(w->stream);
   memset(w, 0, sizeof *w);
 }
+
+char *wmx_path_for(const char *image) {
+  size_t n = strlen(image);
+  char *p = xmalloc(n + 5);
+  memcpy(p, image, n + 1);
+  if (n > 5 && !strcmp(image + n - 5, ".wimg")) p[n - 5] = 0;
+  strcat(p, ".wmx");
+  return p;
+}

@@ -48,6 +48,9 @@ void wmx_write(const Wmx *w, uint8_t **out, size_t *len);
  * "offset 0x48: field stream[2].color: 40 is not below 32 (the colors a router can hold)". */
 int wmx_read(const uint8_t *bytes, size_t len, Wmx *w, char *err, size_t errlen);
 void wmx_free(Wmx *w);
+/* The weight store beside an image: IMAGE with ".wimg" replaced by ".wmx",
+ * or ".wmx" appended (heap). wsecc writes it there, wsesim reads it there. */
+char *wmx_path_for(const char *image);
 /* The checksum field of a .wimg or .wmx file's header (bytes 24..31). */
 uint64_t wmx_header_checksum(const uint8_t *bytes, size_t len);
 #endif

@@ -809,7 +809,6 @@ static inline uint32_t to_wave(float f, int dt) {
   return u;
 }
 
-static bool dsr_overlap(const Dsr *a, const Dsr *b);
 static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
   memset(t, 0, sizeof *t);
   t->after = -1;
@@ -851,19 +850,10 @@ static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
     t->count = UINT64_MAX; /* until the command wavelet */
     t->wpop = UINT64_MAX;
     t->winit_pending = (in.imm & ISA_INIT) != 0;
-    /* synchronous and apart from every busy microthread: nothing else
-     * touches its bytes until it ends */
+    /* synchronous: nothing else touches its bytes until it ends (it
+     * issued only once waxpy_hazard found no microthread on them, and the
+     * pipeline issues nothing while it runs) */
     t->weager = !(in.imm & ISA_ASYNC);
-    for (uint32_t u = 0; t->weager && c->nut && u < c->nut_alloc; u++) {
-      const TOp *m = &c->ut[u];
-      if (!m->active) continue;
-      const Dsr *mine[2] = {&t->dst.d, &c->dsr[in.c]};
-      for (int a = 0; a < 2 && t->weager; a++) {
-        if (m->dst.d.kind == DSR_MEM && dsr_overlap(mine[a], &m->dst.d)) t->weager = false;
-        for (int i = 0; i < m->nsrc && a == 0; i++)
-          if (m->src[i].d.kind == DSR_MEM && dsr_overlap(mine[a], &m->src[i].d)) t->weager = false;
-      }
-    }
   }
 }
 
@@ -1008,6 +998,7 @@ static void microthread_order(Core *c, uint32_t u) {
   }
 }
 
+static bool dsr_overlap(const Dsr *a, const Dsr *b);
 static bool waxpy_hazard(const Core *c, Insn in) {
   const Dsr *acc = &c->dsr[in.a], *tab = &c->dsr[in.c];
   for (uint32_t u = 0; u < c->nut_alloc; u++) {
@@ -1020,6 +1011,7 @@ static bool waxpy_hazard(const Core *c, Insn in) {
   return false;
 }
 
+/* Advance a tensor op by up to `lanes` elements. Returns elements done. */
 static int top_step(Sim *s, Core *c, TOp *t) {
   if (t->after >= 0) { /* an earlier microthread on one of its colors is still at it */
     const TOp *o = &c->ut[t->after];

@@ -330,14 +330,7 @@ int main(int argc, char **argv) {
   /* the weight store: --memoryx, or the .wmx beside the image */
   Wmx mx = {0};
   char *mxpath = NULL;
-  if (memoryx) mxpath = xstrdup(memoryx);
-  else {
-    size_t n = strlen(image);
-    mxpath = xmalloc(n + 5);
-    memcpy(mxpath, image, n + 1);
-    if (n > 5 && !strcmp(image + n - 5, ".wimg")) mxpath[n - 5] = 0;
-    strcat(mxpath, ".wmx");
-  }
+  mxpath = memoryx ? xstrdup(memoryx) : wmx_path_for(image);
   int ports = sim_ingress_ports(s);
   bool have_mx = memoryx || (ports && access(mxpath, F_OK) == 0);
   if (ports && !have_mx)

@@ -538,11 +538,7 @@ int main(int argc, char **argv) {
         write_out(out, bytes, len);
         free(bytes);
         if (streams) {
-          size_t n = strlen(out);
-          char *mp = xmalloc(n + 5);
-          memcpy(mp, out, n + 1);
-          if (n > 5 && !strcmp(out + n - 5, ".wimg")) mp[n - 5] = 0;
-          strcat(mp, ".wmx");
+          char *mp = wmx_path_for(out);
           uint8_t *mb;
           size_t ml;
           wmx_write(&mx, &mb, &ml);

@@ -1,5 +1,5 @@
 """Random models: batched matmuls, reshape, N-D transpose, softmax,
-layernorm, reductions, concat, fused matmuls (two matmuls of one activation
+layernorm, reductions (also over a batch axis), vector operands of '@', concat, fused matmuls (two matmuls of one activation
 by params), on random uneven shapes in f32, f16 or bf16, compiled and simulated
 and compared with the host reference evaluator (wsecc --reference), which
 never sees the mapping. Tolerance relative to the output's scale: 1e-4 for
@@ -22,8 +22,9 @@ a compiler that refuses everything does not pass. A crash, a simulator
 failure or a wrong number is always a failure.
 
 MAX_REFUSED = 5 % (at most 2 of ctest's 40 models). Measured on this
-generator: 1 of 2000 models refused for seeds 0-1999 (seed 888, over SRAM),
-0 of 40 for ctest's seeds 0-39; no window of 40 seeds has more than 1.
+generator (ten model kinds): 0 of 2000 models refused for seeds 0-1999; with
+--exec=stream 25 of 2000 (1.2 %: a core that receives 17 streams needs more
+than 44 DSRs, next to a streamed matmul of N = 1) and 0 of ctest's seeds 0-39.
 """
 import numpy as np, subprocess, sys, os, random, re
 MAX_REFUSED = 0.05
@@ -39,7 +40,7 @@ def gen(seed):
     lines.append(f"  param w2 : {dt}[{K}, {N}] = randn(seed={seed+1}, std=0.2);")
     lines.append(f"  param g : {dt}[{N}] = randn(seed={seed+2}, std=1.0);")
     outs = []
-    k = r.randint(0, 6)
+    k = r.randint(0, 9)
     if k == 0:
         outs.append(f"softmax(a @ w1, axis=-1)")
     elif k == 1:
@@ -55,8 +56,14 @@ def gen(seed):
         outs.append(f"sum(gelu(x @ w1) * (x @ w2), axis={r.choice([0,1,-1])}, keepdims=true)")
     elif k == 5:
         outs.append(f"concat([a @ w1, a @ w2], axis={r.choice([0,1,2])})")
-    else:
+    elif k == 6:
         outs.append(f"max(a @ transpose(reshape(x, [{M}, {K}]), perm=[1, 0]) , 0.0) - 0.5")
+    elif k == 7:  # over a batch axis
+        outs.append(f"softmax(a, axis=0) + {r.choice(['sum', 'mean', 'max'])}(a, axis=-3, keepdims=true)")
+    elif k == 8:  # a vector on the left: [K] @ [K, N]
+        outs.append("sum(x, axis=0) @ w1 + g")
+    else:  # a vector on the right: [B, M, K] @ [K]
+        outs.append("a @ sum(w2, axis=1)")
     if r.random() < 0.5:
         outs.append(f"(x @ w1 - x @ w2) * 0.5")
     for i, o in enumerate(outs):
