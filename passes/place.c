@@ -86,10 +86,12 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
 
 /* Weight of one row of depth for a streamed matmul (against one row for
  * other ops): its weights travel from the north edge down to it. */
-#define STREAM_SPREAD 32
-/* at most this many columns for a streamed matmul widened for its few rows */
-#define STREAM_WIDE_MAX 8
 #define STREAM_DEPTH 4
+/* Weight of each other streamed matmul whose weights come down the same
+ * columns (each takes a color on every router above it). */
+#define STREAM_SPREAD 32
+/* At most this many columns for a streamed matmul widened for its few rows. */
+#define STREAM_WIDE_MAX 8
 
 /* Weight of one core of distance to the operands against one row of depth. */
 #define PLACE_NEAR 2
@@ -110,6 +112,16 @@ bool pass_place(IrModule *m, const Target *t) {
   int *top = xcalloc((size_t)gw + 1, sizeof(int)); /* first free row per column */
   int *win = xmalloc(sizeof(int) * ((size_t)gw + 1));
   int *mx_load = xcalloc((size_t)gw + 1, sizeof(int)); /* streamed matmuls whose weights come down each column */
+  ir_renumber(m);
+  /* per op: how many operand slots (of later ops, outputs included) use it,
+   * and the one op using it when that is one slot */
+  int *uses = xcalloc((size_t)m->nops + 1, sizeof(int));
+  IrOp **user = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
+  for (int j = 0; j < m->nops; j++)
+    for (int a = 0; a < m->ops[j]->nargs; a++) {
+      uses[m->ops[j]->arg[a]->idx]++;
+      user[m->ops[j]->arg[a]->idx] = a == 0 ? m->ops[j] : NULL;
+    }
   int prev_x = 0;
   bool ok = true;
 
@@ -133,6 +145,8 @@ bool pass_place(IrModule *m, const Target *t) {
       free(top);
       free(win);
       free(mx_load);
+      free(uses);
+      free(user);
       return false;
     }
   }
@@ -151,10 +165,7 @@ bool pass_place(IrModule *m, const Target *t) {
         /* (lower_in_place would serve any host tiled like an elementwise
          * op; pipeline mode does not fuse yet: docs/mapping.md) */
         if (!c->placed || !ir_cores_of(c)->stream || !shape_eq(&c->shape, &op->shape) || c->dt != op->dt) continue;
-        int users = 0;
-        for (int j = c->idx + 1; j < m->nops; j++)
-          for (int b = 0; b < m->ops[j]->nargs; b++) users += m->ops[j]->arg[b] == c;
-        if (users == 1) chain = a;
+        if (uses[c->idx] == 1) chain = a;
       }
       bool rest = chain >= 0;
       for (int a = 0; a < op->nargs && rest; a++) rest = a == chain || ir_is_preloaded(op->arg[a]);
@@ -168,13 +179,8 @@ bool pass_place(IrModule *m, const Target *t) {
       }
     }
     if (op->kind == IR_INPUT && m->exec_stream) { /* held by its only user, a streamed matmul? */
-      IrOp *user = NULL;
-      int users = 0;
-      for (int j = i + 1; j < m->nops; j++)
-        for (int a = 0; a < m->ops[j]->nargs; a++)
-          if (m->ops[j]->arg[a] == op) users++, user = a == 0 ? m->ops[j] : NULL;
-      if (users == 1 && user && map_streamable(m, user)) {
-        op->host = user;
+      if (uses[op->idx] == 1 && user[op->idx] && map_streamable(m, user[op->idx])) {
+        op->host = user[op->idx];
         continue;
       }
     }
@@ -368,5 +374,7 @@ bool pass_place(IrModule *m, const Target *t) {
   free(top);
   free(win);
   free(mx_load);
+  free(uses);
+  free(user);
   return ok;
 }
