@@ -283,14 +283,13 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
  * first column, for the last). */
 typedef struct Stream { IrNet *weights, *in, *out; } Stream;
 
-#define STREAM_ACCS MAP_STREAM_ACCS /* passes/mapping.h */
 
-/* One row n of the output on accumulator acc[n % STREAM_ACCS]:
+/* One row n of the output on accumulator acc[n % MAP_STREAM_ACCS]:
  *   WAXPY acc, weights, A, init   acc[m] = sum over the column's weights
  *                                 (w, k) of row n: w * A[m, k]; ends at
  *                                 the row's command wavelet (it first
  *                                 waits while the reduction of row
- *                                 n - STREAM_ACCS still reads acc)
+ *                                 n - MAP_STREAM_ACCS still reads acc)
  * then the ring, asynchronous, so that the next rows' weights are
  * multiplied meanwhile (and in issue order on the ring's colors): the
  * column after the row's owner starts it (FMOV out, acc), the others add
@@ -327,8 +326,8 @@ static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const St
   int64_t rn = ab->box.n[0], one = 1;
   if (!sn->weights || (w > 1 && (!sn->in || !sn->out))) die("lower: a core of streamed %%%s lacks its nets", op->name);
   Box rb = {{ab->box.lo[0], 0}, {rn, 1}}; /* a column of the output's rows */
-  int acc[STREAM_ACCS];
-  for (int i = 0; i < STREAM_ACCS; i++) acc[i] = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
+  int acc[MAP_STREAM_ACCS];
+  for (int i = 0; i < MAP_STREAM_ACCS; i++) acc[i] = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
   int64_t tdim[2] = {kn, rn}, tst[2] = {1, kn};
   int tab = mem_dsr(p, abuf, 0, 2, tdim, tst);
   int win = fab_dsr(p, DSR_FABIN, op->arg[1]->dt, sn->weights->color, kn);
@@ -370,13 +369,13 @@ static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const St
   for (int r = 0; r < nrun; r++) {
     int64_t rows = cut[r + 1] - cut[r];
     emit(p, OP_MOVI, 4, 0, 0, (int32_t)rows);
-    int top = p->code.n, jend[STREAM_ACCS];
-    for (int i = 0; i < STREAM_ACCS; i++) {
+    int top = p->code.n, jend[MAP_STREAM_ACCS];
+    for (int i = 0; i < MAP_STREAM_ACCS; i++) {
       stream_row(p, kinds[r], acc[i], win, tab, yout, fin, fout);
       emit(p, OP_ADDI, 4, 4, 0, -1);
-      jend[i] = i + 1 < STREAM_ACCS ? emit(p, OP_BEQZ, 4, 0, 0, 0) : emit(p, OP_BNEZ, 4, 0, 0, top);
+      jend[i] = i + 1 < MAP_STREAM_ACCS ? emit(p, OP_BEQZ, 4, 0, 0, 0) : emit(p, OP_BNEZ, 4, 0, 0, top);
     }
-    for (int i = 0; i + 1 < STREAM_ACCS; i++) p->code.v[jend[i]].imm = p->code.n;
+    for (int i = 0; i + 1 < MAP_STREAM_ACCS; i++) p->code.v[jend[i]].imm = p->code.n;
   }
   emit(p, OP_WAIT, 0, 0, 0, 0); /* the last rows' reductions, before the sends */
 }
