@@ -324,7 +324,8 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
     io.rank = (uint8_t)v->shape.rank;
     for (int k = 0; k < 4; k++) io.dim[k] = k < v->shape.rank ? (uint32_t)v->shape.d[k] : 1;
     PieceVec pieces = {0};
-    for (int c = 0; c < m->ncores; c++) /* an input held by its streamed matmul (v->host) is in that one's cores */
+    for (int c = 0; c < m->ncores; c++) /* an input held by its streamed matmul (v->host) is in that one's cores;
+                                           in the resident layout every core's op is the first */
       if (m->cores[c]->op == ir_cores_of(v)) add_piece(&pieces, m->cores[c], v);
     io.npiece = (uint32_t)pieces.n;
     io.piece = pieces.v;
@@ -481,59 +482,73 @@ bool be_emit_wmx(const IrModule *m, const Target *t, uint64_t image_checksum, Wm
   w->channels = t->mx_channels;
   w->rate_milli = t->mx_rate;
   w->edge_width = t->grid_w;
+  /* one stream per ingress net; a net carries the weights of its matmul,
+   * or in the resident layout of every streamed matmul, in op order */
   int n = 0;
   for (int i = 0; i < m->nnets; i++) n += m->nets[i]->kind == NET_INGRESS;
   w->stream = xcalloc((size_t)n + 1, sizeof(WmxStream));
-  const IrOp *cur = NULL;
-  float *B = NULL;
+  typedef VEC(uint32_t) Waves;
+  Waves *wave = xcalloc((size_t)n + 1, sizeof(Waves));
+  const IrNet **net_of = xcalloc((size_t)n + 1, sizeof(IrNet *));
   for (int i = 0; i < m->nnets; i++) {
     const IrNet *net = m->nets[i];
     if (net->kind != NET_INGRESS) continue;
-    const IrOp *op = net->src;
-    if (op != cur) {
-      free(B);
-      cur = op;
-      if (!(B = ir_known_values(op->arg[1]))) {
-        wmx_free(w);
-        return false;
-      }
-    }
-    int64_t K = op->arg[1]->shape.d[0], N = op->arg[1]->shape.d[1], k0 = net->box.lo[0], kn = net->box.n[0];
-    int cx = net->from.x - op->place.x;
-    int64_t n0, nn, kk0, kkn;
-    map_matmul_chunks(op, cx, 0, &kk0, &kkn, &n0, &nn);
-    (void)K;
-    WmxStream *s = &w->stream[w->nstream++];
+    WmxStream *s = &w->stream[w->nstream];
     s->x = (uint16_t)net->from.x;
     s->y = (uint16_t)net->from.y;
     s->color = (uint8_t)net->color;
-    s->ndense = (uint64_t)kn * (uint64_t)N * (op->arg[1]->dt == DT_F32 ? 2 : 1); /* data wavelets, were no weight zero */
-    VEC(uint32_t) wave = {0};
-    /* row by row of the output: the column's non-zero weights, each with
-     * its index in the column's K chunk, then the row's command */
-    for (int64_t col = 0; col < N; col++) {
-      for (int64_t k = 0; k < kn; k++) {
-        float f = B[(k0 + k) * N + col];
-        if (op->arg[1]->dt == DT_F32) { /* two wavelets: the high half, then the low */
-          uint32_t u;
-          memcpy(&u, &f, 4);
-          if (!(u & 0x7fffffff)) continue; /* +0 and -0 are never sent */
-          VEC_PUSH(wave, ((uint32_t)k << 16) | (u >> 16));
-          VEC_PUSH(wave, ((uint32_t)k << 16) | (u & 0xffff));
-          s->ndata += 2;
-          continue;
-        }
-        uint16_t h = op->arg[1]->dt == DT_BF16 ? f32_to_bf16(f) : f32_to_f16(f);
-        if (!(h & 0x7fff)) continue; /* +0 and -0 are never sent */
-        VEC_PUSH(wave, ((uint32_t)k << 16) | h);
-        s->ndata++;
-      }
-      VEC_PUSH(wave, WMX_COMMAND(col >= n0 && col < n0 + nn ? WMX_CMD_FSUM : WMX_CMD_PSUM));
-    }
-    s->nwave = (uint32_t)wave.n;
-    s->wave = wave.v;
+    net_of[w->nstream++] = net;
   }
-  free(B);
+  for (int o = 0; o < m->nops; o++) {
+    const IrOp *op = m->ops[o];
+    if (!op->stream) continue;
+    float *B = ir_known_values(op->arg[1]);
+    if (!B) {
+      for (int i = 0; i < n; i++) VEC_FREE(wave[i]);
+      free(wave);
+      free(net_of);
+      wmx_free(w);
+      return false;
+    }
+    int64_t N = op->arg[1]->shape.d[1];
+    for (int i = 0; i < (int)w->nstream; i++) {
+      const IrNet *net = net_of[i];
+      if (!m->resident && net->src != op) continue;
+      WmxStream *s = &w->stream[i];
+      int cx = net->from.x - op->place.x;
+      int64_t k0, kn, n0, nn;
+      map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
+      s->ndense += (uint64_t)kn * (uint64_t)N * (op->arg[1]->dt == DT_F32 ? 2 : 1); /* data wavelets, were no weight zero */
+      /* row by row of the output: the column's non-zero weights, each with
+       * its index in the column's K chunk, then the row's command */
+      for (int64_t col = 0; col < N; col++) {
+        for (int64_t k = 0; k < kn; k++) {
+          float f = B[(k0 + k) * N + col];
+          if (op->arg[1]->dt == DT_F32) { /* two wavelets: the high half, then the low */
+            uint32_t u;
+            memcpy(&u, &f, 4);
+            if (!(u & 0x7fffffff)) continue; /* +0 and -0 are never sent */
+            VEC_PUSH(wave[i], ((uint32_t)k << 16) | (u >> 16));
+            VEC_PUSH(wave[i], ((uint32_t)k << 16) | (u & 0xffff));
+            s->ndata += 2;
+            continue;
+          }
+          uint16_t h = op->arg[1]->dt == DT_BF16 ? f32_to_bf16(f) : f32_to_f16(f);
+          if (!(h & 0x7fff)) continue; /* +0 and -0 are never sent */
+          VEC_PUSH(wave[i], ((uint32_t)k << 16) | h);
+          s->ndata++;
+        }
+        VEC_PUSH(wave[i], WMX_COMMAND(col >= n0 && col < n0 + nn ? WMX_CMD_FSUM : WMX_CMD_PSUM));
+      }
+    }
+    free(B);
+  }
+  for (int i = 0; i < (int)w->nstream; i++) {
+    w->stream[i].nwave = (uint32_t)wave[i].n;
+    w->stream[i].wave = wave[i].v;
+  }
+  free(wave);
+  free(net_of);
   qsort(w->stream, w->nstream, sizeof(WmxStream), cmp_stream);
   return true;
 }

@@ -249,7 +249,13 @@ typedef struct IrBuf {
   Box box;
   DType dt;
   int64_t elems;
-  int64_t addr;            /* byte address, -1 until alloc */
+  int64_t addr;            /* byte address, -1 until alloc (resident: lower sets it
+                              relative to the data area, alloc adds the base) */
+  /* resident layout (IrModule.resident): the buffer is live from the segment
+   * of op live_from to that of op live_to (op indices; INT_MAX: to the
+   * end), and buffers whose lives do not meet may share bytes; -1 and -1
+   * otherwise */
+  int live_from, live_to;
 } IrBuf;
 
 /* A DSR descriptor before encoding. MEM: buffer `buf` + element offset `off`,
@@ -286,6 +292,10 @@ typedef struct IrModule {
   const char *target;      /* target name or .xml path ("wse2" by default) */
   int grid_w, grid_h;      /* --grid limit; 0 = the whole target */
   bool exec_stream;        /* --exec=stream: place streams eligible matmuls' weights */
+  /* --exec=stream, place decides: every op runs on one region, one after
+   * another, its activations resident (passes/mapping.h, map_resident_box;
+   * docs/mapping.md, "The resident layout") */
+  bool resident;
   IrStage stage;
   int nops;  IrOp **ops;   /* heap array; ops allocated in the arena */
   int nnets; IrNet **nets;

@@ -655,6 +655,7 @@ static void parse_core(P *p, WirPos at) {
       if (num(p, 0, WIR_MAX_PC, "a buffer number") != p->bufs.n) perr_at(p, iat, "buffers must be numbered 0, 1, 2, ... in order (expected %d)", p->bufs.n);
       IrBuf b;
       memset(&b, 0, sizeof b);
+      b.live_from = b.live_to = -1;
       b.kind = (IrBufKind)pick(p, ir_buf_kind_names, BUF__COUNT, "buffer kind");
       b.val = value(p);
       WirBufPos bp = {eat, box(p, &b.box, true)}; /* an acc buffer's box may be empty */

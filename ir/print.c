@@ -1,6 +1,7 @@
 /* ir/print.c: the textual IR (.wir). ir/parse.c reads exactly this back;
  * docs/ir.md is the grammar. Nothing printed depends on pointers or hash
  * order, so the text is deterministic. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,15 +145,19 @@ static void pnet(Buf *b, const IrNet *n) {
 static const char *const dsr_kinds[] = {"none", "mem", "fabin", "fabout"};
 static const char *const task_kinds[] = {"main", "data", "local"};
 
-static void pcore(Buf *b, const IrCore *c) {
+static void pcore(Buf *b, const IrModule *m, const IrCore *c) {
   buf_printf(b, "  core (%d,%d) %%%s {\n", c->x, c->y, c->op->name);
   for (int i = 0; i < c->nbuf; i++) {
     const IrBuf *x = &c->buf[i];
     buf_printf(b, "    buf %d %s %%%s ", i, ir_buf_kind_names[x->kind], x->val->name);
     pbox(b, &x->box, x->val->shape.rank);
     buf_printf(b, " %s %lld @", ir_dtype_name(x->dt), (long long)x->elems);
-    if (x->addr < 0) buf_printf(b, "?\n");
-    else buf_printf(b, "0x%04llx\n", (long long)x->addr);
+    if (x->addr < 0) buf_printf(b, "?");
+    else buf_printf(b, "0x%04llx", (long long)x->addr);
+    if (x->live_to >= 0) /* the resident layout: which ops' code it lives through */
+      buf_printf(b, "  // live %%%s..%s%s", m->ops[x->live_from]->name, x->live_to == INT_MAX ? "" : "%",
+                 x->live_to == INT_MAX ? "the end" : m->ops[x->live_to]->name);
+    buf_printf(b, "\n");
   }
   for (int i = 0; i < c->ndsr; i++) {
     const IrDsr *d = &c->dsr[i];
@@ -187,12 +192,18 @@ void ir_print(const IrModule *m, Buf *b) {
   buf_printf(b, "module @%s target ", m->name);
   pstr(b, m->target);
   buf_printf(b, " grid %dx%d stage %s {\n", m->grid_w, m->grid_h, ir_stage_name(m->stage));
+  for (int i = 0; i < m->nops && m->resident; i++)
+    if (m->ops[i]->placed) {
+      const Rect *r = &m->ops[i]->place;
+      buf_printf(b, "  // resident layout: every op on the region [%d,%d %dx%d], one after another\n", r->x, r->y, r->w, r->h);
+      break;
+    }
   for (int i = 0; i < m->nops; i++) pop(b, m->ops[i]);
   if (m->nnets) buf_printf(b, "\n");
   for (int i = 0; i < m->nnets; i++) pnet(b, m->nets[i]);
   for (int i = 0; i < m->ncores; i++) {
     buf_printf(b, "\n");
-    pcore(b, m->cores[i]);
+    pcore(b, m, m->cores[i]);
   }
   buf_printf(b, "}\n");
 }

@@ -124,6 +124,8 @@ void ir_verify(const IrModule *m, const char *after) {
           bool st_p = p->kind == BUF_STAGE, st_q = q->kind == BUF_STAGE;
           bool body_p = p->kind == BUF_ACC || p->kind == BUF_TILE, body_q = q->kind == BUF_ACC || q->kind == BUF_TILE;
           if ((st_p && body_q) || (st_q && body_p)) continue; /* never live together */
+          if (p->live_to >= 0 && q->live_to >= 0 && (p->live_to < q->live_from || q->live_to < p->live_from))
+            continue; /* resident layout: their lives do not meet */
           int64_t qe = q->addr + q->elems * ir_dtype_size(q->dt);
           if (p->addr < qe && q->addr < pe)
             FAIL("core (%d,%d) buffers %d and %d overlap", after, c->x, c->y, o, b);

@@ -48,13 +48,23 @@ bool pass_alloc(IrModule *m, const Target *t) {
      * copied them out (its first instructions), and the accumulators and
      * tiles, first written after that. */
     int64_t live = c->code_bytes;
-    for (int b = 0; b < c->nbuf; b++)
+    if (m->resident) { /* lower gave each buffer its bytes in the data area, by its life */
+      int64_t end = 0;
+      for (int b = 0; b < c->nbuf; b++) {
+        IrBuf *bf = &c->buf[b];
+        int64_t e = (bf->addr + bf->elems * ir_dtype_size(bf->dt) + 15) & ~(int64_t)15;
+        end = e > end ? e : end;
+        bf->addr += c->code_bytes;
+      }
+      live = c->code_bytes + end;
+    }
+    for (int b = 0; b < c->nbuf && !m->resident; b++)
       if (c->buf[b].kind == BUF_PARAM || c->buf[b].kind == BUF_OPERAND) {
         c->buf[b].addr = live;
         live = (live + c->buf[b].elems * ir_dtype_size(c->buf[b].dt) + 15) & ~(int64_t)15;
       }
     int64_t body = live, stage = live;
-    for (int b = 0; b < c->nbuf; b++) {
+    for (int b = 0; b < c->nbuf && !m->resident; b++) {
       IrBufKind k = c->buf[b].kind;
       if (k == BUF_PARAM || k == BUF_OPERAND) continue;
       int64_t *at = k == BUF_STAGE ? &stage : &body;

@@ -38,6 +38,7 @@
  * copies a part out of; staged streams of one operand that tile a box
  * exactly share one). Identical DSR descriptors are shared.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,16 @@
 #include "passes/mapping.h"
 #include "passes/passes.h"
 
+/* The resident layout's state of one core (lower_resident): the buffers
+ * holding bytes now, and per DSR where it points now and whether the op
+ * being lowered uses it. */
+typedef struct Res {
+  int op;                  /* index of the op whose code is being lowered */
+  VEC(int) live;           /* buffers whose bytes are in use */
+  VEC(int64_t) at;         /* per DSR: the byte address it points at now (memory DSRs) */
+  VEC(bool) pinned;        /* per DSR: used by the op being lowered */
+} Res;
+
 typedef struct Prog {
   IrModule *m;
   IrCore *core;
@@ -53,18 +64,86 @@ typedef struct Prog {
   VEC(IrDsr) dsr;
   VEC(IrTask) task;
   VEC(Insn) code;
+  Res *res;                /* the resident layout, else NULL */
 } Prog;
 
+static int emit(Prog *p, int op, int a, int b, int c, int32_t imm);
+
+/* Resident layout: the lowest byte address (relative to the data area,
+ * 16-aligned) where `bytes` bytes meet no live buffer. */
+static int64_t res_place(const Prog *p, int64_t bytes) {
+  int64_t at = 0;
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (int i = 0; i < p->res->live.n; i++) {
+      const IrBuf *b = &p->buf.v[p->res->live.v[i]];
+      int64_t e = (b->addr + b->elems * ir_dtype_size(b->dt) + 15) & ~(int64_t)15;
+      if (at < e && b->addr < at + bytes) {
+        at = e;
+        moved = true;
+      }
+    }
+  }
+  return at;
+}
+
+/* A buffer. In the resident layout it gets its bytes at once, live for
+ * the op being lowered (the caller extends that). */
 static int add_buf(Prog *p, IrBufKind kind, IrOp *val, const Box *box, DType dt) {
-  IrBuf b = {kind, val, *box, dt, box_count(box, val->shape.rank), -1};
+  IrBuf b = {kind, val, *box, dt, box_count(box, val->shape.rank), -1, -1, -1};
+  if (p->res) {
+    b.addr = res_place(p, b.elems * ir_dtype_size(dt));
+    b.live_from = b.live_to = p->res->op;
+    VEC_PUSH(p->res->live, p->buf.n);
+  }
   VEC_PUSH(p->buf, b);
   return p->buf.n - 1;
 }
 
+static bool same_class(const IrDsr *a, const IrDsr *b) {
+  if (a->kind != b->kind || a->dt != b->dt || a->color != b->color || a->ndim != b->ndim) return false;
+  for (int k = 0; k < a->ndim; k++)
+    if (a->dim[k] != b->dim[k] || a->stride[k] != b->stride[k]) return false;
+  return true;
+}
+
+/* A DSR for descriptor d. Identical descriptors are shared. In the
+ * resident layout a program of many ops would need far more DSRs than a
+ * core has, so a memory DSR of the same shape (dtype, dims, strides) that
+ * the op being lowered does not use yet is moved to d's address with DINC
+ * instead (the code runs in order, and an instruction in flight took its
+ * copy at issue). */
 static int add_dsr(Prog *p, IrDsr d) {
+  if (p->res && d.kind == DSR_MEM) {
+    int64_t es = ir_dtype_size(d.dt), at = p->buf.v[d.buf].addr + d.off * es;
+    int free_one = -1;
+    for (int i = 0; i < p->dsr.n; i++) {
+      if (!same_class(&p->dsr.v[i], &d)) continue;
+      if (p->res->at.v[i] == at) {
+        p->res->pinned.v[i] = true;
+        return i;
+      }
+      if (free_one < 0 && !p->res->pinned.v[i]) free_one = i;
+    }
+    if (free_one >= 0) {
+      Insn in = {OP_DINC, (uint8_t)free_one, 0, 0, (int32_t)((at - p->res->at.v[free_one]) / es)};
+      VEC_PUSH(p->code, in);
+      p->res->at.v[free_one] = at;
+      p->res->pinned.v[free_one] = true;
+      return free_one;
+    }
+    VEC_PUSH(p->dsr, d);
+    VEC_PUSH(p->res->at, at);
+    VEC_PUSH(p->res->pinned, true);
+    return p->dsr.n - 1;
+  }
   for (int i = 0; i < p->dsr.n; i++)
     if (memcmp(&p->dsr.v[i], &d, sizeof d) == 0) return i;
   VEC_PUSH(p->dsr, d);
+  if (p->res) {
+    VEC_PUSH(p->res->at, -1);
+    VEC_PUSH(p->res->pinned, true);
+  }
   return p->dsr.n - 1;
 }
 
@@ -378,6 +457,7 @@ static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const St
     for (int i = 0; i + 1 < MAP_STREAM_ACCS; i++) p->code.v[jend[i]].imm = p->code.n;
   }
   emit(p, OP_WAIT, 0, 0, 0, 0); /* the last rows' reductions, before the sends */
+  if (p->res) emit(p, OP_DINC, yout, 0, 0, (int32_t)-nn); /* back where add_dsr knows it: the next op may use it */
 }
 
 /* The elementwise ops placed on host's cores (IrOp.host), in op order,
@@ -399,9 +479,33 @@ static void lower_in_place(Prog *p, IrModule *m, IrOp *host, int cx, int cy, int
   }
 }
 
+/* The program p becomes core (x, y)'s, computing or holding op. */
+static void keep_core(IrModule *m, Prog *p, int x, int y, IrOp *op) {
+  IrCore *c = ir_add_core(m, x, y);
+  c->op = op;
+  c->nbuf = p->buf.n;
+  c->buf = ARENA_NEW(&m->arena, IrBuf, p->buf.n);
+  if (p->buf.n) memcpy(c->buf, p->buf.v, sizeof(IrBuf) * (size_t)p->buf.n);
+  c->ndsr = p->dsr.n;
+  c->dsr = ARENA_NEW(&m->arena, IrDsr, p->dsr.n);
+  if (p->dsr.n) memcpy(c->dsr, p->dsr.v, sizeof(IrDsr) * (size_t)p->dsr.n);
+  c->ntask = p->task.n;
+  c->task = ARENA_NEW(&m->arena, IrTask, p->task.n);
+  memcpy(c->task, p->task.v, sizeof(IrTask) * (size_t)p->task.n);
+  c->ninsn = p->code.n;
+  c->insn = ARENA_NEW(&m->arena, Insn, p->code.n);
+  memcpy(c->insn, p->code.v, sizeof(Insn) * (size_t)p->code.n);
+  c->code_bytes = 0;
+  c->data_end = 0;
+  VEC_FREE(p->buf);
+  VEC_FREE(p->dsr);
+  VEC_FREE(p->task);
+  VEC_FREE(p->code);
+}
+
 static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   int x = op->place.x + cx, y = op->place.y + cy;
-  Prog p = {m, NULL, {0}, {0}, {0}, {0}};
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}, NULL};
   Box held = {0};
   bool holds = map_held(op, cx, cy, &held);
 
@@ -632,29 +736,176 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
   }
   emit(&p, OP_TERM, 0, 0, 0, 0);
 
-  IrCore *c = ir_add_core(m, x, y);
-  c->op = op;
-  c->nbuf = p.buf.n;
-  c->buf = ARENA_NEW(&m->arena, IrBuf, p.buf.n);
-  if (p.buf.n) memcpy(c->buf, p.buf.v, sizeof(IrBuf) * (size_t)p.buf.n);
-  c->ndsr = p.dsr.n;
-  c->dsr = ARENA_NEW(&m->arena, IrDsr, p.dsr.n);
-  if (p.dsr.n) memcpy(c->dsr, p.dsr.v, sizeof(IrDsr) * (size_t)p.dsr.n);
-  c->ntask = p.task.n;
-  c->task = ARENA_NEW(&m->arena, IrTask, p.task.n);
-  memcpy(c->task, p.task.v, sizeof(IrTask) * (size_t)p.task.n);
-  c->ninsn = p.code.n;
-  c->insn = ARENA_NEW(&m->arena, Insn, p.code.n);
-  memcpy(c->insn, p.code.v, sizeof(Insn) * (size_t)p.code.n);
-  c->code_bytes = 0;
-  c->data_end = 0;
-  VEC_FREE(p.buf);
-  VEC_FREE(p.dsr);
-  VEC_FREE(p.task);
-  VEC_FREE(p.code);
+  keep_core(m, &p, x, y, op);
   VEC_FREE(in);
   VEC_FREE(in_arg);
   VEC_FREE(out);
+}
+
+/* ---- the resident layout (IrModule.resident) ----
+ *
+ * One program per core of the region runs every op of the model in op
+ * order, each on the core's tiles (map_resident_box):
+ *   input        the host writes the tile before the run
+ *   matmul       lower_stream: the layer's weights come down the column's
+ *                ingress net, its partial sums go round the row's ring
+ *   elementwise  one tensor instruction on the tiles (a row statistic
+ *                [M, 1] is broadcast with stride 0)
+ *   reduction    the tile's rows reduced into f32 partials, then round the
+ *                ring twice (lower_res_reduce)
+ * Every buffer gets its bytes when its op is lowered and gives them back
+ * after its value's last use (inputs and params are written before the
+ * run, so they hold theirs from the start; outputs to the end). */
+
+/* A row reduction of the resident layout: partials of this core's tile,
+ * then - across the w columns of the row - summed (or maxed) along the
+ * ring from column 0 to column w-1, which finishes (mean: divides) and
+ * sends the result on round the ring, each column keeping it and passing
+ * it on, until column w-2 has it. Every core holds the result [rows, 1]. */
+static int lower_res_reduce(Prog *p, IrOp *op, int cx, int w, int in, const Stream *sn) {
+  const IrBuf *ib = &p->buf.v[in];
+  int64_t rn = ib->box.n[0], ct = ib->box.n[1], one = 1;
+  Box rb = {{ib->box.lo[0], 0}, {rn, 1}};
+  int acc = add_buf(p, op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &rb, DT_F32);
+  int dacc = mem_dsr(p, acc, 0, 1, &rn, &one);
+  int op_red = op->kind == IR_RMAX ? OP_FMAX : OP_FADD;
+  float init = op->kind == IR_RMAX ? -INFINITY : 0.0f;
+  int32_t bits;
+  memcpy(&bits, &init, 4);
+  emit(p, OP_FFILL, dacc, 0, 0, bits);
+  int64_t d2[2] = {rn, ct}, sacc[2] = {1, 0}, sin[2] = {ct, 1};
+  int dacc2 = mem_dsr(p, acc, 0, 2, d2, sacc);
+  emit(p, op_red, dacc2, dacc2, mem_dsr(p, in, 0, 2, d2, sin), 0);
+  int fin = -1, fout = -1;
+  if (w > 1) {
+    if (!sn->in || !sn->out) die("lower: a core of the resident region lacks its ring");
+    fin = fab_dsr(p, DSR_FABIN, DT_F32, sn->in->color, rn);
+    fout = fab_dsr(p, DSR_FABOUT, DT_F32, sn->out->color, rn);
+    if (cx == 0) emit(p, OP_FMOV, fout, dacc, 0, 0);
+    else if (cx < w - 1) emit(p, op_red, fout, dacc, fin, 0);
+    else emit(p, op_red, dacc, dacc, fin, 0);
+  }
+  if (op->kind == IR_MEAN && cx == w - 1) {
+    Box kb = {{0, 0}, {1, 1}};
+    int k = add_buf(p, BUF_ACC, op, &kb, DT_F32); /* one f32: the axis length */
+    int64_t zero = 0;
+    float len = (float)op->arg[0]->shape.d[1];
+    memcpy(&bits, &len, 4);
+    emit(p, OP_FFILL, mem_dsr(p, k, 0, 1, &one, &one), 0, 0, bits);
+    emit(p, OP_FDIV, dacc, dacc, mem_dsr(p, k, 0, 1, &rn, &zero), 0);
+  }
+  if (w > 1) { /* the result round the ring */
+    if (cx == w - 1) {
+      emit(p, OP_FMOV, fout, dacc, 0, 0);
+    } else {
+      emit(p, OP_FMOV, dacc, fin, 0, 0);
+      if (cx < w - 2) emit(p, OP_FMOV, fout, dacc, 0, 0);
+    }
+  }
+  if (op->dt == DT_F32) return acc;
+  int tile = add_buf(p, BUF_TILE, op, &rb, op->dt);
+  emit(p, OP_FMOV, mem_dsr(p, tile, 0, 1, &rn, &one), dacc, 0, 0);
+  return tile;
+}
+
+/* The box of preloaded operand a of elementwise op that a core with tile
+ * tb (of op's value) needs: tb broadcast into the operand's shape. */
+static Box res_param_box(const IrOp *op, int a, const Box *tb) {
+  const Shape *s = &op->arg[a]->shape;
+  Box b = {0};
+  for (int k = 0; k < s->rank; k++) {
+    int j = k + op->shape.rank - s->rank;
+    if (s->d[k] == 1) b.n[k] = 1;
+    else b.lo[k] = tb->lo[j], b.n[k] = tb->n[j];
+  }
+  return b;
+}
+
+/* The buffer of preloaded value v's box b on this core: written before the
+ * run, so live through all of it; one per (value, box). */
+static int res_param_buf(Prog *p, IrOp *v, const Box *b) {
+  for (int i = 0; i < p->buf.n; i++)
+    if (p->buf.v[i].kind == BUF_PARAM && p->buf.v[i].val == v && box_eq(&p->buf.v[i].box, b, v->shape.rank)) return i;
+  int bi = add_buf(p, BUF_PARAM, v, b, v->dt);
+  p->buf.v[bi].live_from = 0;
+  p->buf.v[bi].live_to = INT_MAX;
+  return bi;
+}
+
+static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int cx, int cy, CoreNets *cn) {
+  const Rect *r = &anchor->place;
+  int x = r->x + cx, y = r->y + cy, w = r->w, h = r->h;
+  Res res = {0};
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}, &res};
+  Stream sn = {NULL, NULL, NULL};
+  for (int i = 0; i < cn->in.n; i++) {
+    if (cn->in.v[i]->kind == NET_INGRESS) sn.weights = cn->in.v[i];
+    if (cn->in.v[i]->kind == NET_PSUM) sn.in = cn->in.v[i];
+  }
+  for (int i = 0; i < cn->out.n; i++)
+    if (cn->out.v[i]->kind == NET_PSUM) sn.out = cn->out.v[i];
+  int *vb = xmalloc(sizeof(int) * ((size_t)m->nops + 1));
+  for (int i = 0; i < m->nops; i++) vb[i] = -1;
+  /* first what the host writes before the run: params and inputs */
+  res.op = 0;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (!op->placed) continue;
+    Box tb;
+    map_resident_box(op, w, h, cx, cy, &tb);
+    if (op->kind == IR_INPUT) {
+      vb[i] = add_buf(&p, BUF_TILE, op, &tb, op->dt);
+      p.buf.v[vb[i]].live_from = 0;
+      p.buf.v[vb[i]].live_to = last[i];
+    } else if (ir_is_elementwise(op)) {
+      for (int a = 0; a < op->nargs; a++)
+        if (ir_is_preloaded(op->arg[a])) {
+          Box pb = res_param_box(op, a, &tb);
+          res_param_buf(&p, op->arg[a], &pb);
+        }
+    }
+  }
+  int t_main = add_task(&p, TASK_MAIN, 0);
+  p.task.v[t_main].pc = 0;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (!op->placed || op->kind == IR_INPUT) continue;
+    res.op = i;
+    for (int d = 0; d < res.pinned.n; d++) res.pinned.v[d] = false;
+    Box tb;
+    map_resident_box(op, w, h, cx, cy, &tb);
+    if (op->stream) {
+      vb[i] = add_buf(&p, BUF_TILE, op, &tb, op->dt);
+      lower_stream(&p, op, cx, vb[i], vb[op->arg[0]->idx], &sn);
+    } else if (ir_is_reduction(op)) {
+      vb[i] = lower_res_reduce(&p, op, cx, w, vb[op->arg[0]->idx], &sn);
+    } else {
+      int ob[2] = {-1, -1};
+      for (int a = 0; a < op->nargs; a++) {
+        if (ir_is_preloaded(op->arg[a])) {
+          Box pb = res_param_box(op, a, &tb);
+          ob[a] = res_param_buf(&p, op->arg[a], &pb);
+        } else {
+          ob[a] = vb[op->arg[a]->idx];
+        }
+        if (ob[a] < 0) die("lower: operand %d of %%%s has no buffer on core (%d,%d)", a, op->name, x, y);
+      }
+      vb[i] = add_buf(&p, BUF_TILE, op, &tb, op->dt);
+      lower_elementwise(&p, op, vb[i], ob);
+    }
+    p.buf.v[vb[i]].live_to = last[i];
+    /* the bytes of the values whose last use this was come free */
+    int keep = 0;
+    for (int k = 0; k < res.live.n; k++)
+      if (p.buf.v[res.live.v[k]].live_to > i) res.live.v[keep++] = res.live.v[k];
+    res.live.n = keep;
+  }
+  emit(&p, OP_TERM, 0, 0, 0, 0);
+  keep_core(m, &p, x, y, (IrOp *)anchor);
+  VEC_FREE(res.live);
+  VEC_FREE(res.at);
+  VEC_FREE(res.pinned);
+  free(vb);
 }
 
 static int cmp_core(const void *a, const void *b) {
@@ -685,7 +936,24 @@ bool pass_lower(IrModule *m, const Target *t) {
       VEC_PUSH(cn->in, n);
     }
   }
-  for (int i = 0; i < m->nops; i++) {
+  if (m->resident) {
+    /* the index of each value's last use (INT_MAX: an output's, kept to the end) */
+    int *last = xmalloc(sizeof(int) * ((size_t)m->nops + 1));
+    const IrOp *anchor = NULL;
+    for (int i = 0; i < m->nops; i++) {
+      last[i] = i;
+      if (m->ops[i]->placed && !anchor) anchor = m->ops[i];
+      for (int a = 0; a < m->ops[i]->nargs; a++) {
+        int *l = &last[m->ops[i]->arg[a]->idx];
+        *l = m->ops[i]->kind == IR_OUTPUT ? INT_MAX : *l > i ? *l : i;
+      }
+    }
+    for (int cy = 0; cy < anchor->place.h; cy++)
+      for (int cx = 0; cx < anchor->place.w; cx++)
+        lower_resident(m, last, anchor, cx, cy, &idx[(size_t)(anchor->place.y + cy) * (size_t)W + (size_t)(anchor->place.x + cx)]);
+    free(last);
+  }
+  for (int i = 0; i < m->nops && !m->resident; i++) {
     IrOp *op = m->ops[i];
     if (!op->placed || op->host) continue; /* an op in place on its host's cores is lowered with it */
     for (int cy = 0; cy < op->place.h; cy++)

@@ -65,6 +65,14 @@ bool map_streamable(const IrModule *m, const IrOp *op) {
          op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
 }
 
+void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out) {
+  Box b = {0};
+  map_chunk(v->shape.d[0], h, cy, &b.lo[0], &b.n[0]);
+  if (v->shape.d[1] == 1) b.n[1] = 1;
+  else map_chunk(v->shape.d[1], w, cx, &b.lo[1], &b.n[1]);
+  *out = b;
+}
+
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn) {
   if (op->stream) { /* K and N both over the columns */

@@ -63,6 +63,13 @@ bool map_streamable(const IrModule *m, const IrOp *op);
  * sparsity) are unevenly many. 8 rather than 4 took the 1024 layer at 90 %
  * sparsity from 120,203 to 115,056 cycles. */
 #define MAP_STREAM_ACCS 8
+/* --exec=stream, the resident layout (IrModule.resident, place decides):
+ * every op of the model runs on one w x h region, one after another, and
+ * the activations never move. A value [M, F] is held as rows
+ * chunk(M, h, cy) x columns chunk(F, w, cx) - a streamed matmul's tiling -
+ * or, when F is 1 (a row statistic: mean, max, sum), its rows' one column
+ * on every core of the row (the reduction leaves it there). */
+void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out);
 /* MATMUL: K chunk and N chunk of core (cx, cy) (streamed: of column cx). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn);

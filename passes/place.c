@@ -104,10 +104,102 @@ static int64_t rect_gap(int x, int y, int w, int h, const Rect *r) {
   return (dx > 0 ? dx : 0) + (dy > 0 ? dy : 0);
 }
 
+/* The rectangle of a streamed matmul: about 64 rows and 64 of K per core.
+ * Each weight is then an AXPY of 64 elements (16 cycles at 4 f16 lanes),
+ * long against the few cycles a row of partial sums costs, and short
+ * enough that columns need little ingress bandwidth. With fewer rows a
+ * weight is less work: then as many columns as one ingress channel keeps
+ * busy, so that the layer's rows go by faster (docs/mapping.md). */
+static void stream_size(const IrOp *op, const Target *t, int64_t *w, int64_t *h, int64_t *wmax) {
+  int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+  *wmax = min64(K, N);
+  *w = min64(*wmax, max64(2, cdiv(max64(K, N), 64)));
+  *h = min64(M, max64(1, cdiv(M, 64)));
+  int64_t r = cdiv(M, *h), lanes = op->dt == DT_F32 ? t->simd_f32 : t->simd_f16;
+  int64_t per_weight = op->arg[1]->dt == DT_F32 ? 2 : 1; /* wavelets */
+  if (r < 64) *w = max64(*w, min64(min64(*wmax, STREAM_WIDE_MAX), (int64_t)t->mx_rate * r / (1000 * lanes * per_weight)));
+  /* a data wavelet carries its index in 15 bits */
+  while (cdiv(K, *w) > 0x7fff && *w < *wmax) *w = min64(2 * *w, *wmax);
+}
+
+/* The resident layout (--exec=stream; docs/mapping.md, "The resident
+ * layout"). When every op of the model is an input, a matmul by weights, an
+ * elementwise op or a reduction of each row (axis 1, keepdims), all of them
+ * on matrices [M, F] with one M, the whole model runs on one region at the
+ * north-west corner, one op after another: the activations stay where they
+ * are, each layer's weights stream down the same columns and its partial
+ * sums go round the same rings. The region is as wide as the widest
+ * streamed matmul wants (stream_size), but no wider than the narrowest
+ * value, and as tall as they all want. Every op gets the region and the
+ * first op as its host (one program per core runs them all). Returns false,
+ * and changes nothing, when the model does not qualify. */
+static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
+  int64_t M = -1, w = 1, h = 1, fmin = INT64_MAX;
+  bool any = false;
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->kind == IR_OUTPUT) {
+      if (ir_is_preloaded(op->arg[0])) return false;
+      continue;
+    }
+    if (ir_is_preloaded(op)) continue;
+    if (op->shape.rank != 2 || (M >= 0 && op->shape.d[0] != M)) return false;
+    M = op->shape.d[0];
+    if (op->shape.d[1] > 1) fmin = min64(fmin, op->shape.d[1]);
+    if (op->kind == IR_INPUT) continue;
+    if (op->kind == IR_MATMUL) {
+      if (!map_streamable(m, op)) return false;
+      int64_t sw, sh, swmax;
+      stream_size(op, t, &sw, &sh, &swmax);
+      w = max64(w, sw);
+      h = max64(h, sh);
+      any = true;
+    } else if (ir_is_reduction(op)) {
+      if (op->axis != 1 || !op->keepdims) return false;
+    } else if (ir_is_elementwise(op)) {
+      for (int a = 0; a < op->nargs; a++) {
+        const IrOp *p = op->arg[a];
+        if (ir_is_preloaded(p) ? p->shape.rank > 2 : p->shape.d[1] != op->shape.d[1] && p->shape.d[1] != 1) return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  if (!any) return false;
+  w = min64(min64(w, fmin), gw);
+  if (h > gh) return false;
+  for (int i = 0; i < m->nops; i++)
+    if (m->ops[i]->kind == IR_MATMUL && cdiv(m->ops[i]->arg[0]->shape.d[1], w) > 0x7fff) return false;
+  IrOp *anchor = NULL;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    op->placed = false;
+    op->ktile = 0;
+    op->stream = false;
+    op->host = NULL;
+    if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
+    op->placed = true;
+    op->place = (Rect){0, 0, (int)w, (int)h};
+    op->host = anchor;
+    if (!anchor) anchor = op;
+    Box b;
+    map_resident_box(op, (int)w, (int)h, 0, 0, &b);
+    for (int k = 0; k < 2; k++) op->tile[k] = b.n[k];
+    if (op->kind == IR_MATMUL) {
+      op->stream = true;
+      op->ktile = cdiv(op->arg[0]->shape.d[1], w);
+    }
+  }
+  m->resident = true;
+  return true;
+}
+
 bool pass_place(IrModule *m, const Target *t) {
   int gw = (int)t->grid_w, gh = (int)t->grid_h;
   if (m->grid_w > 0) gw = m->grid_w < gw ? m->grid_w : gw;
   if (m->grid_h > 0) gh = m->grid_h < gh ? m->grid_h : gh;
+  m->resident = false;
+  if (m->exec_stream && place_resident(m, t, gw, gh)) return true;
   int64_t budget = (int64_t)t->sram_bytes * 3 / 4;
   int *top = xcalloc((size_t)gw + 1, sizeof(int)); /* first free row per column */
   int *win = xmalloc(sizeof(int) * ((size_t)gw + 1));
@@ -202,23 +294,8 @@ bool pass_place(IrModule *m, const Target *t) {
     int64_t w, h, wmax, hmax;
     op->stream = map_streamable(m, op);
     if (op->stream) {
-      /* about 64 rows and 64 of K per core: each weight is then an AXPY of
-       * 64 elements (16 cycles at 4 f16 lanes), long against the few
-       * cycles a row of partial sums costs, and short enough that
-       * columns need little ingress bandwidth (docs/mapping.md) */
-      int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
-      wmax = min64(K, N);
-      hmax = M;
-      w = min64(wmax, max64(2, cdiv(max64(K, N), 64)));
-      h = min64(M, max64(1, cdiv(M, 64)));
-      /* with fewer rows a weight is less work: then as many columns as
-       * one ingress channel keeps busy, so that the layer's rows go by
-       * faster (docs/mapping.md) */
-      int64_t r = cdiv(M, h), lanes = op->dt == DT_F32 ? t->simd_f32 : t->simd_f16;
-      int64_t per_weight = op->arg[1]->dt == DT_F32 ? 2 : 1; /* wavelets */
-      if (r < 64) w = max64(w, min64(min64(wmax, STREAM_WIDE_MAX), (int64_t)t->mx_rate * r / (1000 * lanes * per_weight)));
-      /* a data wavelet carries its index in 15 bits */
-      while (cdiv(K, w) > 0x7fff && w < wmax) w = min64(2 * w, wmax);
+      stream_size(op, t, &w, &h, &wmax);
+      hmax = op->shape.d[0];
     } else if (op->kind == IR_MATMUL) {
       int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
       wmax = N;

@@ -246,6 +246,41 @@ static void build_stream_nets(IrModule *m, IrOp *op) {
   }
 }
 
+/* The resident layout (IrModule.resident): one set of nets for the whole
+ * model. Per column of the region, one ingress net carries every streamed
+ * matmul's weights in turn (the .wmx concatenates them in op order); per
+ * core row, one ring carries the partial sums of every streamed matmul and
+ * row reduction in turn. Its microthreads take a color's wavelets in issue
+ * order, so one layer's wavelets cannot be taken for the next's. */
+static void build_resident_nets(IrModule *m) {
+  IrOp *mm = NULL, *ring = NULL;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (!op->placed) continue;
+    if (op->stream && !mm) mm = op;
+    if ((op->stream || ir_is_reduction(op)) && !ring) ring = op;
+  }
+  const Rect *r = &mm->place;
+  IrDest *col = xmalloc(sizeof(IrDest) * (size_t)r->h);
+  for (int cx = 0; cx < r->w; cx++) {
+    for (int cy = 0; cy < r->h; cy++) col[cy] = (IrDest){r->x + cx, r->y + cy, mm, 1};
+    Box b = {{0}, {0}};
+    map_chunk(mm->arg[0]->shape.d[1], r->w, cx, &b.lo[0], &b.n[0]);
+    b.n[1] = mm->shape.d[1];
+    new_net(m, NET_INGRESS, mm, (IrCoord){r->x + cx, 0}, b, mm->arg[1]->dt, col, r->h);
+  }
+  free(col);
+  for (int cy = 0; cy < r->h && r->w > 1; cy++) {
+    Box b = {{0}, {0}};
+    map_chunk(ring->shape.d[0], r->h, cy, &b.lo[0], &b.n[0]);
+    b.n[1] = 1;
+    for (int cx = 0; cx < r->w; cx++) {
+      IrDest to = {r->x + (cx + 1) % r->w, r->y + cy, ring, 0};
+      new_net(m, NET_PSUM, ring, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);
+    }
+  }
+}
+
 /* ---- trees ---- */
 
 /* A tree under construction: its hops, and an index (x, y) -> hop so that
@@ -666,7 +701,8 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
 bool pass_route(IrModule *m, const Target *t) {
   /* Nets are rebuilt from scratch: the pass is a function of the placement. */
   m->nnets = 0;
-  for (int i = 0; i < m->nops; i++) {
+  if (m->resident) build_resident_nets(m);
+  for (int i = 0; i < m->nops && !m->resident; i++) {
     IrOp *op = m->ops[i];
     if (!op->placed) continue;
     if (op->kind == IR_MATMUL && op->stream) build_stream_nets(m, op);
