@@ -214,8 +214,12 @@ static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *prog
   Buf bytes = {0};
   for (int i = 0; i < c->nbuf; i++) {
     const IrBuf *b = &c->buf[i];
-    if (b->kind != BUF_PARAM) continue;
-    if (!param_bytes(e, b->val, &b->box, b->dt, &bytes)) continue;
+    if (b->kind == BUF_WORDS) { /* the program's per-core constants */
+      bytes.len = 0;
+      for (int64_t k = 0; k < b->elems; k++) buf_u32(&bytes, b->words[k]);
+    } else if (b->kind != BUF_PARAM || !param_bytes(e, b->val, &b->box, b->dt, &bytes)) {
+      continue;
+    }
     WInit in = {(uint32_t)b->addr, (uint32_t)bytes.len, add_blob(e, bytes.data, bytes.len)};
     VEC_PUSH(inits, in);
   }

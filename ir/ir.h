@@ -227,7 +227,8 @@ typedef struct IrNet {
   X(OPERAND, "operand", "the parts of its operands it needs") \
   X(PARAM,   "param",   "preloaded weights") \
   X(ACC,     "acc",     "f32 partial sums") \
-  X(STAGE,   "stage",   "whole tiles of a producer staged for a part of each")
+  X(STAGE,   "stage",   "whole tiles of a producer staged for a part of each") \
+  X(WORDS,   "words",   "the per-core constants of a program shared by several cores")
 typedef enum {
 #define X(e, s, d) BUF_##e,
   IR_BUF_KINDS(X)
@@ -242,7 +243,10 @@ extern const char *const ir_buf_kind_docs[BUF__COUNT];
  *  PARAM:   box `box` of param `val`, preloaded from the image
  *  ACC:     f32 scratch (matmul partial sums); val/box describe the region
  *  STAGE:   a received box of value `val` larger than the core needs; the
- *           needed part is copied out into an OPERAND buffer */
+ *           needed part is copied out into an OPERAND buffer
+ *  WORDS:   the resident layout's per-core constants (`words`), which the
+ *           program loads with LD so that cores whose roles differ can run
+ *           one program (val: the region's first op; box: [0:1, 0:elems]) */
 typedef struct IrBuf {
   IrBufKind kind;
   IrOp *val;
@@ -256,6 +260,7 @@ typedef struct IrBuf {
    * end), and buffers whose lives do not meet may share bytes; -1 and -1
    * otherwise */
   int live_from, live_to;
+  const uint32_t *words;   /* WORDS: elems 32-bit words, written with the image */
 } IrBuf;
 
 /* A DSR descriptor before encoding. MEM: buffer `buf` + element offset `off`,

@@ -542,7 +542,10 @@ static void parse_op(P *p) {
       op_pos->k = here(p);
       op->ktile = num(p, 1, WIR_MAX_DIM, "a K chunk");
     }
-    if (kw(p, "stream")) op->stream = true;
+    WirPos sat = here(p);
+    if (kw(p, "stream"))
+      perr_at(p, sat, "%%%s is a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
+                      "back yet: compile it from its .wdl", op->name);
   }
   loc(p, op);
 }
@@ -656,7 +659,11 @@ static void parse_core(P *p, WirPos at) {
       IrBuf b;
       memset(&b, 0, sizeof b);
       b.live_from = b.live_to = -1;
+      WirPos kat = here(p);
       b.kind = (IrBufKind)pick(p, ir_buf_kind_names, BUF__COUNT, "buffer kind");
+      if (b.kind == BUF_WORDS)
+        perr_at(p, kat, "a words buffer belongs to the resident layout of --exec=stream; a .wir of a streamed program "
+                        "cannot be read back yet: compile it from its .wdl");
       b.val = value(p);
       WirBufPos bp = {eat, box(p, &b.box, true)}; /* an acc buffer's box may be empty */
       b.dt = dtype(p);

@@ -154,6 +154,11 @@ static void pcore(Buf *b, const IrModule *m, const IrCore *c) {
     buf_printf(b, " %s %lld @", ir_dtype_name(x->dt), (long long)x->elems);
     if (x->addr < 0) buf_printf(b, "?");
     else buf_printf(b, "0x%04llx", (long long)x->addr);
+    if (x->kind == BUF_WORDS) {
+      buf_printf(b, " = {");
+      for (int64_t k = 0; k < x->elems; k++) buf_printf(b, "%s%u", k ? ", " : "", x->words[k]);
+      buf_printf(b, "}");
+    }
     if (x->live_to >= 0) /* the resident layout: which ops' code it lives through */
       buf_printf(b, "  // live %%%s..%s%s", m->ops[x->live_from]->name, x->live_to == INT_MAX ? "" : "%",
                  x->live_to == INT_MAX ? "the end" : m->ops[x->live_to]->name);

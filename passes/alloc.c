@@ -6,7 +6,10 @@
  * in program order; after them two overlays that share the same bytes, the
  * stage buffers (received, then copied out by the body's first
  * instructions) and the accumulators and tiles (written only after that).
- * lower already shares identical DSR descriptors. The pass checks the
+ * lower already shares identical DSR descriptors. In the resident layout
+ * (IrModule.resident) lower has given every buffer its bytes by its life,
+ * relative to the data area, and LD immediates relative to it too: alloc
+ * adds the data area's base to both. The pass checks the
  * target's limits, SRAM bytes (code included) and DSRs: a core over one is
  * an error that says what takes the space and prints the core's memory
  * map. (Tasks, one per incoming net plus two, cannot outgrow the 8-bit
@@ -57,6 +60,9 @@ bool pass_alloc(IrModule *m, const Target *t) {
         bf->addr += c->code_bytes;
       }
       live = c->code_bytes + end;
+      /* its LDs read its words: their addresses were relative too */
+      for (int k = 0; k < c->ninsn; k++)
+        if (c->insn[k].op == OP_LD) c->insn[k].imm += (int32_t)c->code_bytes;
     }
     for (int b = 0; b < c->nbuf && !m->resident; b++)
       if (c->buf[b].kind == BUF_PARAM || c->buf[b].kind == BUF_OPERAND) {

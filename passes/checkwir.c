@@ -226,11 +226,6 @@ static bool check_place(C *c) {
                                    : "a view that no output names is read from the cores under it");
       return false;
     }
-    if (op->stream) {
-      err_at(c, p->at, "%%%s is a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
-             "back yet: compile it from its .wdl", op->name);
-      return false;
-    }
     if (!op->placed) {
       if (p->tile.line || p->k.line) return err_at(c, p->at, "a tile without a rectangle"), false;
       continue;

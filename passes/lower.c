@@ -55,6 +55,8 @@ typedef struct Res {
   VEC(int) live;           /* buffers whose bytes are in use */
   VEC(int64_t) at;         /* per DSR: the byte address it points at now (memory DSRs) */
   VEC(bool) pinned;        /* per DSR: used by the op being lowered */
+  VEC(uint32_t) words;     /* the core's constants (a WORDS buffer) */
+  int wbuf, wnext;         /* that buffer; the next word to fill */
 } Res;
 
 typedef struct Prog {
@@ -90,7 +92,7 @@ static int64_t res_place(const Prog *p, int64_t bytes) {
 /* A buffer. In the resident layout it gets its bytes at once, live for
  * the op being lowered (the caller extends that). */
 static int add_buf(Prog *p, IrBufKind kind, IrOp *val, const Box *box, DType dt) {
-  IrBuf b = {kind, val, *box, dt, box_count(box, val->shape.rank), -1, -1, -1};
+  IrBuf b = {kind, val, *box, dt, box_count(box, val->shape.rank), -1, -1, -1, NULL};
   if (p->res) {
     b.addr = res_place(p, b.elems * ir_dtype_size(dt));
     b.live_from = b.live_to = p->res->op;
@@ -363,39 +365,40 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
 typedef struct Stream { IrNet *weights, *in, *out; } Stream;
 
 
-/* One row n of the output on accumulator acc[n % MAP_STREAM_ACCS]:
- *   WAXPY acc, weights, A, init   acc[m] = sum over the column's weights
- *                                 (w, k) of row n: w * A[m, k]; ends at
- *                                 the row's command wavelet (it first
- *                                 waits while the reduction of row
- *                                 n - MAP_STREAM_ACCS still reads acc)
- * then the ring, asynchronous, so that the next rows' weights are
- * multiplied meanwhile (and in issue order on the ring's colors): the
- * column after the row's owner starts it (FMOV out, acc), the others add
- * theirs (FADD out, acc, in), and the owner keeps the sum
- * (FADD C[:, n - n0], acc, in, rounded to C's dtype). */
+/* The rows of a streamed matmul, in runs of one kind:
+ *   START  the row's owner is the west neighbour (in ring order): this core
+ *          starts its ring (FMOV out, acc)
+ *   PASS   this core adds its partial and passes the sum on (FADD out, acc, in)
+ *   OWN    this core owns the row and keeps the sum (FADD C[:, n - n0], acc,
+ *          in, rounded to C's dtype)
+ *   ALONE  one column: no ring (FMOV C[:, n - n0], acc) */
 enum { ROW_START, ROW_PASS, ROW_OWN, ROW_ALONE };
-static void stream_row(Prog *p, int kind, int acc, int win, int tab, int yout, int fin, int fout) {
-  emit(p, OP_WAXPY, acc, win, tab, ISA_INIT);
-  switch (kind) {
-  case ROW_START: emit(p, OP_FMOV, fout, acc, 0, ISA_ASYNC); break;
-  case ROW_PASS: emit(p, OP_FADD, fout, acc, fin, ISA_ASYNC); break;
-  case ROW_OWN:
-    emit(p, OP_FADD, yout, acc, fin, ISA_ASYNC);
-    emit(p, OP_DINC, yout, 0, 0, 1); /* the async FADD took its copy */
-    break;
-  case ROW_ALONE: /* one column: no ring */
-    emit(p, OP_FMOV, yout, acc, 0, ISA_ASYNC);
-    emit(p, OP_DINC, yout, 0, 0, 1);
-    break;
-  }
-}
+
+/* Word i of the resident program's per-core constants: its byte address
+ * (relative to the data area until alloc relocates LD's immediates). */
+static int32_t res_word(Prog *p, int i) { return (int32_t)(p->buf.v[p->res->wbuf].addr + 4 * i); }
 
 /* The body of a core of a streamed matmul (docs/mapping.md, "Weight
- * streaming"): the rows n of the output in order, in runs of one kind
- * (owned by the west neighbour in ring order: this core starts the ring;
- * owned here: it ends here; else it passes the sum on), each run a loop
- * unrolled over the accumulators. */
+ * streaming"): the rows n of the output in order, in runs of one kind, each
+ * a loop of one row:
+ *        MOVI r4, rows           (resident: LD r4 from the core's words)
+ *        BEQZ r4, E
+ *     L: WAXPY acc, weights, A, init   acc[m] = sum over the column's
+ *                                      weights (w, k) of the row: w * A[m, k];
+ *                                      ends at the row's command wavelet
+ *        <the run's ring op on acc>    async: the next rows' weights are
+ *                                      multiplied meanwhile
+ *        DINC C, 1                     (OWN, ALONE: the next row's column)
+ *        DINC acc, rows                the next of MAP_STREAM_ACCS
+ *        ADDI r5, r5, -1 ; BNEZ r5, S  accumulators, round and round
+ *        MOVI r5, ACCS ; DINC acc, -ACCS * rows
+ *     S: ADDI r4, r4, -1 ; BNEZ r4, L
+ *     E:
+ * A core thus runs up to ACCS - 1 rows ahead of its reductions; WAXPY
+ * waits while a busy microthread still reads its accumulator. In the
+ * resident layout every core runs the same five runs - PASS, START, OWN,
+ * PASS, START, some empty - with its own counts, so that cores of one
+ * shape share one program. */
 static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const Stream *sn) {
   int w = op->place.w;
   int64_t k0, kn, n0, nn, p0, pn, N = op->shape.d[1];
@@ -404,9 +407,8 @@ static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const St
   const IrBuf *ab = &p->buf.v[abuf];
   int64_t rn = ab->box.n[0], one = 1;
   if (!sn->weights || (w > 1 && (!sn->in || !sn->out))) die("lower: a core of streamed %%%s lacks its nets", op->name);
-  Box rb = {{ab->box.lo[0], 0}, {rn, 1}}; /* a column of the output's rows */
-  int acc[MAP_STREAM_ACCS];
-  for (int i = 0; i < MAP_STREAM_ACCS; i++) acc[i] = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
+  Box rb = {{ab->box.lo[0], 0}, {rn * MAP_STREAM_ACCS, 1}}; /* ACCS columns of the output's rows */
+  int acc = mem_dsr(p, add_buf(p, BUF_ACC, op, &rb, DT_F32), 0, 1, &rn, &one);
   int64_t tdim[2] = {kn, rn}, tst[2] = {1, kn};
   int tab = mem_dsr(p, abuf, 0, 2, tdim, tst);
   int win = fab_dsr(p, DSR_FABIN, op->arg[1]->dt, sn->weights->color, kn);
@@ -414,50 +416,81 @@ static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const St
   int yout = mem_dsr(p, tile, 0, 1, &rn, &ystride);
   int fin = sn->in ? fab_dsr(p, DSR_FABIN, DT_F32, sn->in->color, rn) : -1;
   int fout = sn->out ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->out->color, rn) : -1;
-  /* the runs, in row order: [cut[r], cut[r+1]) of kind kinds[r] */
-  int64_t cut[6] = {0};
+  /* the runs, in row order: rows[r] rows of kind kinds[r] */
+  int64_t rows[5] = {0};
   int kinds[5], nrun = 0;
   if (w == 1) {
-    kinds[nrun] = ROW_ALONE;
-    cut[++nrun] = N;
+    kinds[0] = ROW_ALONE;
+    rows[0] = N;
+    nrun = 1;
+  } else if (p->res) { /* PASS, START, OWN, PASS, START */
+    const int kt[5] = {ROW_PASS, ROW_START, ROW_OWN, ROW_PASS, ROW_START};
+    for (int r = 0; r < 5; r++) kinds[r] = kt[r];
+    nrun = 5;
+    if (cx == 0) {
+      rows[2] = nn;
+      rows[4] = pn;
+      rows[3] = N - nn - pn;
+    } else {
+      rows[0] = p0;
+      rows[1] = pn;
+      rows[2] = nn;
+      rows[3] = N - n0 - nn;
+    }
   } else {
-    int64_t b[4] = {p0, p0 + pn, n0, n0 + nn};
+    int64_t b[4] = {p0, p0 + pn, n0, n0 + nn}, at = 0;
     const int kb[2] = {ROW_START, ROW_OWN};
     int first = p0 < n0 ? 0 : 1; /* which of the two runs of rows comes first */
     for (int j = 0; j < 2; j++) {
       int r = first ^ j;
-      if (b[2 * r] > cut[nrun]) { /* rows in between: pass */
+      if (b[2 * r] > at) { /* rows in between: pass */
         kinds[nrun] = ROW_PASS;
-        cut[nrun + 1] = b[2 * r];
-        nrun++;
+        rows[nrun++] = b[2 * r] - at;
       }
       kinds[nrun] = kb[r];
-      cut[nrun + 1] = b[2 * r + 1];
-      nrun++;
+      rows[nrun++] = b[2 * r + 1] - b[2 * r];
+      at = b[2 * r + 1];
     }
-    if (cut[nrun] < N) {
+    if (at < N) {
       kinds[nrun] = ROW_PASS;
-      cut[nrun + 1] = N;
-      nrun++;
+      rows[nrun++] = N - at;
     }
   }
-  /* each run:  MOVI r4, rows
-   *         L: row(acc0) ; ADDI r4, r4, -1 ; BEQZ r4, E ; row(acc1) ; ... ; row(accK-1) ; ADDI ; BNEZ r4, L
-   *         E:
-   * the next run starts again at acc0 (WAXPY's wait keeps it safe) */
+  emit(p, OP_MOVI, 5, 0, 0, MAP_STREAM_ACCS);
   for (int r = 0; r < nrun; r++) {
-    int64_t rows = cut[r + 1] - cut[r];
-    emit(p, OP_MOVI, 4, 0, 0, (int32_t)rows);
-    int top = p->code.n, jend[MAP_STREAM_ACCS];
-    for (int i = 0; i < MAP_STREAM_ACCS; i++) {
-      stream_row(p, kinds[r], acc[i], win, tab, yout, fin, fout);
-      emit(p, OP_ADDI, 4, 4, 0, -1);
-      jend[i] = i + 1 < MAP_STREAM_ACCS ? emit(p, OP_BEQZ, 4, 0, 0, 0) : emit(p, OP_BNEZ, 4, 0, 0, top);
+    if (p->res && w > 1) {
+      int wi = p->res->wnext++;
+      p->res->words.v[wi] = (uint32_t)rows[r];
+      emit(p, OP_LD, 4, 0, 0, res_word(p, wi));
+    } else {
+      emit(p, OP_MOVI, 4, 0, 0, (int32_t)rows[r]);
     }
-    for (int i = 0; i + 1 < MAP_STREAM_ACCS; i++) p->code.v[jend[i]].imm = p->code.n;
+    int skip_run = emit(p, OP_BEQZ, 4, 0, 0, 0);
+    int top = p->code.n;
+    emit(p, OP_WAXPY, acc, win, tab, ISA_INIT);
+    switch (kinds[r]) {
+    case ROW_START: emit(p, OP_FMOV, fout, acc, 0, ISA_ASYNC); break;
+    case ROW_PASS: emit(p, OP_FADD, fout, acc, fin, ISA_ASYNC); break;
+    case ROW_OWN: emit(p, OP_FADD, yout, acc, fin, ISA_ASYNC); break;
+    case ROW_ALONE: emit(p, OP_FMOV, yout, acc, 0, ISA_ASYNC); break;
+    }
+    if (kinds[r] == ROW_OWN || kinds[r] == ROW_ALONE) emit(p, OP_DINC, yout, 0, 0, 1); /* the async op took its copy */
+    emit(p, OP_DINC, acc, 0, 0, (int32_t)rn);
+    emit(p, OP_ADDI, 5, 5, 0, -1);
+    int skip_wrap = emit(p, OP_BNEZ, 5, 0, 0, 0);
+    emit(p, OP_MOVI, 5, 0, 0, MAP_STREAM_ACCS);
+    emit(p, OP_DINC, acc, 0, 0, (int32_t)(-rn * MAP_STREAM_ACCS));
+    p->code.v[skip_wrap].imm = p->code.n;
+    emit(p, OP_ADDI, 4, 4, 0, -1);
+    emit(p, OP_BNEZ, 4, 0, 0, top);
+    p->code.v[skip_run].imm = p->code.n;
   }
+  if (p->res) p->res->wnext += 5 - (w > 1 ? nrun : 0); /* every streamed matmul has five words */
   emit(p, OP_WAIT, 0, 0, 0, 0); /* the last rows' reductions, before the sends */
-  if (p->res) emit(p, OP_DINC, yout, 0, 0, (int32_t)-nn); /* back where add_dsr knows it: the next op may use it */
+  if (p->res) { /* back where add_dsr knows them: the next ops may use them */
+    if (N % MAP_STREAM_ACCS) emit(p, OP_DINC, acc, 0, 0, (int32_t)(-rn * (N % MAP_STREAM_ACCS)));
+    emit(p, OP_DINC, yout, 0, 0, (int32_t)-nn);
+  }
 }
 
 /* The elementwise ops placed on host's cores (IrOp.host), in op order,
@@ -761,8 +794,18 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
  * then - across the w columns of the row - summed (or maxed) along the
  * ring from column 0 to column w-1, which finishes (mean: divides) and
  * sends the result on round the ring, each column keeping it and passing
- * it on, until column w-2 has it. Every core holds the result [rows, 1]. */
-static int lower_res_reduce(Prog *p, IrOp *op, int cx, int w, int in, const Stream *sn) {
+ * it on, until column w-2 has it. Every core holds the result [rows, 1].
+ * The roles are branches on flags the program loaded from its words at
+ * the start (r8: the first column, r9: the last, r10: left of column w-2),
+ * so that every core of the row runs the same code:
+ *        BEQZ r8, A ; FMOV out, acc ; JMP C      the first column starts
+ *     A: BNEZ r9, B ; FADD out, acc, in ; JMP C  the middle ones pass on
+ *     B: FADD acc, acc, in                      the last one finishes
+ *     C: (mean: BEQZ r9, D ; FDIV acc, acc, n)
+ *     D: BEQZ r9, E ; FMOV out, acc ; JMP F     the last one sends it round
+ *     E: FMOV acc, in ; BEQZ r10, F ; FMOV out, acc
+ *     F: */
+static int lower_res_reduce(Prog *p, IrOp *op, int w, int in, const Stream *sn) {
   const IrBuf *ib = &p->buf.v[in];
   int64_t rn = ib->box.n[0], ct = ib->box.n[1], one = 1;
   Box rb = {{ib->box.lo[0], 0}, {rn, 1}};
@@ -781,26 +824,38 @@ static int lower_res_reduce(Prog *p, IrOp *op, int cx, int w, int in, const Stre
     if (!sn->in || !sn->out) die("lower: a core of the resident region lacks its ring");
     fin = fab_dsr(p, DSR_FABIN, DT_F32, sn->in->color, rn);
     fout = fab_dsr(p, DSR_FABOUT, DT_F32, sn->out->color, rn);
-    if (cx == 0) emit(p, OP_FMOV, fout, dacc, 0, 0);
-    else if (cx < w - 1) emit(p, op_red, fout, dacc, fin, 0);
-    else emit(p, op_red, dacc, dacc, fin, 0);
+    int ja = emit(p, OP_BEQZ, 8, 0, 0, 0);
+    emit(p, OP_FMOV, fout, dacc, 0, 0);
+    int jc1 = emit(p, OP_JMP, 0, 0, 0, 0);
+    p->code.v[ja].imm = p->code.n;
+    int jb = emit(p, OP_BNEZ, 9, 0, 0, 0);
+    emit(p, op_red, fout, dacc, fin, 0);
+    int jc2 = emit(p, OP_JMP, 0, 0, 0, 0);
+    p->code.v[jb].imm = p->code.n;
+    emit(p, op_red, dacc, dacc, fin, 0);
+    p->code.v[jc1].imm = p->code.v[jc2].imm = p->code.n;
   }
-  if (op->kind == IR_MEAN && cx == w - 1) {
+  if (op->kind == IR_MEAN) {
     Box kb = {{0, 0}, {1, 1}};
     int k = add_buf(p, BUF_ACC, op, &kb, DT_F32); /* one f32: the axis length */
     int64_t zero = 0;
     float len = (float)op->arg[0]->shape.d[1];
     memcpy(&bits, &len, 4);
-    emit(p, OP_FFILL, mem_dsr(p, k, 0, 1, &one, &one), 0, 0, bits);
-    emit(p, OP_FDIV, dacc, dacc, mem_dsr(p, k, 0, 1, &rn, &zero), 0);
+    int dk1 = mem_dsr(p, k, 0, 1, &one, &one), dk = mem_dsr(p, k, 0, 1, &rn, &zero);
+    int jd = w > 1 ? emit(p, OP_BEQZ, 9, 0, 0, 0) : -1;
+    emit(p, OP_FFILL, dk1, 0, 0, bits);
+    emit(p, OP_FDIV, dacc, dacc, dk, 0);
+    if (jd >= 0) p->code.v[jd].imm = p->code.n;
   }
   if (w > 1) { /* the result round the ring */
-    if (cx == w - 1) {
-      emit(p, OP_FMOV, fout, dacc, 0, 0);
-    } else {
-      emit(p, OP_FMOV, dacc, fin, 0, 0);
-      if (cx < w - 2) emit(p, OP_FMOV, fout, dacc, 0, 0);
-    }
+    int je = emit(p, OP_BEQZ, 9, 0, 0, 0);
+    emit(p, OP_FMOV, fout, dacc, 0, 0);
+    int jf1 = emit(p, OP_JMP, 0, 0, 0, 0);
+    p->code.v[je].imm = p->code.n;
+    emit(p, OP_FMOV, dacc, fin, 0, 0);
+    int jf2 = emit(p, OP_BEQZ, 10, 0, 0, 0);
+    emit(p, OP_FMOV, fout, dacc, 0, 0);
+    p->code.v[jf1].imm = p->code.v[jf2].imm = p->code.n;
   }
   if (op->dt == DT_F32) return acc;
   int tile = add_buf(p, BUF_TILE, op, &rb, op->dt);
@@ -865,8 +920,21 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
         }
     }
   }
+  /* the core's constants: its roles on the ring, then five run lengths
+   * per streamed matmul (lower_stream) */
+  int nwords = 3;
+  for (int i = 0; i < m->nops; i++) nwords += m->ops[i]->stream ? 5 : 0;
+  Box wb = {{0, 0}, {1, nwords}};
+  res.wbuf = add_buf(&p, BUF_WORDS, (IrOp *)anchor, &wb, DT_F32);
+  p.buf.v[res.wbuf].live_to = INT_MAX;
+  for (int i = 0; i < nwords; i++) VEC_PUSH(res.words, 0);
+  res.words.v[0] = cx == 0;
+  res.words.v[1] = cx == w - 1;
+  res.words.v[2] = cx < w - 2;
+  res.wnext = 3;
   int t_main = add_task(&p, TASK_MAIN, 0);
   p.task.v[t_main].pc = 0;
+  for (int k = 0; k < 3; k++) emit(&p, OP_LD, 8 + k, 0, 0, res_word(&p, k));
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
     if (!op->placed || op->kind == IR_INPUT) continue;
@@ -878,7 +946,7 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
       vb[i] = add_buf(&p, BUF_TILE, op, &tb, op->dt);
       lower_stream(&p, op, cx, vb[i], vb[op->arg[0]->idx], &sn);
     } else if (ir_is_reduction(op)) {
-      vb[i] = lower_res_reduce(&p, op, cx, w, vb[op->arg[0]->idx], &sn);
+      vb[i] = lower_res_reduce(&p, op, w, vb[op->arg[0]->idx], &sn);
     } else {
       int ob[2] = {-1, -1};
       for (int a = 0; a < op->nargs; a++) {
@@ -901,7 +969,12 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
     res.live.n = keep;
   }
   emit(&p, OP_TERM, 0, 0, 0, 0);
+  if (res.wnext != nwords) die("lower: %d of %d words filled on core (%d,%d)", res.wnext, nwords, x, y);
+  uint32_t *words = ARENA_NEW(&m->arena, uint32_t, nwords);
+  memcpy(words, res.words.v, sizeof(uint32_t) * (size_t)nwords);
+  p.buf.v[res.wbuf].words = words;
   keep_core(m, &p, x, y, (IrOp *)anchor);
+  VEC_FREE(res.words);
   VEC_FREE(res.live);
   VEC_FREE(res.at);
   VEC_FREE(res.pinned);
