@@ -122,6 +122,49 @@ static void stream_size(const IrOp *op, const Target *t, int64_t *w, int64_t *h,
   while (cdiv(K, *w) > 0x7fff && *w < *wmax) *w = min64(2 * *w, *wmax);
 }
 
+/* The resident layout's SRAM on its busiest core, estimated: the code
+ * (about 60 instructions a streamed matmul, 20 a reduction, 8 another op),
+ * the params its elementwise ops read, and at the worst point of the
+ * program the tiles then live plus the op's accumulators (lower_resident
+ * gives bytes the same way), with a quarter more for the gaps between
+ * them. */
+static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
+  int64_t M = 0, fixed = 0, peak = 0, live = 0;
+  int *last = xcalloc((size_t)m->nops + 1, sizeof(int));
+  bool *read = xcalloc((size_t)m->nops + 1, sizeof(bool)); /* a param an elementwise op reads */
+  for (int i = 0; i < m->nops; i++)
+    for (int a = 0; a < m->ops[i]->nargs; a++) {
+      int *l = &last[m->ops[i]->arg[a]->idx];
+      *l = m->ops[i]->kind == IR_OUTPUT ? m->nops : *l > i ? *l : i;
+      read[m->ops[i]->arg[a]->idx] |= ir_is_elementwise(m->ops[i]);
+    }
+  for (int i = 0; i < m->nops; i++)
+    if (!ir_is_preloaded(m->ops[i]) && m->ops[i]->kind != IR_OUTPUT) M = m->ops[i]->shape.d[0];
+  int64_t rows = cdiv(M, h);
+  int64_t *bytes = xcalloc((size_t)m->nops + 1, sizeof(int64_t));
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->kind == IR_OUTPUT) continue;
+    if (ir_is_preloaded(op)) { /* each user's box of it: at most a tile's */
+      int64_t n = op->shape.rank ? cdiv(op->shape.d[op->shape.rank - 1], w) : 1;
+      if (op->shape.rank == 2) n *= min64(op->shape.d[0], rows);
+      if (read[i]) fixed += 16 + n * ir_dtype_size(op->dt);
+      continue;
+    }
+    fixed += 8 * (op->kind == IR_MATMUL ? 60 : ir_is_reduction(op) ? 20 : 8);
+    bytes[i] = 16 + rows * (op->shape.d[1] == 1 ? 1 : cdiv(op->shape.d[1], w)) * ir_dtype_size(op->dt);
+    live += bytes[i];
+    int64_t scratch = op->kind == IR_MATMUL ? MAP_STREAM_ACCS * 4 * rows : ir_is_reduction(op) ? 4 * rows + 16 : 0;
+    if (live + scratch > peak) peak = live + scratch;
+    for (int j = 0; j <= i; j++) /* the values whose last use this was */
+      if (bytes[j] && last[j] == i) live -= bytes[j], bytes[j] = 0;
+  }
+  free(last);
+  free(read);
+  free(bytes);
+  return fixed + peak + peak / 4;
+}
+
 /* The resident layout (--exec=stream; docs/mapping.md, "The resident
  * layout"). When every op of the model is an input, a matmul by weights, an
  * elementwise op or a reduction of each row (axis 1, keepdims), all of them
@@ -134,7 +177,7 @@ static void stream_size(const IrOp *op, const Target *t, int64_t *w, int64_t *h,
  * first op as its host (one program per core runs them all). Returns false,
  * and changes nothing, when the model does not qualify. */
 static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
-  int64_t M = -1, w = 1, h = 1, fmin = INT64_MAX;
+  int64_t M = -1, w = 1, h = 1, fmin = INT64_MAX, wcap = INT64_MAX;
   bool any = false;
   for (int i = 0; i < m->nops; i++) {
     const IrOp *op = m->ops[i];
@@ -153,6 +196,7 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
       stream_size(op, t, &sw, &sh, &swmax);
       w = max64(w, sw);
       h = max64(h, sh);
+      wcap = min64(wcap, swmax); /* every column holds some of each K and N */
       any = true;
     } else if (ir_is_reduction(op)) {
       if (op->axis != 1 || !op->keepdims) return false;
@@ -166,7 +210,15 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
     }
   }
   if (!any) return false;
-  w = min64(min64(w, fmin), gw);
+  w = min64(min64(min64(w, fmin), wcap), gw);
+  /* more cores while the busiest one would be over the SRAM budget: wider
+   * first (fewer columns a tile), then taller (fewer rows) */
+  int64_t budget = (int64_t)t->sram_bytes * 3 / 4, wlim = min64(min64(fmin, wcap), gw);
+  while (resident_bytes(m, w, h) > budget) {
+    if (w < wlim) w = min64(2 * w, wlim);
+    else if (h < min64(M, gh)) h = min64(2 * h, min64(M, gh));
+    else break; /* alloc says what does not fit */
+  }
   if (h > gh) return false;
   for (int i = 0; i < m->nops; i++)
     if (m->ops[i]->kind == IR_MATMUL && cdiv(m->ops[i]->arg[0]->shape.d[1], w) > 0x7fff) return false;

@@ -31,9 +31,35 @@ MAX_REFUSED = 0.05
 W, S = sys.argv[1], sys.argv[2]
 os.makedirs(sys.argv[3], exist_ok=True)
 os.chdir(sys.argv[3])
+def gen_resident(seed, r, dt):
+    """A chain that --exec=stream runs in the resident layout (one region,
+    every op in turn): matmuls by params (dense or sparse), elementwise ops,
+    row reductions (keepdims), softmax and layernorm on [M, F] values, with
+    repeated operands and a residual; M up to 150 (several core rows)."""
+    M = r.randint(1, 150); K = r.randint(1, 160); N = r.randint(1, 160)
+    sp = r.choice([0.0, 0.0, 0.5, 0.9])
+    lines = [f"model z{seed} {{", f"  input x : {dt}[{M}, {K}];"]
+    lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2, sparsity={sp});")
+    lines.append(f"  param w2 : {dt}[{N}, {K}] = randn(seed={seed+1}, std=0.2);")
+    lines.append(f"  param g : {dt}[{N}] = randn(seed={seed+2}, std=1.0);")
+    act = r.choice(["gelu", "relu", "tanh", "sigmoid"])
+    h = r.choice([f"x @ w1 + g", f"{act}(x @ w1)", f"softmax(x @ w1, axis=-1)", f"layernorm(x @ w1, g, g, axis=-1)",
+                  f"(x @ w1) * (x @ w1)"])
+    lines.append(f"  let h = {h};")
+    outs = [r.choice([f"x + {act}(h) @ w2", f"h @ w2 - x * 0.5", f"{act}(h * h) @ w2"])]
+    if r.random() < 0.5:
+        outs.append(r.choice([f"{r.choice(['sum', 'mean', 'max'])}(h, axis=1, keepdims=true) * h", "h",
+                              f"h - max(h, axis=-1, keepdims=true)"]))
+    for i, o in enumerate(outs):
+        lines.append(f"  output o{i} = {o};")
+    lines.append("}")
+    return "\n".join(lines), dt, None, (M, K), len(outs)
+
 def gen(seed):
     r = random.Random(seed)
     dt = r.choice(["f32", "f16", "bf16"])
+    if r.random() < 0.25:
+        return gen_resident(seed, r, dt)
     B = r.randint(1, 4); M = r.randint(1, 40); K = r.randint(1, 70); N = r.randint(1, 50)
     lines = [f"model z{seed} {{", f"  input a : {dt}[{B}, {M}, {K}];", f"  input x : {dt}[{M}, {K}];"]
     lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2);")
@@ -79,9 +105,11 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     open(f"{name}.wdl", "w").write(src)
     npdt = np.float16 if dt == "f16" else np.float32  # bf16 inputs: float32 .npy, rounded when loaded
     rng = np.random.default_rng(seed)
-    np.save(f"{name}_a.npy", rng.standard_normal(ash).astype(npdt))
+    args = ["--input", f"x={name}_x.npy"]
+    if ash:  # the resident chains have no input a
+        np.save(f"{name}_a.npy", rng.standard_normal(ash).astype(npdt))
+        args += ["--input", f"a={name}_a.npy"]
     np.save(f"{name}_x.npy", rng.standard_normal(xsh).astype(npdt))
-    args = ["--input", f"a={name}_a.npy", "--input", f"x={name}_x.npy"]
     r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"] + sys.argv[6:], capture_output=True, text=True)
     if r.returncode:
         if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1:
