@@ -67,9 +67,10 @@ bool map_streamable(const IrModule *m, const IrOp *op) {
 
 void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out) {
   Box b = {0};
-  map_chunk(v->shape.d[0], h, cy, &b.lo[0], &b.n[0]);
-  if (v->shape.d[1] == 1) b.n[1] = 1;
-  else map_chunk(v->shape.d[1], w, cx, &b.lo[1], &b.n[1]);
+  int r = v->shape.rank, c = r - 1; /* rank 2 [M, F] or rank 1 [F] */
+  if (r == 2) map_chunk(v->shape.d[0], h, cy, &b.lo[0], &b.n[0]);
+  if (v->shape.d[c] == 1) b.n[c] = 1;
+  else map_chunk(v->shape.d[c], w, cx, &b.lo[c], &b.n[c]);
   *out = b;
 }
 

@@ -68,7 +68,9 @@ bool map_streamable(const IrModule *m, const IrOp *op);
  * the activations never move. A value [M, F] is held as rows
  * chunk(M, h, cy) x columns chunk(F, w, cx) - a streamed matmul's tiling -
  * or, when F is 1 (a row statistic: mean, max, sum), its rows' one column
- * on every core of the row (the reduction leaves it there). */
+ * on every core of the row (the reduction leaves it there). A vector [F]
+ * (an input broadcast along the rows) is held like one row of a matrix,
+ * on every core row. */
 void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out);
 /* MATMUL: K chunk and N chunk of core (cx, cy) (streamed: of column cx). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,

@@ -139,7 +139,7 @@ static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
       read[m->ops[i]->arg[a]->idx] |= ir_is_elementwise(m->ops[i]);
     }
   for (int i = 0; i < m->nops; i++)
-    if (!ir_is_preloaded(m->ops[i]) && m->ops[i]->kind != IR_OUTPUT) M = m->ops[i]->shape.d[0];
+    if (!ir_is_preloaded(m->ops[i]) && m->ops[i]->kind != IR_OUTPUT && m->ops[i]->shape.rank == 2) M = m->ops[i]->shape.d[0];
   int64_t rows = cdiv(M, h);
   int64_t *bytes = xcalloc((size_t)m->nops + 1, sizeof(int64_t));
   for (int i = 0; i < m->nops; i++) {
@@ -152,7 +152,8 @@ static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
       continue;
     }
     fixed += 8 * (op->kind == IR_MATMUL ? 60 : ir_is_reduction(op) ? 20 : 8);
-    bytes[i] = 16 + rows * (op->shape.d[1] == 1 ? 1 : cdiv(op->shape.d[1], w)) * ir_dtype_size(op->dt);
+    int64_t f = op->shape.d[op->shape.rank - 1];
+    bytes[i] = 16 + (op->shape.rank == 2 ? rows : 1) * (f == 1 ? 1 : cdiv(f, w)) * ir_dtype_size(op->dt);
     live += bytes[i];
     int64_t scratch = op->kind == IR_MATMUL ? MAP_STREAM_ACCS * 4 * rows : ir_is_reduction(op) ? 4 * rows + 16 : 0;
     if (live + scratch > peak) peak = live + scratch;
@@ -168,7 +169,8 @@ static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
 /* The resident layout (--exec=stream; docs/mapping.md, "The resident
  * layout"). When every op of the model is an input, a matmul by weights, an
  * elementwise op or a reduction of each row (axis 1, keepdims), all of them
- * on matrices [M, F] with one M, the whole model runs on one region at the
+ * on matrices [M, F] with one M (or vectors [F], inputs and elementwise
+ * ops only), the whole model runs on one region at the
  * north-west corner, one op after another: the activations stay where they
  * are, each layer's weights stream down the same columns and its partial
  * sums go round the same rings. The region is as wide as the widest
@@ -186,9 +188,11 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
       continue;
     }
     if (ir_is_preloaded(op)) continue;
-    if (op->shape.rank != 2 || (M >= 0 && op->shape.d[0] != M)) return false;
-    M = op->shape.d[0];
-    if (op->shape.d[1] > 1) fmin = min64(fmin, op->shape.d[1]);
+    int r = op->shape.rank;
+    if (r < 1 || r > 2 || (r == 2 && M >= 0 && op->shape.d[0] != M)) return false;
+    if (r == 2) M = op->shape.d[0];
+    if (op->shape.d[r - 1] > 1) fmin = min64(fmin, op->shape.d[r - 1]);
+    if (r == 1 && op->kind != IR_INPUT && !ir_is_elementwise(op)) return false; /* vectors: inputs and elementwise ops */
     if (op->kind == IR_INPUT) continue;
     if (op->kind == IR_MATMUL) {
       if (!map_streamable(m, op)) return false;
@@ -203,13 +207,14 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
     } else if (ir_is_elementwise(op)) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
-        if (ir_is_preloaded(p) ? p->shape.rank > 2 : p->shape.d[1] != op->shape.d[1] && p->shape.d[1] != 1) return false;
+        int pr = p->shape.rank, pf = p->shape.d[pr - 1], of = op->shape.d[op->shape.rank - 1];
+        if (ir_is_preloaded(p) ? pr > 2 : pf != of && pf != 1) return false;
       }
     } else {
       return false;
     }
   }
-  if (!any) return false;
+  if (!any || M < 0) return false;
   w = min64(min64(min64(w, fmin), wcap), gw);
   /* more cores while the busiest one would be over the SRAM budget: wider
    * first (fewer columns a tile), then taller (fewer rows) */
@@ -236,7 +241,7 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
     if (!anchor) anchor = op;
     Box b;
     map_resident_box(op, (int)w, (int)h, 0, 0, &b);
-    for (int k = 0; k < 2; k++) op->tile[k] = b.n[k];
+    for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
     if (op->kind == IR_MATMUL) {
       op->stream = true;
       op->ktile = cdiv(op->arg[0]->shape.d[1], w);

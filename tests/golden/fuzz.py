@@ -35,7 +35,8 @@ def gen_resident(seed, r, dt):
     """A chain that --exec=stream runs in the resident layout (one region,
     every op in turn): matmuls by params (dense or sparse), elementwise ops,
     row reductions (keepdims), softmax and layernorm on [M, F] values, with
-    repeated operands and a residual; M up to 150 (several core rows)."""
+    repeated operands, a residual and sometimes a vector input [N]; M up to
+    150 (several core rows)."""
     M = r.randint(1, 150); K = r.randint(1, 160); N = r.randint(1, 160)
     sp = r.choice([0.0, 0.0, 0.5, 0.9])
     lines = [f"model z{seed} {{", f"  input x : {dt}[{M}, {K}];"]
@@ -50,10 +51,15 @@ def gen_resident(seed, r, dt):
     if r.random() < 0.5:
         outs.append(r.choice([f"{r.choice(['sum', 'mean', 'max'])}(h, axis=1, keepdims=true) * h", "h",
                               f"h - max(h, axis=-1, keepdims=true)"]))
+    ash = None
+    if r.random() < 0.4:  # a vector input, broadcast along the rows
+        lines.insert(2, f"  input a : {dt}[{N}];")
+        outs.append(r.choice(["h * a + a", "max(h, a) - relu(a)"]))
+        ash = (N,)
     for i, o in enumerate(outs):
         lines.append(f"  output o{i} = {o};")
     lines.append("}")
-    return "\n".join(lines), dt, None, (M, K), len(outs)
+    return "\n".join(lines), dt, ash, (M, K), len(outs)
 
 def gen(seed):
     r = random.Random(seed)
