@@ -500,6 +500,24 @@ static int free_color(RMap *rm, const Tree *tr, int ncolors) {
   return -1;
 }
 
+/* What the user can do about a net that found no color: only the hints
+ * that apply to this compile. */
+static void route_hints(const IrModule *m, const Target *t) {
+  if (m->grid_w > 0 && ((unsigned)m->grid_w < t->grid_w || (unsigned)m->grid_h < t->grid_h))
+    fprintf(stderr, "  hint: --grid %dx%d leaves the model less of the wafer than the target's %ux%u cores; a larger "
+                    "--grid spreads it out\n", m->grid_w, m->grid_h, t->grid_w, t->grid_h);
+  bool weights = false;
+  for (int i = 0; i < m->nops && !m->exec_stream && !weights; i++) {
+    const IrOp *op = m->ops[i];
+    weights = op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
+              op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
+  }
+  if (weights)
+    fprintf(stderr, "  hint: --exec=stream streams the weights of the matmuls by params from MemoryX instead of "
+                    "spreading each layer over a rectangle of its own, and needs far fewer routes (docs/mapping.md)\n");
+  fprintf(stderr, "  hint: a target whose routers hold more than %u colors leaves room\n", t->colors);
+}
+
 static void report_full(IrModule *m, RMap *rm, const IrNet *n, const Tree *tr, int ncolors) {
   char d[256];
   /* The first full router along the tree, and the link into it. */
@@ -519,7 +537,6 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const Tree *tr, i
       int id = r->net_of_color[c];
       if (id >= 0) fprintf(stderr, "    color %2d: %s\n", c, net_desc(m->nets[id], d, sizeof d));
     }
-    fprintf(stderr, "  hint: a larger rectangle per op spreads the traffic; try a larger --grid\n");
     return;
   }
   /* No router is full, but every color is taken somewhere on the tree. */
@@ -534,7 +551,6 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const Tree *tr, i
               net_desc(m->nets[r->net_of_color[c]], d, sizeof d));
       break;
     }
-  fprintf(stderr, "  hint: a target with more colors, or a larger --grid, leaves room\n");
 }
 
 /* How far a detour may stray outside the box spanned by a net's source
@@ -737,6 +753,7 @@ bool pass_route(IrModule *m, const Target *t) {
       }
       route_free(&st, n);
       report_full(m, &st.rm, n, &st.hv, st.ncolors);
+      route_hints(m, t);
       if (nrip >= max_rip)
         fprintf(stderr, "  note: the router gave up after %ld rip-ups (at most %ld for %d nets): the placement "
                         "leaves this region too congested\n", nrip, max_rip, m->nnets);
