@@ -207,8 +207,13 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
     } else if (ir_is_elementwise(op)) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
-        int pr = p->shape.rank, pf = p->shape.d[pr - 1], of = op->shape.d[op->shape.rank - 1];
-        if (ir_is_preloaded(p) ? pr > 2 : pf != of && pf != 1) return false;
+        int pr = p->shape.rank;
+        if (ir_is_preloaded(p)) {
+          if (pr > 2) return false;
+          continue;
+        }
+        int64_t pf = p->shape.d[pr - 1], of = op->shape.d[op->shape.rank - 1]; /* rank 1 or 2: checked at p */
+        if (pf != of && pf != 1) return false;
       }
     } else {
       return false;
