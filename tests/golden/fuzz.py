@@ -118,7 +118,8 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
     np.save(f"{name}_x.npy", rng.standard_normal(xsh).astype(npdt))
     r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"] + sys.argv[6:], capture_output=True, text=True)
     if r.returncode:
-        if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1:
+        sanitizer = "runtime error:" in r.stderr or "Sanitizer" in r.stderr
+        if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1 and not sanitizer:
             refused.append((seed, r.stderr.splitlines()[0]))
             print(seed, "REFUSED:", r.stderr.splitlines()[0][:200])
         else:
