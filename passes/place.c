@@ -40,7 +40,9 @@
  * SLICE and TRANSPOSE are views unless an output names them: not placed;
  * their users read the boxes they need from the cores under them.
  */
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include "ir/diag.h"
 #include "passes/mapping.h"
 #include "passes/passes.h"
@@ -170,8 +172,8 @@ static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
  * layout"). When every op of the model is an input, a matmul by weights, an
  * elementwise op or a reduction of each row (axis 1, keepdims), all of them
  * on matrices [M, F] with one M (or vectors [F], inputs and elementwise
- * ops only), the whole model runs on one region at the
- * north-west corner, one op after another: the activations stay where they
+ * ops only), the whole model runs on one region on the north edge, one op
+ * after another: the activations stay where they
  * are, each layer's weights stream down the same columns and its partial
  * sums go round the same rings. The region is as wide as the widest
  * streamed matmul wants (stream_size), but no wider than the narrowest
@@ -221,6 +223,7 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
   }
   if (!any || M < 0) return false;
   w = min64(min64(min64(w, fmin), wcap), gw);
+  h = min64(h, gh); /* more rows a core rather than no resident layout */
   /* more cores while the busiest one would be over the SRAM budget: wider
    * first (fewer columns a tile), then taller (fewer rows) */
   int64_t budget = (int64_t)t->sram_bytes * 3 / 4, wlim = min64(min64(fmin, wcap), gw);
@@ -232,6 +235,22 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
   if (h > gh) return false;
   for (int i = 0; i < m->nops; i++)
     if (m->ops[i]->kind == IR_MATMUL && cdiv(m->ops[i]->arg[0]->shape.d[1], w) > 0x7fff) return false;
+  /* Where along the north edge: the columns spread over as many MemoryX
+   * channels as their width allows (channel k feeds the columns x with
+   * x * channels / grid width = k), so that the busiest channel feeds the
+   * fewest; then the westmost such place. */
+  int x0 = 0, best = INT_MAX;
+  int *per = xcalloc((size_t)t->mx_channels + 1, sizeof(int));
+  for (int x = 0; x + w <= gw; x++) {
+    memset(per, 0, sizeof(int) * ((size_t)t->mx_channels + 1));
+    int most = 0;
+    for (int c = x; c < x + w; c++) {
+      int k = (int)((int64_t)c * t->mx_channels / t->grid_w);
+      most = ++per[k] > most ? per[k] : most;
+    }
+    if (most < best) best = most, x0 = x;
+  }
+  free(per);
   IrOp *anchor = NULL;
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
@@ -241,7 +260,7 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
     op->host = NULL;
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
     op->placed = true;
-    op->place = (Rect){0, 0, (int)w, (int)h};
+    op->place = (Rect){x0, 0, (int)w, (int)h};
     op->host = anchor;
     if (!anchor) anchor = op;
     Box b;

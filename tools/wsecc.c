@@ -9,6 +9,7 @@
  * Output files are written atomically and only when the run succeeded.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,7 +240,7 @@ static void write_out(const char *path, const void *data, size_t len) {
 
 /* --stats: what the mapping passes decided, in numbers. */
 static void print_stats(const IrModule *m, const Target *t) {
-  int ops = 0, placed = 0, views = 0, matmuls = 0, x1 = 0, y1 = 0;
+  int ops = 0, placed = 0, views = 0, matmuls = 0, x0 = INT_MAX, y0 = INT_MAX, x1 = 0, y1 = 0;
   int64_t cores = 0, params = 0;
   for (int i = 0; i < m->nops; i++) {
     const IrOp *op = m->ops[i];
@@ -247,20 +248,23 @@ static void print_stats(const IrModule *m, const Target *t) {
     ops++;
     if (op->kind == IR_PARAM) params += shape_count(&op->shape);
     if (ir_is_view_kind(op) && !op->placed) views++;
+    matmuls += op->kind == IR_MATMUL && op->placed;
     if (!op->placed || op->host) continue; /* in place on another op's cores */
     placed++;
-    matmuls += op->kind == IR_MATMUL;
     cores += (int64_t)op->place.w * op->place.h;
+    if (op->place.x < x0) x0 = op->place.x;
+    if (op->place.y < y0) y0 = op->place.y;
     if (op->place.x + op->place.w > x1) x1 = op->place.x + op->place.w;
     if (op->place.y + op->place.h > y1) y1 = op->place.y + op->place.h;
   }
+  if (!placed) x0 = y0 = 0;
   fprintf(stderr, "mapping of '%s' on %s (%ux%u cores), stage %s\n", m->name, t->name, t->grid_w, t->grid_h,
           ir_stage_name(m->stage));
   fprintf(stderr, "  ops            %d (%d placed, %d matmuls, %d views), %lld parameters\n", ops, placed, matmuls, views,
           (long long)params);
   if (m->stage >= STAGE_PLACE)
-    fprintf(stderr, "  cores          %lld in rectangles, region %dx%d (%.1f%% of the wafer)\n", (long long)cores, x1, y1,
-            100.0 * (double)cores / ((double)t->grid_w * t->grid_h));
+    fprintf(stderr, "  cores          %lld in rectangles, region %dx%d at (%d,%d) (%.1f%% of the wafer)\n", (long long)cores,
+            x1 - x0, y1 - y0, x0, y0, 100.0 * (double)cores / ((double)t->grid_w * t->grid_h));
   if (m->stage >= STAGE_ROUTE) {
     int64_t hops = 0, dests = 0;
     for (int i = 0; i < m->nnets; i++) {
