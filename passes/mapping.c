@@ -6,6 +6,7 @@
  *   rank 1: rows = (none, one row), cols = axis 0
  *   rank 0: a single element.
  */
+#include <stdio.h>
 #include "passes/mapping.h"
 
 void map_chunk(int64_t n, int parts, int i, int64_t *lo, int64_t *len) {
@@ -72,6 +73,60 @@ void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out) {
   if (v->shape.d[c] == 1) b.n[c] = 1;
   else map_chunk(v->shape.d[c], w, cx, &b.lo[c], &b.n[c]);
   *out = b;
+}
+
+bool map_resident_ok(const IrModule *m, char *why, size_t n) {
+  char tmp[8];
+  if (!why) why = tmp, n = sizeof tmp;
+#define NO(op, ...) do { \
+    int o_ = snprintf(why, n, "%%%s (%s, line %d) ", (op)->name, ir_ops[(op)->kind].name, (op)->loc.line); \
+    if (o_ >= 0 && (size_t)o_ < n) snprintf(why + o_, n - (size_t)o_, __VA_ARGS__); \
+    return false; \
+  } while (0)
+  int64_t M = -1;
+  const IrOp *first = NULL;
+  bool any = false;
+  if (!m->exec_stream) return snprintf(why, n, "the model is not compiled with --exec=stream"), false;
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->kind == IR_OUTPUT) {
+      if (ir_is_preloaded(op->arg[0])) NO(op, "names a value known at compile time");
+      continue;
+    }
+    if (ir_is_preloaded(op)) continue;
+    if (op->kind != IR_INPUT && op->kind != IR_MATMUL && !ir_is_reduction(op) && !ir_is_elementwise(op))
+      NO(op, "is a %s: the resident layout has no slices, transposes, concats or reshapes yet", ir_ops[op->kind].name);
+    int r = op->shape.rank;
+    if (r < 1 || r > 2) NO(op, "is of rank %d: the resident layout holds matrices [tokens, features] and vectors", r);
+    if (r == 2 && M >= 0 && op->shape.d[0] != M)
+      NO(op, "has %lld rows where %%%s has %lld: the resident layout holds one number of tokens", (long long)op->shape.d[0],
+         first->name, (long long)M);
+    if (r == 2 && M < 0) M = op->shape.d[0], first = op;
+    if (r == 1 && op->kind != IR_INPUT && !ir_is_elementwise(op)) NO(op, "is a vector that is not an input or an elementwise op");
+    if (op->kind == IR_INPUT) continue;
+    if (op->kind == IR_MATMUL) {
+      if (!map_streamable(m, op))
+        NO(op, "multiplies two activations (its weights are not known at compile time): the resident layout has no "
+               "activation x activation matmuls yet");
+      any = true;
+    } else if (ir_is_reduction(op)) {
+      if (op->axis != 1 || !op->keepdims) NO(op, "reduces other than each row with keepdims=true");
+    } else if (ir_is_elementwise(op)) {
+      for (int a = 0; a < op->nargs; a++) {
+        const IrOp *p = op->arg[a];
+        int pr = p->shape.rank;
+        if (ir_is_preloaded(p)) {
+          if (pr > 2) NO(op, "has a preloaded operand of rank %d", pr);
+          continue;
+        }
+        int64_t pf = p->shape.d[pr - 1], of = op->shape.d[op->shape.rank - 1]; /* rank 1 or 2: checked at p */
+        if (pf != of && pf != 1) NO(op, "broadcasts an activation along its features");
+      }
+    }
+  }
+#undef NO
+  if (!any) return snprintf(why, n, "the model has no matmul by weights to stream"), false;
+  return true;
 }
 
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,

@@ -72,6 +72,12 @@ bool map_streamable(const IrModule *m, const IrOp *op);
  * (an input broadcast along the rows) is held like one row of a matrix,
  * on every core row. */
 void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out);
+/* Whether the model can run in the resident layout: under --exec=stream,
+ * every op an input, a matmul by weights (at least one), an elementwise op
+ * or a reduction of each row (keepdims), on matrices [M, F] with one M or on
+ * vectors [F] (inputs and elementwise ops). If not, and why is not NULL,
+ * why (n bytes) says which op keeps it out and how. */
+bool map_resident_ok(const IrModule *m, char *why, size_t n);
 /* MATMUL: K chunk and N chunk of core (cx, cy) (streamed: of column cx). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn);

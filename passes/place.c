@@ -181,44 +181,22 @@ static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
  * first op as its host (one program per core runs them all). Returns false,
  * and changes nothing, when the model does not qualify. */
 static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
+  if (!map_resident_ok(m, NULL, 0)) return false;
   int64_t M = -1, w = 1, h = 1, fmin = INT64_MAX, wcap = INT64_MAX;
   bool any = false;
   for (int i = 0; i < m->nops; i++) {
     const IrOp *op = m->ops[i];
-    if (op->kind == IR_OUTPUT) {
-      if (ir_is_preloaded(op->arg[0])) return false;
-      continue;
-    }
-    if (ir_is_preloaded(op)) continue;
+    if (op->kind == IR_OUTPUT || ir_is_preloaded(op)) continue;
     int r = op->shape.rank;
-    if (r < 1 || r > 2 || (r == 2 && M >= 0 && op->shape.d[0] != M)) return false;
     if (r == 2) M = op->shape.d[0];
     if (op->shape.d[r - 1] > 1) fmin = min64(fmin, op->shape.d[r - 1]);
-    if (r == 1 && op->kind != IR_INPUT && !ir_is_elementwise(op)) return false; /* vectors: inputs and elementwise ops */
-    if (op->kind == IR_INPUT) continue;
     if (op->kind == IR_MATMUL) {
-      if (!map_streamable(m, op)) return false;
       int64_t sw, sh, swmax;
       stream_size(op, t, &sw, &sh, &swmax);
       w = max64(w, sw);
       h = max64(h, sh);
       wcap = min64(wcap, swmax); /* every column holds some of each K and N */
       any = true;
-    } else if (ir_is_reduction(op)) {
-      if (op->axis != 1 || !op->keepdims) return false;
-    } else if (ir_is_elementwise(op)) {
-      for (int a = 0; a < op->nargs; a++) {
-        const IrOp *p = op->arg[a];
-        int pr = p->shape.rank;
-        if (ir_is_preloaded(p)) {
-          if (pr > 2) return false;
-          continue;
-        }
-        int64_t pf = p->shape.d[pr - 1], of = op->shape.d[op->shape.rank - 1]; /* rank 1 or 2: checked at p */
-        if (pf != of && pf != 1) return false;
-      }
-    } else {
-      return false;
     }
   }
   if (!any || M < 0) return false;

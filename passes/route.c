@@ -512,6 +512,10 @@ static void route_hints(const IrModule *m, const Target *t) {
     weights = op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
               op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
   }
+  char why[256];
+  if (m->exec_stream && !m->resident && !map_resident_ok(m, why, sizeof why))
+    fprintf(stderr, "  note: the model does not get the resident layout of --exec=stream, which needs few routes: %s "
+                    "(docs/mapping.md, \"The resident layout\")\n", why);
   if (weights)
     fprintf(stderr, "  hint: --exec=stream streams the weights of the matmuls by params from MemoryX instead of "
                     "spreading each layer over a rectangle of its own, and needs far fewer routes (docs/mapping.md)\n");
