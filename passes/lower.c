@@ -309,6 +309,35 @@ static void lower_move(Prog *p, IrOp *op, int tile, const int *opbuf) {
   }
 }
 
+/* A reduction's f32 accumulator of n elements, filled with the identity of
+ * its operation (0 for a sum, -inf for a max): its DSR; *op_red the
+ * instruction that folds in. */
+static int red_start(Prog *p, const IrOp *op, int acc, int64_t n, int *op_red) {
+  int64_t one = 1;
+  int dacc = mem_dsr(p, acc, 0, 1, &n, &one);
+  *op_red = op->kind == IR_RMAX ? OP_FMAX : OP_FADD;
+  float init = op->kind == IR_RMAX ? -INFINITY : 0.0f;
+  int32_t bits;
+  memcpy(&bits, &init, 4);
+  emit(p, OP_FFILL, dacc, 0, 0, bits);
+  return dacc;
+}
+
+/* mean: the n sums in dacc divided by the axis length len (one f32 of a
+ * buffer of its own, walked with stride 0). */
+static void red_mean(Prog *p, IrOp *op, int dacc, int64_t n, int64_t len) {
+  Box kb = {0}; /* (resident: a box of one, so that add_buf gives it its bytes) */
+  for (int k = 0; k < op->shape.rank && p->res; k++) kb.n[k] = 1;
+  int k = add_buf(p, BUF_ACC, op, &kb, DT_F32);
+  p->buf.v[k].elems = 1;
+  int64_t one = 1, zero = 0;
+  float f = (float)len;
+  int32_t bits;
+  memcpy(&bits, &f, 4);
+  emit(p, OP_FFILL, mem_dsr(p, k, 0, 1, &one, &one), 0, 0, bits);
+  emit(p, OP_FDIV, dacc, dacc, mem_dsr(p, k, 0, 1, &n, &zero), 0);
+}
+
 /* Body of a reduction core: reduce the tile into an f32 accumulator, fold
  * in the partials from the previous core (straight from the fabric), then
  * pass them on - or, on the last core, finish (mean: divide by the axis
@@ -321,12 +350,7 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   bool last = cols ? cx == op->place.w - 1 : cy == op->place.h - 1;
   int acc = add_buf(p, last && op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &accb, DT_F32);
   int64_t one = 1, dn = n;
-  int dacc = mem_dsr(p, acc, 0, 1, &dn, &one);
-  int op_red = op->kind == IR_RMAX ? OP_FMAX : OP_FADD;
-  float init = op->kind == IR_RMAX ? -INFINITY : 0.0f;
-  int32_t bits;
-  memcpy(&bits, &init, 4);
-  emit(p, OP_FFILL, dacc, 0, 0, bits);
+  int op_red, dacc = red_start(p, op, acc, n, &op_red);
   /* the tile as [batch, rt, ct]; the accumulator walked with stride 0
    * along the reduced direction */
   const IrBuf *tb = &p->buf.v[in];
@@ -341,18 +365,7 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   if (part_in) emit(p, op_red, dacc, dacc, fab_dsr(p, DSR_FABIN, DT_F32, part_in->color, n), 0);
   if (part_out) emit(p, OP_FMOV, fab_dsr(p, DSR_FABOUT, DT_F32, part_out->color, n), dacc, 0, 0);
   if (!last) return -1;
-  if (op->kind == IR_MEAN) {
-    Box kb = {0};
-    int k = add_buf(p, BUF_ACC, op, &kb, DT_F32); /* one f32: the axis length */
-    p->buf.v[k].elems = 1;
-    int64_t zero = 0;
-    int dk = mem_dsr(p, k, 0, 1, &dn, &zero);
-    float len = (float)a->shape.d[op->axis];
-    memcpy(&bits, &len, 4);
-    int dk1 = mem_dsr(p, k, 0, 1, &one, &one);
-    emit(p, OP_FFILL, dk1, 0, 0, bits);
-    emit(p, OP_FDIV, dacc, dacc, dk, 0);
-  }
+  if (op->kind == IR_MEAN) red_mean(p, op, dacc, n, a->shape.d[op->axis]);
   if (op->dt == DT_F32) return acc;
   int tile = add_buf(p, BUF_TILE, op, &accb, op->dt);
   emit(p, OP_FMOV, mem_dsr(p, tile, 0, 1, &dn, &one), dacc, 0, 0);
@@ -830,12 +843,7 @@ static int lower_res_reduce(Prog *p, IrOp *op, int w, int in, const Stream *sn) 
   int64_t rn = ib->box.n[0], ct = ib->box.n[1], one = 1;
   Box rb = {{ib->box.lo[0], 0}, {rn, 1}};
   int acc = add_buf(p, op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &rb, DT_F32);
-  int dacc = mem_dsr(p, acc, 0, 1, &rn, &one);
-  int op_red = op->kind == IR_RMAX ? OP_FMAX : OP_FADD;
-  float init = op->kind == IR_RMAX ? -INFINITY : 0.0f;
-  int32_t bits;
-  memcpy(&bits, &init, 4);
-  emit(p, OP_FFILL, dacc, 0, 0, bits);
+  int op_red, dacc = red_start(p, op, acc, rn, &op_red);
   int64_t d2[2] = {rn, ct}, sacc[2] = {1, 0}, sin[2] = {ct, 1};
   int dacc2 = mem_dsr(p, acc, 0, 2, d2, sacc);
   emit(p, op_red, dacc2, dacc2, mem_dsr(p, in, 0, 2, d2, sin), 0);
@@ -856,15 +864,8 @@ static int lower_res_reduce(Prog *p, IrOp *op, int w, int in, const Stream *sn) 
     p->code.v[jc1].imm = p->code.v[jc2].imm = p->code.n;
   }
   if (op->kind == IR_MEAN) {
-    Box kb = {{0, 0}, {1, 1}};
-    int k = add_buf(p, BUF_ACC, op, &kb, DT_F32); /* one f32: the axis length */
-    int64_t zero = 0;
-    float len = (float)op->arg[0]->shape.d[1];
-    memcpy(&bits, &len, 4);
-    int dk1 = mem_dsr(p, k, 0, 1, &one, &one), dk = mem_dsr(p, k, 0, 1, &rn, &zero);
     int jd = w > 1 ? emit(p, OP_BEQZ, 9, 0, 0, 0) : -1;
-    emit(p, OP_FFILL, dk1, 0, 0, bits);
-    emit(p, OP_FDIV, dacc, dacc, dk, 0);
+    red_mean(p, op, dacc, rn, op->arg[0]->shape.d[1]);
     if (jd >= 0) p->code.v[jd].imm = p->code.n;
   }
   if (w > 1) { /* the result round the ring */

@@ -106,6 +106,14 @@ static int64_t rect_gap(int x, int y, int w, int h, const Rect *r) {
   return (dx > 0 ? dx : 0) + (dy > 0 ? dy : 0);
 }
 
+/* What place decides about an op, undecided. */
+static void unplace(IrOp *op) {
+  op->placed = false;
+  op->ktile = 0;
+  op->stream = false;
+  op->host = NULL;
+}
+
 /* The rectangle of a streamed matmul: about 64 rows and 64 of K per core.
  * Each weight is then an AXPY of 64 elements (16 cycles at 4 f16 lanes),
  * long against the few cycles a row of partial sums costs, and short
@@ -232,10 +240,7 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
   IrOp *anchor = NULL;
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
-    op->placed = false;
-    op->ktile = 0;
-    op->stream = false;
-    op->host = NULL;
+    unplace(op);
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
     op->placed = true;
     op->place = (Rect){x0, 0, (int)w, (int)h};
@@ -304,10 +309,7 @@ bool pass_place(IrModule *m, const Target *t) {
 
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
-    op->placed = false;
-    op->ktile = 0;
-    op->stream = false;
-    op->host = NULL;
+    unplace(op);
     if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) continue;
     if (m->exec_stream && ir_is_elementwise(op)) { /* in place on a streamed matmul's cores? */
       int chain = -1;

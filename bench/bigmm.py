@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Big matmuls for wse2, both modes: compile time, peak memory, and a check.
+
+    bench/bigmm.py [--build build] [--simulate 512,2048] [--work DIR]
+
+For each of f16[512,2048] @ f16[2048,2048], f16[2048,2048] @ f16[2048,2048]
+and f16[4096,4096] @ f16[4096,4096] (weights randn, std 0.05; x from NumPy,
+std 0.5), compile with --exec=pipeline and --exec=stream and print the
+wall time and peak RSS of wsecc (GNU time), the cores, the image and
+weight-store sizes and the first error line of a refusal. With --simulate
+M,..., the stream images of those M are run by wsesim and compared with
+wsecc --reference at the f16 tolerance of tests/golden/run_golden.py,
+with the simulated cycles and FMAC utilisation (512: ~30 s of simulation,
+2048: ~2 min, 4096: ~20 min and 8 GB of the reference). Not part of ctest.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+ap.add_argument("--simulate", default="512", help="comma-separated M of the stream images to simulate ('' for none)")
+ap.add_argument("--work", default=None)
+a = ap.parse_args()
+wsecc, wsesim = os.path.join(a.build, "wsecc"), os.path.join(a.build, "wsesim")
+sim = {int(s) for s in a.simulate.split(",") if s}
+work = a.work or tempfile.mkdtemp(prefix="bigmm-")
+os.makedirs(work, exist_ok=True)
+CASES = [(512, 2048, 2048), (2048, 2048, 2048), (4096, 4096, 4096)]
+
+
+def timed(cmd):
+    r = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M"] + cmd, capture_output=True, text=True)
+    m = re.search(r"@@ ([0-9.]+) ([0-9]+)\s*$", r.stderr)
+    err = r.stderr[: m.start()] if m else r.stderr
+    return r.returncode, float(m.group(1)) if m else -1.0, int(m.group(2)) // 1024 if m else -1, err + r.stdout
+
+
+for M, K, N in CASES:
+    name = f"mm{M}x{K}x{N}"
+    src = os.path.join(work, name + ".wdl")
+    open(src, "w").write(f"model {name} {{\n  input x : f16[{M}, {K}];\n"
+                         f"  param w : f16[{K}, {N}] = randn(seed=7, std=0.05);\n  output y = x @ w;\n}}\n")
+    print(f"f16[{M},{K}] @ f16[{K},{N}]")
+    for mode in ("pipeline", "stream"):
+        img = os.path.join(work, f"{name}-{mode}.wimg")
+        rc, sec, mb, err = timed([wsecc, src, "--exec=" + mode, "--stats", "-o", img])
+        cores = re.search(r"cores +(\d+) in rectangles", err)
+        if rc:
+            first = next((l for l in err.splitlines() if "error:" in l), err.splitlines()[0] if err else "")
+            print(f"  {mode:8}  refused in {sec:.1f} s, {mb} MB: {re.sub(r'^[^ ]*: error: ', '', first)[:120]}")
+            continue
+        wmx = img[:-5] + ".wmx"
+        extra = f", store {os.path.getsize(wmx) / 1e6:.1f} MB" if os.path.exists(wmx) else ""
+        print(f"  {mode:8}  compiled in {sec:.1f} s, {mb} MB; {cores.group(1) if cores else '?'} cores; "
+              f"image {os.path.getsize(img) / 1e6:.2f} MB{extra}")
+        if mode == "stream" and M in sim:
+            x = os.path.join(work, f"{name}-x.npy")
+            subprocess.run([PY, "-c", f"import numpy as np; np.save('{x}', (np.random.default_rng(3)"
+                            f".standard_normal(({M}, {K})) * 0.5).astype(np.float16))"], check=True)
+            ys, yr = os.path.join(work, f"{name}-y.npy"), os.path.join(work, f"{name}-r.npy")
+            rc, sec, mb, err = timed([wsesim, img, "--input", "x=" + x, "--output", "y=" + ys, "--stats"])
+            if rc:
+                print(f"            simulation FAILED: {err[:200]}")
+                continue
+            subprocess.run([wsecc, src, "--reference", "--input", "x=" + x, "--output", "y=" + yr], check=True)
+            c = subprocess.run([PY, os.path.join(ROOT, "tests", "golden", "run_golden.py"), "--compare", ys, yr],
+                               capture_output=True, text=True)
+            cyc = re.search(r"^cycles +(\d+)", err, re.M)
+            fm = re.search(r"^fmac utilisation +mean ([0-9.]+%)", err, re.M)
+            print(f"            simulated in {sec:.0f} s, {mb} MB: {cyc.group(1) if cyc else '?'} cycles, FMAC "
+                  f"{fm.group(1) if fm else '?'}; {c.stdout.strip()}")
