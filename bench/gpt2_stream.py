@@ -69,7 +69,7 @@ with tempfile.TemporaryDirectory() as d:
         print(f"\none GPT-2 small layer (attention core left out), {T} tokens: "
               + ("compiled" if r.returncode == 0 else "REFUSED") + f" in {dt:.1f} s")
         for line in r.stderr.splitlines():
-            if re.match(r"  (cores|per core|stream )", line):
+            if re.match(r"  (cores|per core|stream |resident )", line):
                 print(line)
         m = re.search(r"stream layers +\d+, (\d+) cycles", r.stderr)
         if m:

@@ -15,7 +15,9 @@ tests/golden/run_golden.py), and print for each mode:
   cores      cores with programs
   ingress %  cycles in which a MemoryX channel had a wavelet ready but no
              bandwidth left, as a share of the run (stream only)
-  pred       stream: the cycles wsecc --stats predicts (passes/cost.c)
+  pred       stream: the cycles wsecc --stats predicts (passes/cost.c): in
+             the resident layout for the whole program, else for the
+             streamed layers alone
   ok         output within tolerance of --reference
 
 A mode that refuses a model (a routing or SRAM error) shows its first error
@@ -64,7 +66,9 @@ def one(b, wdl, inputs, mode, work, grid):
     if r.returncode:
         err = next((l for l in r.stderr.splitlines() if "error:" in l), r.stderr.strip()[:100])
         return {"err": err.split("error: ", 1)[-1][:70]}
-    pred = figure(r"stream layers .*?, (\d+) cycles predicted", r.stderr, int)
+    # the resident layout's whole program, else the streamed layers alone
+    pred = figure(r"resident +(\d+) cycles predicted", r.stderr, int) or \
+        figure(r"stream layers .*?, (\d+) cycles predicted", r.stderr, int)
     sim = [os.path.join(b, "wsesim"), img, "--stats", "--quiet"]
     ref = [os.path.join(b, "wsecc"), wdl, "--reference"]
     outs = re.findall(r"\boutput\s+(\w+)", open(wdl).read())

@@ -55,3 +55,25 @@ void cost_stream(const IrOp *op, const Target *t, const float *B, StreamCost *c)
   c->cycles = (double)N * c->per_row + 3.0 * w + (double)rn;
   c->fmac_util = (double)c->nonzero * (double)M / (c->cycles * (double)w * h * t->simd_f16);
 }
+
+/* The resident layout's other ops (docs/mapping.md, "The resident
+ * layout"), on the busiest core: an elementwise op walks its tile at the
+ * lanes of its dtypes, plus a few cycles of issue and DSR moves; a row
+ * reduction walks its tile into its partials, then goes round the ring
+ * twice, w - 1 hops each, a hop rows elements one a cycle plus 3 to cross
+ * a router, plus its branches. */
+double cost_resident(const IrOp *op, const Target *t) {
+  int w = op->place.w, h = op->place.h;
+  const IrOp *v = ir_is_reduction(op) ? op->arg[0] : op;
+  int r = v->shape.rank;
+  int64_t rows = r == 2 ? cdiv(v->shape.d[0], h) : 1, f = v->shape.d[r - 1];
+  int64_t elems = rows * (f == 1 ? 1 : cdiv(f, w));
+  bool wide = op->dt == DT_F32;
+  for (int a = 0; a < op->nargs; a++) wide |= op->arg[a]->dt == DT_F32;
+  int64_t lanes = wide ? t->simd_f32 : t->simd_f16;
+  if (!ir_is_reduction(op)) return (double)cdiv(elems, lanes) + 4;
+  double c = (double)cdiv(elems, lanes) + (double)cdiv(rows, t->simd_f32) + 8;
+  if (w > 1) c += 2.0 * (w - 1) * ((double)rows + 3);
+  if (op->kind == IR_MEAN) c += (double)cdiv(rows, t->simd_f32) + 2;
+  return c;
+}

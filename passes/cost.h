@@ -20,4 +20,7 @@ typedef struct StreamCost {
 
 /* op: a placed streamed MATMUL; B: its weights (ir_known_values). */
 void cost_stream(const IrOp *op, const Target *t, const float *B, StreamCost *c);
+/* The resident layout (IrModule.resident): the predicted cycles of an
+ * elementwise op or a row reduction of the program, on its busiest core. */
+double cost_resident(const IrOp *op, const Target *t);
 #endif

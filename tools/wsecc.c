@@ -313,6 +313,18 @@ static void print_stats(const IrModule *m, const Target *t) {
   if (nstream)
     fprintf(stderr, "  stream layers  %d, %.0f cycles predicted if they run one after another (%.1f us at %u MHz)\n",
             nstream, total, total / t->clock_mhz, t->clock_mhz);
+  if (m->resident && m->stage >= STAGE_PLACE) { /* the program runs its ops one after another: their sum */
+    double other = 0;
+    int nother = 0;
+    for (int i = 0; i < m->nops; i++) {
+      const IrOp *op = m->ops[i];
+      if (!op->placed || op->stream || op->kind == IR_INPUT) continue;
+      other += cost_resident(op, t);
+      nother++;
+    }
+    fprintf(stderr, "  resident       %.0f cycles predicted for the whole program: the stream layers and %d other ops "
+            "(%.0f cycles), one after another (%.1f us)\n", total + other, nother, other, (total + other) / t->clock_mhz);
+  }
 }
 
 /* --reference: evaluate on the host straight from the typed IR. */
