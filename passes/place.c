@@ -216,8 +216,9 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
   while (resident_bytes(m, w, h) > budget) {
     if (w < wlim) w = min64(2 * w, wlim);
     else if (h < min64(M, gh)) h = min64(2 * h, min64(M, gh));
-    else break; /* alloc says what does not fit */
+    else break;
   }
+  if (resident_bytes(m, w, h) > (int64_t)t->sram_bytes) return false; /* the op-by-op mapping may fit, or say why not */
   if (h > gh) return false;
   for (int i = 0; i < m->nops; i++)
     if (m->ops[i]->kind == IR_MATMUL && cdiv(m->ops[i]->arg[0]->shape.d[1], w) > 0x7fff) return false;
