@@ -129,8 +129,7 @@ static int add_dsr(Prog *p, IrDsr d) {
       if (free_one < 0 && !p->res->pinned.v[i]) free_one = i;
     }
     if (free_one >= 0) {
-      Insn in = {OP_DINC, (uint8_t)free_one, 0, 0, (int32_t)((at - p->res->at.v[free_one]) / es)};
-      VEC_PUSH(p->code, in);
+      emit(p, OP_DINC, free_one, 0, 0, (int32_t)((at - p->res->at.v[free_one]) / es));
       p->res->at.v[free_one] = at;
       p->res->pinned.v[free_one] = true;
       return free_one;
@@ -1040,16 +1039,10 @@ bool pass_lower(IrModule *m, const Target *t) {
   }
   if (m->resident) {
     /* the index of each value's last use (INT_MAX: an output's, kept to the end) */
-    int *last = xmalloc(sizeof(int) * ((size_t)m->nops + 1));
+    int *last = map_last_uses(m);
     const IrOp *anchor = NULL;
-    for (int i = 0; i < m->nops; i++) {
-      last[i] = i;
-      if (m->ops[i]->placed && !anchor) anchor = m->ops[i];
-      for (int a = 0; a < m->ops[i]->nargs; a++) {
-        int *l = &last[m->ops[i]->arg[a]->idx];
-        *l = m->ops[i]->kind == IR_OUTPUT ? INT_MAX : *l > i ? *l : i;
-      }
-    }
+    for (int i = 0; i < m->nops && !anchor; i++)
+      if (m->ops[i]->placed) anchor = m->ops[i];
     for (int cy = 0; cy < anchor->place.h; cy++)
       for (int cx = 0; cx < anchor->place.w; cx++)
         lower_resident(m, last, anchor, cx, cy, &idx[(size_t)(anchor->place.y + cy) * (size_t)W + (size_t)(anchor->place.x + cx)]);

@@ -6,6 +6,7 @@
  *   rank 1: rows = (none, one row), cols = axis 0
  *   rank 0: a single element.
  */
+#include <limits.h>
 #include <stdio.h>
 #include "passes/mapping.h"
 
@@ -61,10 +62,7 @@ void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64
   }
 }
 
-bool map_streamable(const IrModule *m, const IrOp *op) {
-  return m->exec_stream && op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
-         op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
-}
+bool map_streamable(const IrModule *m, const IrOp *op) { return m->exec_stream && map_weights_matmul(op); }
 
 void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out) {
   Box b = {0};
@@ -73,6 +71,23 @@ void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out) {
   if (v->shape.d[c] == 1) b.n[c] = 1;
   else map_chunk(v->shape.d[c], w, cx, &b.lo[c], &b.n[c]);
   *out = b;
+}
+
+int *map_last_uses(const IrModule *m) {
+  int *last = xmalloc(sizeof(int) * ((size_t)m->nops + 1));
+  for (int i = 0; i < m->nops; i++) {
+    last[i] = i;
+    for (int a = 0; a < m->ops[i]->nargs; a++) {
+      int *l = &last[m->ops[i]->arg[a]->idx];
+      *l = m->ops[i]->kind == IR_OUTPUT ? INT_MAX : *l > i ? *l : i;
+    }
+  }
+  return last;
+}
+
+bool map_weights_matmul(const IrOp *op) {
+  return op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
+         op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
 }
 
 bool map_resident_ok(const IrModule *m, char *why, size_t n) {

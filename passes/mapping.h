@@ -57,6 +57,12 @@ void map_matmul_acc(const IrOp *op, int cx, Box *out);
  * matrices; any other matmul keeps the spatial mapping. place sets
  * op->stream from this; split leaves such matmuls whole. */
 bool map_streamable(const IrModule *m, const IrOp *op);
+/* A matmul by weights: its right operand known at compile time, both
+ * operands matrices (what --exec=stream streams). */
+bool map_weights_matmul(const IrOp *op);
+/* Per op, the index of the last op that uses its value (its own index if
+ * none; INT_MAX if an output names it); heap-allocated. */
+int *map_last_uses(const IrModule *m);
 /* Accumulators per core of a streamed matmul (passes/lower.c), each a
  * column of f32 partial sums: a core may run up to this many rows less one
  * ahead of its reductions, which evens out rows whose weights (at high

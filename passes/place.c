@@ -140,14 +140,10 @@ static void stream_size(const IrOp *op, const Target *t, int64_t *w, int64_t *h,
  * them. */
 static int64_t resident_bytes(const IrModule *m, int64_t w, int64_t h) {
   int64_t M = 0, fixed = 0, peak = 0, live = 0;
-  int *last = xcalloc((size_t)m->nops + 1, sizeof(int));
+  int *last = map_last_uses(m);
   bool *read = xcalloc((size_t)m->nops + 1, sizeof(bool)); /* a param an elementwise op reads */
   for (int i = 0; i < m->nops; i++)
-    for (int a = 0; a < m->ops[i]->nargs; a++) {
-      int *l = &last[m->ops[i]->arg[a]->idx];
-      *l = m->ops[i]->kind == IR_OUTPUT ? m->nops : *l > i ? *l : i;
-      read[m->ops[i]->arg[a]->idx] |= ir_is_elementwise(m->ops[i]);
-    }
+    for (int a = 0; a < m->ops[i]->nargs; a++) read[m->ops[i]->arg[a]->idx] |= ir_is_elementwise(m->ops[i]);
   for (int i = 0; i < m->nops; i++)
     if (!ir_is_preloaded(m->ops[i]) && m->ops[i]->kind != IR_OUTPUT && m->ops[i]->shape.rank == 2) M = m->ops[i]->shape.d[0];
   int64_t rows = cdiv(M, h);

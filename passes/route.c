@@ -507,11 +507,7 @@ static void route_hints(const IrModule *m, const Target *t) {
     fprintf(stderr, "  hint: --grid %dx%d leaves the model less of the wafer than the target's %ux%u cores; a larger "
                     "--grid spreads it out\n", m->grid_w, m->grid_h, t->grid_w, t->grid_h);
   bool weights = false;
-  for (int i = 0; i < m->nops && !m->exec_stream && !weights; i++) {
-    const IrOp *op = m->ops[i];
-    weights = op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
-              op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
-  }
+  for (int i = 0; i < m->nops && !m->exec_stream && !weights; i++) weights = map_weights_matmul(m->ops[i]);
   char why[256];
   if (m->exec_stream && !m->resident && !map_resident_ok(m, why, sizeof why))
     fprintf(stderr, "  note: the model does not get the resident layout of --exec=stream, which needs few routes: %s "
