@@ -293,11 +293,27 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
   }
   VEC_FREE(at);
 
+  /* A param's values are made once and freed after the last core that
+   * preloads a piece of it: only the params in use are held at once. */
+  int *last = xmalloc(sizeof(int) * ((size_t)m->nops + 1));
+  for (int i = 0; i < m->nops; i++) last[i] = -1;
+  for (int i = 0; i < m->ncores; i++)
+    for (int k = 0; k < m->cores[i]->nbuf; k++)
+      if (m->cores[i]->buf[k].kind == BUF_PARAM) last[m->cores[i]->buf[k].val->idx] = i;
   ProgVec progs = {0};
   for (int i = 0; i < m->ncores; i++) {
     const IrCore *c = m->cores[i];
     emit_core_program(&e, c, &img->cores[slot[(size_t)(c->y - y0) * rw + (size_t)(c->x - x0)]], &progs);
+    for (int k = 0; k < c->nbuf; k++) {
+      int p = c->buf[k].kind == BUF_PARAM ? c->buf[k].val->idx : -1;
+      if (p >= 0 && last[p] == i) {
+        free(e.param[p]);
+        e.param[p] = NULL;
+        last[p] = -1; /* a core may hold two pieces of one param */
+      }
+    }
   }
+  free(last);
   img->nprog = (uint32_t)progs.n;
   img->progs = progs.v;
 

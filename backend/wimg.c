@@ -24,7 +24,7 @@ static const uint8_t MAGIC[8] = {0x89, 'W', 'S', 'E', 'I', 'M', 'G', '\n'};
 
 /* ---- writer ---- */
 
-void wimg_write(const WImage *img, uint8_t **out, size_t *len) {
+void wimg_write_head(const WImage *img, uint8_t **out, size_t *len) {
   Buf b = {0};
   buf_put(&b, MAGIC, 8);
   buf_u32(&b, WIMG_VERSION);
@@ -108,13 +108,21 @@ void wimg_write(const WImage *img, uint8_t **out, size_t *len) {
       for (int j = 0; j < 4; j++) buf_u32(&b, pc->n[j]);
     }
   }
-  buf_put(&b, img->data, img->ndata);
-  uint64_t size = b.len;
+  uint64_t size = b.len + img->ndata;
   for (int i = 0; i < 8; i++) b.data[16 + i] = (uint8_t)(size >> (8 * i));
-  uint64_t sum = fnv1a64(b.data + 32, b.len - 32);
+  uint64_t sum = fnv1a64_more(fnv1a64(b.data + 32, b.len - 32), img->data, img->ndata);
   for (int i = 0; i < 8; i++) b.data[24 + i] = (uint8_t)(sum >> (8 * i));
   *out = b.data;
   *len = b.len;
+}
+
+void wimg_write(const WImage *img, uint8_t **out, size_t *len) {
+  uint8_t *head;
+  size_t hlen;
+  wimg_write_head(img, &head, &hlen);
+  *out = xrealloc(head, hlen + img->ndata + 1);
+  if (img->ndata) memcpy(*out + hlen, img->data, img->ndata);
+  *len = hlen + img->ndata;
 }
 
 /* ---- reader ---- */

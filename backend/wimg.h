@@ -66,6 +66,10 @@ typedef struct WImage {
 
 /* Serialise (deterministic). Returns heap bytes in *out. */
 void wimg_write(const WImage *img, uint8_t **out, size_t *len);
+/* The same without copying the data section: *out gets every byte before
+ * it (header checksum and size already cover it); the file is *out
+ * followed by img->data. */
+void wimg_write_head(const WImage *img, uint8_t **out, size_t *len);
 /* Parse and validate. Returns 0 or -1 with err like
  * "offset 0x1c: field header.checksum: stored 0x..., computed 0x...". */
 int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t errlen);

@@ -236,7 +236,7 @@ static int write_all(int fd, const void *data, size_t len) {
  * /dev/null, /dev/stdout) is written in place: renaming over /dev/null
  * would replace the device with a file (as root it succeeds). A symlink
  * keeps pointing where it did: its target is replaced. */
-int write_file_atomic(const char *path, const void *data, size_t len) {
+int write_file_atomic2(const char *path, const void *data, size_t len, const void *data2, size_t len2) {
   struct stat st;
   if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
     if (S_ISDIR(st.st_mode)) {
@@ -245,7 +245,7 @@ int write_file_atomic(const char *path, const void *data, size_t len) {
     }
     int fd = open(path, O_WRONLY);
     if (fd < 0) return -1;
-    if (write_all(fd, data, len) != 0) {
+    if (write_all(fd, data, len) != 0 || write_all(fd, data2, len2) != 0) {
       int e = errno;
       close(fd);
       errno = e;
@@ -271,7 +271,7 @@ int write_file_atomic(const char *path, const void *data, size_t len) {
   mode_t mask = umask(0);
   umask(mask);
   fchmod(fd, 0666 & ~mask);
-  int rc = write_all(fd, data, len);
+  int rc = write_all(fd, data, len) != 0 || write_all(fd, data2, len2) != 0 ? -1 : 0;
   int e = errno;
   if (close(fd) != 0 && rc == 0) {
     rc = -1;
@@ -288,9 +288,14 @@ int write_file_atomic(const char *path, const void *data, size_t len) {
   return rc;
 }
 
-uint64_t fnv1a64(const void *p, size_t n) {
+int write_file_atomic(const char *path, const void *data, size_t len) {
+  return write_file_atomic2(path, data, len, NULL, 0);
+}
+
+uint64_t fnv1a64(const void *p, size_t n) { return fnv1a64_more(0xcbf29ce484222325ULL, p, n); }
+
+uint64_t fnv1a64_more(uint64_t h, const void *p, size_t n) {
   const unsigned char *s = p;
-  uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < n; i++) {
     h ^= s[i];
     h *= 0x100000001b3ULL;

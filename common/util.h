@@ -83,8 +83,13 @@ void strmap_free(StrMap *m);
  * exists (/dev/null, /dev/stdout) is written in place, never replaced; a
  * symlink's target is replaced, not the link. Returns 0 or -1 (errno). */
 int write_file_atomic(const char *path, const void *data, size_t len);
+/* The same for a file made of two parts, written one after the other. */
+int write_file_atomic2(const char *path, const void *data, size_t len, const void *data2, size_t len2);
 
 uint64_t fnv1a64(const void *p, size_t n);
+/* FNV-1a continued from hash h over n more bytes: fnv1a64(ab) ==
+ * fnv1a64_more(fnv1a64(a), b). */
+uint64_t fnv1a64_more(uint64_t h, const void *p, size_t n);
 uint32_t rd_u32(const uint8_t *p);
 uint16_t rd_u16(const uint8_t *p);
 uint64_t rd_u64(const uint8_t *p);

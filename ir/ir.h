@@ -355,6 +355,11 @@ void ir_verify(const IrModule *m, const char *after_pass);
  * heap-allocated. On a load error reports a diagnostic at the op and returns
  * NULL. */
 float *ir_param_data(const IrOp *p);
+/* Draw the values of the module's large randn() params on a second thread
+ * while the passes run (ir_param_data then takes them; same values).
+ * ir_param_prefetch_end stops the thread and frees what was not taken. */
+void ir_param_prefetch(const IrModule *m);
+void ir_param_prefetch_end(void);
 /* The values of a value known at compile time (ir_is_preloaded: a param, a
  * const, or views and concats of them), C order, heap-allocated; NULL after
  * a diagnostic. */

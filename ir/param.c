@@ -1,5 +1,7 @@
 /* ir/param.c: a param's values from its initialiser (load / zeros / ones /
  * full / randn), rounded to f16 for f16 params. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "common/f16.h"
@@ -10,6 +12,111 @@
 /* A value computed at compile time from constants: a slice, transpose,
  * reshape or concat of preloaded values. */
 static bool derived(const IrOp *p) { return ir_is_view_kind(p) || p->kind == IR_CONCAT; }
+
+/* ---- randn() values made ahead, on a thread of their own ----
+ *
+ * Drawing GPT-2 small's 85 M normal values takes seconds, and nothing the
+ * passes decide changes them. ir_param_prefetch records the initialiser
+ * of every large randn() param and draws their values on a second thread
+ * while the passes run; leaf_data takes a param's values from there (the
+ * first take waits for the thread), so the values are the same bytes
+ * whatever the timing. The thread reads nothing of the module: each job
+ * is a copy of what it needs. Values are kept in the param's dtype
+ * (exact: they are rounded to it anyway), which halves the memory of f16
+ * weights while they wait. */
+typedef struct Pre {
+  const IrOp *op;
+  int64_t n;
+  uint64_t seed;
+  double std, sparsity;
+  DType dt;
+  void *v; /* n values of dt once drawn */
+} Pre;
+static struct {
+  Pre *job;
+  int n;
+  bool running;
+  pthread_t th;
+  atomic_bool stop;
+} pre;
+
+/* Params smaller than this are drawn when asked for. */
+#define PREFETCH_MIN 4096
+
+static void *pre_main(void *arg) {
+  (void)arg;
+  for (int i = 0; i < pre.n && !atomic_load(&pre.stop); i++) {
+    Pre *q = &pre.job[i];
+    float *v = xmalloc(sizeof(float) * (size_t)q->n);
+    rng_randn_fill(v, q->n, q->seed, q->std, q->sparsity);
+    if (q->dt != DT_F32) { /* in place, front to back: element k's 2 bytes overwrite what was read already */
+      uint8_t *b = (uint8_t *)v;
+      for (int64_t k = 0; k < q->n; k++) {
+        float f;
+        memcpy(&f, b + 4 * k, 4);
+        uint16_t h = q->dt == DT_F16 ? f32_to_f16(f) : f32_to_bf16(f);
+        memcpy(b + 2 * k, &h, 2);
+      }
+      v = xrealloc(v, 2 * (size_t)q->n);
+    }
+    q->v = v;
+  }
+  return NULL;
+}
+
+static int cmp_pre(const void *a, const void *b) {
+  uintptr_t p = (uintptr_t)((const Pre *)a)->op, q = (uintptr_t)((const Pre *)b)->op;
+  return (p > q) - (p < q);
+}
+
+void ir_param_prefetch(const IrModule *m) {
+  if (pre.job) return;
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *p = m->ops[i];
+    if (p->kind != IR_PARAM || p->init != INIT_RANDN || shape_count(&p->shape) < PREFETCH_MIN) continue;
+    pre.job = xrealloc(pre.job, sizeof(Pre) * (size_t)(pre.n + 1));
+    pre.job[pre.n++] = (Pre){p, shape_count(&p->shape), p->seed, p->std, p->sparsity, p->dt, NULL};
+  }
+  if (!pre.n) return;
+  qsort(pre.job, (size_t)pre.n, sizeof(Pre), cmp_pre);
+  atomic_store(&pre.stop, false);
+  pre.running = pthread_create(&pre.th, NULL, pre_main, NULL) == 0; /* else drawn when asked for */
+}
+
+void ir_param_prefetch_end(void) {
+  atomic_store(&pre.stop, true);
+  if (pre.running) pthread_join(pre.th, NULL);
+  pre.running = false;
+  for (int i = 0; i < pre.n; i++) free(pre.job[i].v);
+  free(pre.job);
+  pre.job = NULL;
+  pre.n = 0;
+}
+
+/* p's drawn values as f32, or NULL (not prefetched, or taken already). */
+static float *pre_take(const IrOp *p) {
+  if (!pre.n) return NULL;
+  if (pre.running) {
+    pthread_join(pre.th, NULL);
+    pre.running = false;
+  }
+  Pre key = {.op = p};
+  Pre *q = bsearch(&key, pre.job, (size_t)pre.n, sizeof(Pre), cmp_pre);
+  if (!q || !q->v) return NULL;
+  float *v = q->v;
+  if (q->dt != DT_F32) {
+    const uint8_t *b = q->v;
+    v = xmalloc(sizeof(float) * (size_t)q->n);
+    for (int64_t k = 0; k < q->n; k++) {
+      uint16_t h;
+      memcpy(&h, b + 2 * k, 2);
+      v[k] = q->dt == DT_F16 ? f16_to_f32(h) : bf16_to_f32(h);
+    }
+    free(q->v);
+  }
+  q->v = NULL;
+  return v;
+}
 
 /* The values of a PARAM or CONST, from its initialiser. */
 static float *leaf_data(const IrOp *p) {
@@ -36,6 +143,7 @@ static float *leaf_data(const IrOp *p) {
     break;
   }
   case INIT_RANDN:
+    if ((v = pre_take(p))) return v; /* rounded already */
     v = xmalloc(sizeof(float) * (size_t)(n ? n : 1));
     rng_randn_fill(v, n, p->seed, p->std, p->sparsity);
     break;

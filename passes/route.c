@@ -48,13 +48,6 @@ typedef struct Router { uint32_t used; int *net_of_color; } Router;
 _Static_assert(MACHINE_COLORS_MAX <= 32, "Router.used is a 32-bit mask of colors");
 typedef struct RMap { Router *r; int w, h; } RMap;
 
-static uint64_t key_hash(int x, int y) {
-  uint64_t k = ((uint64_t)(uint32_t)x << 32) | (uint32_t)y;
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdULL;
-  k ^= k >> 33;
-  return k;
-}
 static Router *rmap_get(RMap *m, int x, int y, int ncolors) {
   if (x < 0 || y < 0 || x >= m->w || y >= m->h) die("route: router (%d,%d) outside the grid", x, y);
   Router *r = &m->r[(size_t)y * (size_t)m->w + (size_t)x];
@@ -115,41 +108,51 @@ static bool has_core(const DestVec *d, int x, int y) {
  * uses it. One net per (producer core, box): a box several ops need is
  * multicast once. (A core needing the same box for two operands of its op
  * gets a second net.) */
+typedef struct Use { IrOp *op; int argi; ViewMap vm; } Use;
+
 static void build_value_nets(IrModule *m, IrOp *v) {
   const Rect *pr = &v->place;
-  for (int py = 0; py < pr->h; py++)
+  /* v's uses, found once: (op, operand slot, the view from it into v) */
+  VEC(Use) uses = {0};
+  for (int i = v->idx + 1; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (!op->placed || op->kind == IR_INPUT) continue;
+    if (ir_cores_of(op) == ir_cores_of(v)) continue; /* in place on the same cores */
+    for (int argi = 0; argi < op->nargs; argi++) {
+      Use u = {op, argi, {0}};
+      if (map_root(op->arg[argi], &u.vm) != v) continue;
+      if (argi == 1 && map_shares_operand(op)) continue; /* x * x: one stream */
+      VEC_PUSH(uses, u);
+    }
+  }
+  for (int py = 0; py < pr->h && uses.n; py++)
     for (int px = 0; px < pr->w; px++) {
       Box hb;
       if (!map_held(v, px, py, &hb)) continue;
       VEC(Box) boxes = {0};
       VEC(DestVec) dsts = {0};
-      for (int i = v->idx + 1; i < m->nops; i++) {
-        IrOp *op = m->ops[i];
-        if (!op->placed || op->kind == IR_INPUT) continue;
-        if (ir_cores_of(op) == ir_cores_of(v)) continue; /* in place on the same cores */
-        for (int argi = 0; argi < op->nargs; argi++) {
-          ViewMap vm;
-          if (map_root(op->arg[argi], &vm) != v) continue;
-          if (argi == 1 && map_shares_operand(op)) continue; /* x * x: one stream */
-          const Rect *cr = &op->place;
-          for (int cy = 0; cy < cr->h; cy++)
-            for (int cx = 0; cx < cr->w; cx++) {
-              Box nb, ov;
-              if (!map_need(op, argi, cx, cy, &nb)) continue;
-              nb = map_view_box(&vm, &nb); /* through views, into v's index space */
-              if (!box_intersect(&hb, &nb, v->shape.rank, &ov)) continue;
-              IrDest d = {cr->x + cx, cr->y + cy, op, argi};
-              int j;
-              for (j = 0; j < boxes.n; j++)
-                if (box_eq(&boxes.v[j], &ov, v->shape.rank) && !has_core(&dsts.v[j], d.x, d.y)) break;
-              if (j == boxes.n) {
-                VEC_PUSH(boxes, ov);
-                DestVec empty = {0};
-                VEC_PUSH(dsts, empty);
-              }
-              VEC_PUSH(dsts.v[j], d);
+      for (int ui = 0; ui < uses.n; ui++) {
+        IrOp *op = uses.v[ui].op;
+        int argi = uses.v[ui].argi;
+        const ViewMap *vmp = &uses.v[ui].vm;
+        const Rect *cr = &op->place;
+        for (int cy = 0; cy < cr->h; cy++)
+          for (int cx = 0; cx < cr->w; cx++) {
+            Box nb, ov;
+            if (!map_need(op, argi, cx, cy, &nb)) continue;
+            nb = map_view_box(vmp, &nb); /* through views, into v's index space */
+            if (!box_intersect(&hb, &nb, v->shape.rank, &ov)) continue;
+            IrDest d = {cr->x + cx, cr->y + cy, op, argi};
+            int j;
+            for (j = 0; j < boxes.n; j++)
+              if (box_eq(&boxes.v[j], &ov, v->shape.rank) && !has_core(&dsts.v[j], d.x, d.y)) break;
+            if (j == boxes.n) {
+              VEC_PUSH(boxes, ov);
+              DestVec empty = {0};
+              VEC_PUSH(dsts, empty);
             }
-        }
+            VEC_PUSH(dsts.v[j], d);
+          }
       }
       bool all_mm = true;
       for (int j = 0; j < dsts.n; j++)
@@ -191,6 +194,7 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       VEC_FREE(boxes);
       VEC_FREE(dsts);
     }
+  VEC_FREE(uses);
 }
 
 /* Reductions: partials flow east (columns reduced) or south (rows). */
@@ -283,22 +287,31 @@ static void build_resident_nets(IrModule *m) {
 
 /* ---- trees ---- */
 
-/* A tree under construction: its hops, and an index (x, y) -> hop so that
- * building a tree is linear in its size. */
-/* A tree under construction: its hops, a hash from (x, y) to hop index
- * (open addressing; a slot is valid only when its gen is the tree's, so
- * clearing is O(1)), and the per-line extents build_tree uses to walk each
- * router once. */
+/* A tree under construction: its hops, an index (x, y) -> hop over the
+ * whole grid (an entry is valid only when its gen is the tree's, so
+ * clearing is O(1); the arrays are calloc'd, so only the pages of routers
+ * some tree visits are ever touched), and the per-line extents build_tree
+ * uses to walk each router once. */
 typedef struct Line { uint32_t gen; int lo, hi, lo_hop, hi_hop; } Line;
+typedef VEC(IrHop) HopVec;
 typedef struct Tree {
-  VEC(IrHop) h;
-  int *slot;       /* hop index */
-  uint32_t *sgen;  /* the gen a slot was written in */
-  int cap;         /* a power of two */
+  HopVec h;
+  int *slot;       /* per router: hop index */
+  uint32_t *sgen;  /* per router: the gen its slot was written in */
+  int gw, gh;      /* the grid */
   uint32_t gen;
   Line *line;      /* per column (ROW shapes) or row (COL shapes) */
   int nline;
 } Tree;
+
+static void tree_init(Tree *t, int gw, int gh) {
+  memset(t, 0, sizeof *t);
+  t->gw = gw;
+  t->gh = gh;
+  t->slot = xcalloc((size_t)gw * (size_t)gh + 1, sizeof(int));
+  t->sgen = xcalloc((size_t)gw * (size_t)gh + 1, sizeof(uint32_t));
+  t->gen = 1;
+}
 
 static void tree_free(Tree *t) {
   VEC_FREE(t->h);
@@ -307,45 +320,30 @@ static void tree_free(Tree *t) {
   free(t->line);
 }
 
+static size_t tree_key(const Tree *t, int x, int y) {
+  if (x < 0 || y < 0 || x >= t->gw || y >= t->gh) die("route: router (%d,%d) outside the grid", x, y);
+  return (size_t)y * (size_t)t->gw + (size_t)x;
+}
+
 static int tree_find(const Tree *t, int x, int y) {
-  if (!t->cap) return -1;
-  uint64_t i = key_hash(x, y) & (uint64_t)(t->cap - 1);
-  for (; t->sgen[i] == t->gen; i = (i + 1) & (uint64_t)(t->cap - 1)) {
-    const IrHop *h = &t->h.v[t->slot[i]];
-    if (h->x == x && h->y == y) return t->slot[i];
-  }
-  return -1;
+  size_t k = tree_key(t, x, y);
+  return t->sgen[k] == t->gen ? t->slot[k] : -1;
 }
 
 static void tree_clear(Tree *t) {
   t->h.n = 0;
   t->gen++;
   if (t->gen == 0) { /* wrapped: really clear */
-    if (t->cap) memset(t->sgen, 0, sizeof(uint32_t) * (size_t)t->cap);
+    memset(t->sgen, 0, sizeof(uint32_t) * (size_t)t->gw * (size_t)t->gh);
     for (int i = 0; i < t->nline; i++) t->line[i].gen = 0;
     t->gen = 1;
   }
 }
 
-static void tree_put(Tree *t, int i) {
-  uint64_t k = key_hash(t->h.v[i].x, t->h.v[i].y) & (uint64_t)(t->cap - 1);
-  while (t->sgen[k] == t->gen) k = (k + 1) & (uint64_t)(t->cap - 1);
+static void tree_index(Tree *t, int i) {
+  size_t k = tree_key(t, t->h.v[i].x, t->h.v[i].y);
   t->slot[k] = i;
   t->sgen[k] = t->gen;
-}
-
-static void tree_index(Tree *t, int i) {
-  if (4 * (t->h.n + 1) > t->cap) {
-    free(t->slot);
-    free(t->sgen);
-    t->cap = t->cap ? 2 * t->cap : 256;
-    t->slot = xcalloc((size_t)t->cap, sizeof(int));
-    t->sgen = xcalloc((size_t)t->cap, sizeof(uint32_t));
-    if (t->gen == 0) t->gen = 1;
-    for (int j = 0; j < t->h.n; j++)
-      if (j != i) tree_put(t, j);
-  }
-  tree_put(t, i);
 }
 
 static int opposite(int port) {
@@ -481,20 +479,29 @@ static const char *port_word(int p) {
   return w[p];
 }
 
+/* A candidate tree of the net being routed, one per shape (st->sv): built
+ * at most once per routing of the net, whether route_free or
+ * route_ripping asks first. Its routers are looked up once. */
+typedef struct Cand {
+  int state;        /* 0: not built yet; 1: a tree; -1: the shape does not give a tree */
+  HopVec h;         /* its hops */
+  VEC(Router *) r;  /* the router of each hop */
+} Cand;
+
 /* Congestion of a tree: the sum over its routers of the colors in use. */
-static int64_t tree_load(RMap *rm, const Tree *tr, int ncolors) {
+static int64_t tree_load(const Cand *t) {
   int64_t load = 0;
-  for (int i = 0; i < tr->h.n; i++) {
-    int u = __builtin_popcount(rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors)->used);
+  for (int i = 0; i < t->r.n; i++) {
+    int u = __builtin_popcount(t->r.v[i]->used);
     load += (int64_t)u * u + 1;
   }
   return load;
 }
 
 /* Lowest color free on every router of the tree, or -1. */
-static int free_color(RMap *rm, const Tree *tr, int ncolors) {
+static int free_color(const Cand *t, int ncolors) {
   uint32_t used = 0;
-  for (int i = 0; i < tr->h.n; i++) used |= rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors)->used;
+  for (int i = 0; i < t->r.n; i++) used |= t->r.v[i]->used;
   for (int c = 0; c < ncolors; c++)
     if (!(used & (1u << c))) return c;
   return -1;
@@ -518,13 +525,13 @@ static void route_hints(const IrModule *m, const Target *t) {
   fprintf(stderr, "  hint: a target whose routers hold more than %u colors leaves room\n", t->colors);
 }
 
-static void report_full(IrModule *m, RMap *rm, const IrNet *n, const Tree *tr, int ncolors) {
+static void report_full(IrModule *m, RMap *rm, const IrNet *n, const HopVec *tr, int ncolors) {
   char d[256];
   /* The first full router along the tree, and the link into it. */
-  for (int i = 0; i < tr->h.n; i++) {
-    Router *r = rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors);
+  for (int i = 0; i < tr->n; i++) {
+    Router *r = rmap_get(rm, tr->v[i].x, tr->v[i].y, ncolors);
     if (__builtin_popcount(r->used) < ncolors) continue;
-    const IrHop *h = &tr->h.v[i];
+    const IrHop *h = &tr->v[i];
     SrcLoc loc = n->to[0].op->loc;
     if (h->in_port == PORT_R)
       diag_error(&loc, "cannot route %s: all %d colors are taken at router (%d,%d), the source's own router",
@@ -544,10 +551,10 @@ static void report_full(IrModule *m, RMap *rm, const IrNet *n, const Tree *tr, i
              net_desc(n, d, sizeof d), ncolors);
   fprintf(stderr, "  the nets holding them:\n");
   for (int c = 0; c < ncolors; c++)
-    for (int i = 0; i < tr->h.n; i++) {
-      Router *r = rmap_get(rm, tr->h.v[i].x, tr->h.v[i].y, ncolors);
+    for (int i = 0; i < tr->n; i++) {
+      Router *r = rmap_get(rm, tr->v[i].x, tr->v[i].y, ncolors);
       if (r->net_of_color[c] < 0) continue;
-      fprintf(stderr, "    color %2d at router (%d,%d): %s\n", c, tr->h.v[i].x, tr->h.v[i].y,
+      fprintf(stderr, "    color %2d at router (%d,%d): %s\n", c, tr->v[i].x, tr->v[i].y,
               net_desc(m->nets[r->net_of_color[c]], d, sizeof d));
       break;
     }
@@ -593,32 +600,54 @@ typedef struct RState {
   IrModule *m;
   RMap rm;
   int ncolors;
-  Tree hv, alt;
-  ShapeVec sv;
+  Tree b;           /* the tree being built, with its index over the grid */
+  ShapeVec sv;      /* the shapes tried for the net being routed */
+  Cand *cand;       /* per shape: its tree (ncand allocated) */
+  int ncand;
   int *ripped;      /* per net: times it was ripped up */
   int *mark;        /* per net: the stamp of the last holder count that saw it */
   int stamp;
 } RState;
 
-static void swap_trees(RState *st) {
-  Tree tmp = st->hv;
-  st->hv = st->alt;
-  st->alt = tmp;
+/* Start routing net n: its shapes, none of their trees built yet. */
+static void cand_reset(RState *st, const IrNet *n) {
+  shapes(n, st->rm.w, st->rm.h, &st->sv);
+  if (st->sv.n > st->ncand) {
+    st->cand = xrealloc(st->cand, sizeof(Cand) * (size_t)st->sv.n);
+    memset(st->cand + st->ncand, 0, sizeof(Cand) * (size_t)(st->sv.n - st->ncand));
+    st->ncand = st->sv.n;
+  }
+  for (int j = 0; j < st->sv.n; j++) st->cand[j].state = 0;
 }
 
-/* Give net n color c on the tree in st->hv. */
-static void commit(RState *st, IrNet *n, int c) {
-  Tree *tr = &st->hv;
-  for (int h = 0; h < tr->h.n; h++) {
-    Router *r = rmap_get(&st->rm, tr->h.v[h].x, tr->h.v[h].y, st->ncolors);
-    r->used |= 1u << c;
-    r->net_of_color[c] = n->id;
+/* The tree of shape j of net n (built on first use); NULL if the shape's
+ * paths do not form a tree. XY and YX always do. */
+static const Cand *cand_tree(RState *st, const IrNet *n, int j) {
+  Cand *c = &st->cand[j];
+  if (!c->state) {
+    c->state = build_tree(n, st->sv.v[j], &st->b) ? 1 : -1;
+    c->h.n = 0;
+    c->r.n = 0;
+    for (int i = 0; i < st->b.h.n; i++) {
+      VEC_PUSH(c->h, st->b.h.v[i]);
+      VEC_PUSH(c->r, rmap_get(&st->rm, st->b.h.v[i].x, st->b.h.v[i].y, st->ncolors));
+    }
   }
-  qsort(tr->h.v, (size_t)tr->h.n, sizeof(IrHop), cmp_hop);
+  return c->state > 0 ? c : NULL;
+}
+
+/* Give net n color c on candidate tree j. */
+static void commit(RState *st, IrNet *n, int j, int c) {
+  Cand *t = &st->cand[j];
+  for (int h = 0; h < t->r.n; h++) {
+    t->r.v[h]->used |= 1u << c;
+    t->r.v[h]->net_of_color[c] = n->id;
+  }
   n->color = c;
-  n->nhop = tr->h.n;
-  n->hop = ARENA_NEW(&st->m->arena, IrHop, tr->h.n);
-  memcpy(n->hop, tr->h.v, sizeof(IrHop) * (size_t)tr->h.n);
+  n->nhop = t->h.n;
+  n->hop = ARENA_NEW(&st->m->arena, IrHop, t->h.n);
+  memcpy(n->hop, t->h.v, sizeof(IrHop) * (size_t)t->h.n);
+  qsort(n->hop, (size_t)n->nhop, sizeof(IrHop), cmp_hop);
 }
 
 static void rip_up(RState *st, IrNet *n) {
@@ -635,29 +664,30 @@ static void rip_up(RState *st, IrNet *n) {
 
 /* Route n without disturbing other nets: XY or YX, whichever runs through
  * less-loaded routers (XY on a tie) and has a free color; if neither has
- * one, the least-loaded detour with a free color. Leaves the tree in
- * st->hv; returns the color or -1 (st->hv then holds the XY-or-YX tree). */
-static int route_free(RState *st, IrNet *n) {
-  RMap *rm = &st->rm;
-  build_tree(n, st->sv.v[0], &st->hv);
-  build_tree(n, st->sv.v[1], &st->alt);
-  if (tree_load(rm, &st->alt, st->ncolors) < tree_load(rm, &st->hv, st->ncolors)) swap_trees(st);
-  int c = free_color(rm, &st->hv, st->ncolors);
+ * one, the least-loaded detour with a free color. Returns the color and
+ * sets *shape to the chosen tree, or returns -1 with *shape the
+ * XY-or-YX tree. */
+static int route_free(RState *st, IrNet *n, int *shape) {
+  const Cand *t0 = cand_tree(st, n, 0), *t1 = cand_tree(st, n, 1);
+  int pick = tree_load(t1) < tree_load(t0) ? 1 : 0;
+  *shape = pick;
+  int c = free_color(pick ? t1 : t0, st->ncolors);
   if (c >= 0) return c;
-  if ((c = free_color(rm, &st->alt, st->ncolors)) >= 0) {
-    swap_trees(st);
+  if ((c = free_color(pick ? t0 : t1, st->ncolors)) >= 0) {
+    *shape = 1 - pick;
     return c;
   }
   int64_t best = -1;
   for (int j = 2; j < st->sv.n; j++) {
-    if (!build_tree(n, st->sv.v[j], &st->alt)) continue;
-    int cc = free_color(rm, &st->alt, st->ncolors);
+    const Cand *t = cand_tree(st, n, j);
+    if (!t) continue;
+    int cc = free_color(t, st->ncolors);
     if (cc < 0) continue;
-    int64_t load = tree_load(rm, &st->alt, st->ncolors);
+    int64_t load = tree_load(t);
     if (best >= 0 && load >= best) continue;
     best = load;
     c = cc;
-    swap_trees(st);
+    *shape = j;
   }
   return c;
 }
@@ -667,15 +697,12 @@ static int route_free(RState *st, IrNet *n) {
  * nets are not bumped forever) is taken; its holders are appended to the
  * queue. Returns false if every choice would bump a net out of budget. */
 static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
-  RMap *rm = &st->rm;
   int nc = st->ncolors;
   int64_t best = -1;
   int best_shape = -1, best_color = -1;
-  VEC(Router *) rp = {0};
   for (int j = 0; j < st->sv.n; j++) {
-    if (!build_tree(n, st->sv.v[j], &st->alt)) continue;
-    rp.n = 0;
-    for (int h = 0; h < st->alt.h.n; h++) VEC_PUSH(rp, rmap_get(rm, st->alt.h.v[h].x, st->alt.h.v[h].y, nc));
+    const Cand *t = cand_tree(st, n, j);
+    if (!t) continue;
     for (int c = 0; c < nc; c++) {
       /* the holders of color c along the tree, each counted once (a net
        * is marked with this (shape, color)'s stamp when first seen) */
@@ -683,8 +710,8 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
       int64_t cost = 0;
       bool over = false;
       st->stamp++;
-      for (int h = 0; h < rp.n && !over; h++) {
-        int id = rp.v[h]->net_of_color[c];
+      for (int h = 0; h < t->r.n && !over; h++) {
+        int id = t->r.v[h]->net_of_color[c];
         if (id < 0 || st->mark[id] == st->stamp) continue;
         if (best >= 0 && cost >= best) break; /* cannot win any more: costs only grow */
         if (nseen == nc * 64 || st->ripped[id] >= RIPUP_BUDGET) {
@@ -701,16 +728,15 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
       best_color = c;
     }
   }
-  VEC_FREE(rp);
   if (best_shape < 0) return false;
-  build_tree(n, st->sv.v[best_shape], &st->hv);
-  for (int h = 0; h < st->hv.h.n; h++) {
-    int id = rmap_get(rm, st->hv.h.v[h].x, st->hv.h.v[h].y, nc)->net_of_color[best_color];
+  const Cand *t = &st->cand[best_shape];
+  for (int h = 0; h < t->r.n; h++) {
+    int id = t->r.v[h]->net_of_color[best_color];
     if (id < 0) continue;
     rip_up(st, st->m->nets[id]);
     VEC_PUSH(*queue, id);
   }
-  commit(st, n, best_color);
+  commit(st, n, best_shape, best_color);
   return true;
 }
 
@@ -728,6 +754,7 @@ bool pass_route(IrModule *m, const Target *t) {
   }
   RState st = {.m = m, .ncolors = (int)t->colors} /* <= MACHINE_COLORS_MAX (the target reader) */;
   st.rm = (RMap){xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h};
+  tree_init(&st.b, st.rm.w, st.rm.h);
   st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   st.mark = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   IntVec queue = {0};
@@ -741,18 +768,18 @@ bool pass_route(IrModule *m, const Target *t) {
     VEC_PUSH(queue, i);
     while (queue.n && ok) {
       IrNet *n = m->nets[queue.v[--queue.n]];
-      shapes(n, st.rm.w, st.rm.h, &st.sv);
-      int c = route_free(&st, n);
+      cand_reset(&st, n);
+      int shape, c = route_free(&st, n, &shape);
       if (c >= 0) {
-        commit(&st, n, c);
+        commit(&st, n, shape, c);
         continue;
       }
       if (nrip < max_rip && route_ripping(&st, n, &queue)) {
         nrip++;
         continue;
       }
-      route_free(&st, n);
-      report_full(m, &st.rm, n, &st.hv, st.ncolors);
+      route_free(&st, n, &shape);
+      report_full(m, &st.rm, n, &st.cand[shape].h, st.ncolors);
       route_hints(m, t);
       if (nrip >= max_rip)
         fprintf(stderr, "  note: the router gave up after %ld rip-ups (at most %ld for %d nets): the placement "
@@ -761,8 +788,12 @@ bool pass_route(IrModule *m, const Target *t) {
     }
   }
   VEC_FREE(queue);
-  tree_free(&st.hv);
-  tree_free(&st.alt);
+  tree_free(&st.b);
+  for (int j = 0; j < st.ncand; j++) {
+    VEC_FREE(st.cand[j].h);
+    VEC_FREE(st.cand[j].r);
+  }
+  free(st.cand);
   VEC_FREE(st.sv);
   free(st.ripped);
   free(st.mark);

@@ -393,6 +393,7 @@ static int run_reference(IrModule *m, Opts *o) {
 static IrModule *the_module;
 static Opts *the_opts;
 static void cleanup(void) {
+  ir_param_prefetch_end();
   ir_free(the_module);
   the_module = NULL;
   diag_free_sources();
@@ -463,6 +464,8 @@ int main(int argc, char **argv) {
   /* a .wir is user input: check all of it for its stage (passes/checkwir.c) */
   timing_phase("check");
   if (!pass_check_wir(m, &t)) return 1;
+  /* an image holds param values: draw the big randn() ones while the passes run */
+  if (!o.reference && (!strcmp(emit, "wimg") || !strcmp(emit, "asm"))) ir_param_prefetch(m);
 
   if (o.dump_dir && mkdir(o.dump_dir, 0777) != 0 && errno != EEXIST)
     fail("cannot create --dump-dir '%s': %s", o.dump_dir, strerror(errno));
@@ -529,9 +532,9 @@ int main(int argc, char **argv) {
         be_print_asm(&img, &b);
         write_out(o.output, b.data, b.len);
       } else {
-        uint8_t *bytes;
+        uint8_t *bytes; /* the image up to its data section, which is written from img.data */
         size_t len;
-        wimg_write(&img, &bytes, &len);
+        wimg_write_head(&img, &bytes, &len);
         const char *out = o.output;
         char def[4096];
         if (!out) {
@@ -551,7 +554,8 @@ int main(int argc, char **argv) {
           wimg_free(&img);
           return 1;
         }
-        write_out(out, bytes, len);
+        if (write_file_atomic2(out, bytes, len, img.data, img.ndata) != 0)
+          fail("cannot write '%s': %s", out, strerror(errno));
         free(bytes);
         if (streams) {
           char *mp = wmx_path_for(out);
