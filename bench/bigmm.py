@@ -2,6 +2,7 @@
 """Big matmuls for wse2, both modes: compile time, peak memory, and a check.
 
     bench/bigmm.py [--build build] [--simulate 512,2048] [--work DIR]
+                   [--cases 512,2048,4096] [--modes pipeline,stream] [--timeout 600]
 
 For each of f16[512,2048] @ f16[2048,2048], f16[2048,2048] @ f16[2048,2048]
 and f16[4096,4096] @ f16[4096,4096] (weights randn, std 0.05; x from NumPy,
@@ -11,7 +12,9 @@ weight-store sizes and the first error line of a refusal. With --simulate
 M,..., the stream images of those M are run by wsesim and compared with
 wsecc --reference at the f16 tolerance of tests/golden/run_golden.py,
 with the simulated cycles and FMAC utilisation (512: ~30 s of simulation,
-2048: ~2 min, 4096: ~20 min and 8 GB of the reference). Not part of ctest.
+2048: ~2 min, 4096: ~20 min and 8 GB of the reference). --cases and
+--modes choose among them; a compile still running after --timeout
+seconds is stopped and shown as such. Not part of ctest.
 """
 import argparse
 import os
@@ -26,16 +29,24 @@ ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--build", default=os.path.join(ROOT, "build"))
 ap.add_argument("--simulate", default="512", help="comma-separated M of the stream images to simulate ('' for none)")
 ap.add_argument("--work", default=None)
+ap.add_argument("--cases", default="512,2048,4096", help="comma-separated M of the cases to run")
+ap.add_argument("--modes", default="pipeline,stream")
+ap.add_argument("--timeout", type=float, default=600, help="seconds a compile may take before it is stopped")
 a = ap.parse_args()
 wsecc, wsesim = os.path.join(a.build, "wsecc"), os.path.join(a.build, "wsesim")
 sim = {int(s) for s in a.simulate.split(",") if s}
 work = a.work or tempfile.mkdtemp(prefix="bigmm-")
 os.makedirs(work, exist_ok=True)
-CASES = [(512, 2048, 2048), (2048, 2048, 2048), (4096, 4096, 4096)]
+CASES = [c for c in [(512, 2048, 2048), (2048, 2048, 2048), (4096, 4096, 4096)]
+         if str(c[0]) in a.cases.split(",")]
+MODES = [m for m in ("pipeline", "stream") if m in a.modes.split(",")]
 
 
-def timed(cmd):
-    r = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M"] + cmd, capture_output=True, text=True)
+def timed(cmd, timeout=None):
+    try:
+        r = subprocess.run(["/usr/bin/time", "-f", "@@ %e %M"] + cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 124, timeout, -1, f"error: still running after {timeout:.0f} s; stopped"
     m = re.search(r"@@ ([0-9.]+) ([0-9]+)\s*$", r.stderr)
     err = r.stderr[: m.start()] if m else r.stderr
     return r.returncode, float(m.group(1)) if m else -1.0, int(m.group(2)) // 1024 if m else -1, err + r.stdout
@@ -47,9 +58,9 @@ for M, K, N in CASES:
     open(src, "w").write(f"model {name} {{\n  input x : f16[{M}, {K}];\n"
                          f"  param w : f16[{K}, {N}] = randn(seed=7, std=0.05);\n  output y = x @ w;\n}}\n")
     print(f"f16[{M},{K}] @ f16[{K},{N}]")
-    for mode in ("pipeline", "stream"):
+    for mode in MODES:
         img = os.path.join(work, f"{name}-{mode}.wimg")
-        rc, sec, mb, err = timed([wsecc, src, "--exec=" + mode, "--stats", "-o", img])
+        rc, sec, mb, err = timed([wsecc, src, "--exec=" + mode, "--stats", "-o", img], a.timeout)
         cores = re.search(r"cores +(\d+) in rectangles", err)
         if rc:
             first = next((l for l in err.splitlines() if "error:" in l), err.splitlines()[0] if err else "")

@@ -483,14 +483,18 @@ bool pass_place(IrModule *m, const Target *t) {
       }
     }
     if (best_x < 0 || best_y + h > gh) {
-      int low = gh;
-      for (int x = 0; x < gw; x++) low = top[x] < low ? top[x] : low;
+      int room = 0; /* the most free rows below the placed ops that any w adjacent columns share */
+      for (int x0 = 0; x0 + (int)w <= gw; x0++) {
+        int hi = 0;
+        for (int x = x0; x < x0 + (int)w; x++) hi = top[x] > hi ? top[x] : hi;
+        room = gh - hi > room ? gh - hi : room;
+      }
       diag_error(&op->loc,
-                 "the model does not fit in the %dx%d grid: %%%s (%s %s%s) needs %lldx%lld cores and "
-                 "no free %lld-column stretch has %lld rows left (the emptiest column has %d); give a larger --grid "
+                 "the model does not fit in the %dx%d grid: %%%s (%s %s%s) needs %lldx%lld cores, but no %lld "
+                 "adjacent columns have %lld free rows left (the most they have is %d); give a larger --grid "
                  "or a larger target",
                  gw, gh, op->name, ir_ops[op->kind].name, ir_dtype_name(op->dt), shape_str(&op->shape, sb, sizeof sb),
-                 (long long)w, (long long)h, (long long)w, (long long)h, gh - low);
+                 (long long)w, (long long)h, (long long)w, (long long)h, room);
       ok = false;
       break; /* every op after it would say the same: one error is enough */
     }

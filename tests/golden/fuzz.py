@@ -8,7 +8,7 @@ f32 (the fabric sums K in chunks, the evaluator in order), 2e-2 for f16
 result by a few ulps of 2^-11, compounded over up to 8 ops), 8e-2 for bf16
 (the same with ulps of 2^-8).
 
-    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED [WSECC OPTION...]
+    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED [--wide] [--compile-only] [WSECC OPTION...]
 
 (options after the seeds go to every compile, e.g. --exec=stream: the
 matmuls by params are then weight-streamed, their weights read from the
@@ -31,6 +31,12 @@ N = 1; no resident chain is refused) and 2 of ctest's seeds 0-39.
 import numpy as np, subprocess, sys, os, random, re
 MAX_REFUSED = 0.05
 W, S = sys.argv[1], sys.argv[2]
+# fuzz.py's own options, among the compile options: --wide draws M, K, N up
+# to 300 and batches up to 6 (issue 10's sizes), --compile-only stops after
+# the compile (a measure of refusals, not of numbers)
+OPTS = [o for o in sys.argv[6:] if o not in ("--wide", "--compile-only")]
+WIDE = "--wide" in sys.argv[6:]
+COMPILE_ONLY = "--compile-only" in sys.argv[6:]
 os.makedirs(sys.argv[3], exist_ok=True)
 os.chdir(sys.argv[3])
 def gen_resident(seed, r, dt):
@@ -39,7 +45,8 @@ def gen_resident(seed, r, dt):
     row reductions (keepdims), softmax and layernorm on [M, F] values, with
     repeated operands, a residual and sometimes a vector input [N]; M up to
     150 (several core rows)."""
-    M = r.randint(1, 150); K = r.randint(1, 160); N = r.randint(1, 160)
+    mt, kt = (300, 300) if WIDE else (150, 160)
+    M = r.randint(1, mt); K = r.randint(1, kt); N = r.randint(1, kt)
     sp = r.choice([0.0, 0.0, 0.5, 0.9])
     lines = [f"model z{seed} {{", f"  input x : {dt}[{M}, {K}];"]
     lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2, sparsity={sp});")
@@ -68,7 +75,10 @@ def gen(seed):
     dt = r.choice(["f32", "f16", "bf16"])
     if r.random() < 0.25:
         return gen_resident(seed, r, dt)
-    B = r.randint(1, 4); M = r.randint(1, 40); K = r.randint(1, 70); N = r.randint(1, 50)
+    if WIDE:
+        B = r.randint(1, 6); M = r.randint(1, 300); K = r.randint(1, 300); N = r.randint(1, 300)
+    else:
+        B = r.randint(1, 4); M = r.randint(1, 40); K = r.randint(1, 70); N = r.randint(1, 50)
     lines = [f"model z{seed} {{", f"  input a : {dt}[{B}, {M}, {K}];", f"  input x : {dt}[{M}, {K}];"]
     lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2);")
     lines.append(f"  param w2 : {dt}[{K}, {N}] = randn(seed={seed+1}, std=0.2);")
@@ -118,7 +128,7 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
         np.save(f"{name}_a.npy", rng.standard_normal(ash).astype(npdt))
         args += ["--input", f"a={name}_a.npy"]
     np.save(f"{name}_x.npy", rng.standard_normal(xsh).astype(npdt))
-    r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"] + sys.argv[6:], capture_output=True, text=True)
+    r = subprocess.run([W, f"{name}.wdl", "-o", f"{name}.wimg"] + OPTS, capture_output=True, text=True)
     if r.returncode:
         sanitizer = "runtime error:" in r.stderr or "Sanitizer" in r.stderr
         if "error:" in r.stderr and "internal" not in r.stderr and r.returncode == 1 and not sanitizer:
@@ -126,6 +136,8 @@ for seed in range(int(sys.argv[4]), int(sys.argv[5])):
             print(seed, "REFUSED:", r.stderr.splitlines()[0][:200])
         else:
             print(seed, "COMPILE CRASH rc", r.returncode, r.stderr[-400:]); bad += 1
+        continue
+    if COMPILE_ONLY:
         continue
     oa = []; ra = []
     for i in range(no):
