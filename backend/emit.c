@@ -5,9 +5,10 @@
  *  - the used region: the bounding box of every core that runs code or
  *    routes a wavelet;
  *  - programs, deduplicated: cores whose encoded instructions are identical
- *    share one program (their DSR tables, which hold the addresses and
- *    colors, stay per core);
- *  - per core: program index, DSR table, task table, routing entries (from
+ *    share one program;
+ *  - DSR tables, deduplicated the same way (GPT-2 small: 121,000 cores
+ *    with programs share a few thousand tables);
+ *  - per core: program and DSR table indices, task table, routing entries (from
  *    the nets' trees) and SRAM init records for preloaded param slices
  *    (all-zero slices are skipped: SRAM is zero at reset; identical byte
  *    strings are stored once in the data blob);
@@ -71,7 +72,8 @@ typedef struct Emit {
   WImage *img;
   Buf data;
   VEC(Blob) blobs;
-  HIdx blob_idx, prog_idx;
+  HIdx blob_idx, prog_idx, dsrtab_idx;
+  VEC(WDsrTab) dsrtabs;
   float **param;   /* per op idx: loaded param values (NULL until needed) */
   bool ok;
 } Emit;
@@ -154,6 +156,13 @@ static bool param_bytes(Emit *e, const IrOp *p, const Box *box, DType dt, Buf *o
   return nonzero;
 }
 
+typedef struct DsrKey { const Emit *e; const Dsr *d; uint32_t n; } DsrKey;
+static bool same_dsrtab(int i, const void *ctx) {
+  const DsrKey *q = ctx;
+  const WDsrTab *t = &q->e->dsrtabs.v[i];
+  return t->ndsr == q->n && memcmp(t->dsr, q->d, sizeof(Dsr) * q->n) == 0;
+}
+
 static int cmp_coord(const void *a, const void *b) {
   const IrCoord *p = a, *q = b;
   if (p->y != q->y) return p->y < q->y ? -1 : 1;
@@ -184,12 +193,11 @@ static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *prog
     free(words);
   }
   wc->prog = pi;
-  /* DSRs */
-  wc->ndsr = (uint32_t)c->ndsr;
-  wc->dsr = xcalloc((size_t)c->ndsr + 1, sizeof(Dsr));
+  /* DSRs (deduplicated) */
+  Dsr *tab = xcalloc((size_t)c->ndsr + 1, sizeof(Dsr)); /* zeroed: compared bytewise */
   for (int i = 0; i < c->ndsr; i++) {
     const IrDsr *d = &c->dsr[i];
-    Dsr *o = &wc->dsr[i];
+    Dsr *o = &tab[i];
     o->kind = (uint8_t)d->kind;
     o->dtype = (uint8_t)d->dt;
     o->ndim = (uint8_t)d->ndim;
@@ -203,6 +211,26 @@ static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *prog
       o->dim[k] = (uint32_t)d->dim[k];
       o->stride[k] = (int32_t)d->stride[k];
     }
+  }
+  wc->dsrtab = WIMG_NO_DSRTAB;
+  if (c->ndsr) {
+    size_t tb = sizeof(Dsr) * (size_t)c->ndsr;
+    uint64_t th = fnv1a64(tab, tb);
+    DsrKey k = {e, tab, (uint32_t)c->ndsr};
+    int found_t = hidx_find(&e->dsrtab_idx, th, same_dsrtab, &k);
+    if (found_t < 0) {
+      WDsrTab nt = {(uint32_t)c->ndsr, tab};
+      VEC_PUSH(e->dsrtabs, nt);
+      found_t = e->dsrtabs.n - 1;
+      hidx_put(&e->dsrtab_idx, th, found_t);
+    } else {
+      free(tab);
+    }
+    wc->dsrtab = (uint32_t)found_t;
+    wc->ndsr = e->dsrtabs.v[found_t].ndsr;
+    wc->dsr = e->dsrtabs.v[found_t].dsr;
+  } else {
+    free(tab);
   }
   /* tasks */
   wc->ntask = (uint32_t)c->ntask;
@@ -289,6 +317,7 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
     img->cores[i].x = (uint16_t)at.v[i].x;
     img->cores[i].y = (uint16_t)at.v[i].y;
     img->cores[i].prog = WIMG_NO_PROG;
+    img->cores[i].dsrtab = WIMG_NO_DSRTAB;
     slot[(size_t)(at.v[i].y - y0) * rw + (size_t)(at.v[i].x - x0)] = i;
   }
   VEC_FREE(at);
@@ -316,6 +345,8 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
   free(last);
   img->nprog = (uint32_t)progs.n;
   img->progs = progs.v;
+  img->ndsrtab = (uint32_t)e.dsrtabs.n;
+  img->dsrtabs = e.dsrtabs.v;
 
   /* Routes. */
   for (int i = 0; i < m->nnets; i++) {
@@ -362,6 +393,7 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
   VEC_FREE(e.blobs);
   hidx_free(&e.blob_idx);
   hidx_free(&e.prog_idx);
+  hidx_free(&e.dsrtab_idx);
   free(slot);
   return e.ok;
 }

@@ -24,6 +24,16 @@ static const uint8_t MAGIC[8] = {0x89, 'W', 'S', 'E', 'I', 'M', 'G', '\n'};
 
 /* ---- writer ---- */
 
+static void wimg_put_dsr(Buf *b, const Dsr *d) {
+  buf_u8(b, d->kind);
+  buf_u8(b, d->dtype);
+  buf_u8(b, d->color);
+  buf_u8(b, d->ndim);
+  buf_u32(b, d->addr);
+  for (int j = 0; j < 4; j++) buf_u32(b, d->dim[j]);
+  for (int j = 0; j < 4; j++) buf_u32(b, (uint32_t)d->stride[j]);
+}
+
 void wimg_write_head(const WImage *img, uint8_t **out, size_t *len) {
   Buf b = {0};
   buf_put(&b, MAGIC, 8);
@@ -44,6 +54,7 @@ void wimg_write_head(const WImage *img, uint8_t **out, size_t *len) {
   buf_u32(&b, img->rw);
   buf_u32(&b, img->rh);
   buf_u32(&b, img->nprog);
+  buf_u32(&b, img->ndsrtab);
   buf_u32(&b, img->ncore);
   buf_u32(&b, img->nio);
   buf_u64(&b, img->ndata);
@@ -51,25 +62,20 @@ void wimg_write_head(const WImage *img, uint8_t **out, size_t *len) {
     buf_u32(&b, img->progs[p].ninsn);
     for (uint32_t i = 0; i < img->progs[p].ninsn; i++) buf_u64(&b, img->progs[p].insn[i]);
   }
+  for (uint32_t tb = 0; tb < img->ndsrtab; tb++) {
+    const WDsrTab *dt = &img->dsrtabs[tb];
+    buf_u32(&b, dt->ndsr);
+    for (uint32_t i = 0; i < dt->ndsr; i++) wimg_put_dsr(&b, &dt->dsr[i]);
+  }
   for (uint32_t c = 0; c < img->ncore; c++) {
     const WCore *k = &img->cores[c];
     buf_u16(&b, k->x);
     buf_u16(&b, k->y);
     buf_u32(&b, k->prog);
-    buf_u32(&b, k->ndsr);
+    buf_u32(&b, k->dsrtab);
     buf_u32(&b, k->ntask);
     buf_u32(&b, k->nroute);
     buf_u32(&b, k->ninit);
-    for (uint32_t i = 0; i < k->ndsr; i++) {
-      const Dsr *d = &k->dsr[i];
-      buf_u8(&b, d->kind);
-      buf_u8(&b, d->dtype);
-      buf_u8(&b, d->color);
-      buf_u8(&b, d->ndim);
-      buf_u32(&b, d->addr);
-      for (int j = 0; j < 4; j++) buf_u32(&b, d->dim[j]);
-      for (int j = 0; j < 4; j++) buf_u32(&b, (uint32_t)d->stride[j]);
-    }
     for (uint32_t i = 0; i < k->ntask; i++) {
       buf_u8(&b, k->task[i].kind);
       buf_u8(&b, k->task[i].color);
@@ -283,6 +289,73 @@ int32_t wimg_find_core(const WImage *img, uint32_t x, uint32_t y) {
   return -1;
 }
 
+/* DSR table tb: every record checked on its own (what needs the core -
+ * colors it routes, how its program uses each DSR - is checked per core). */
+static void read_dsr_table(Rd *R, const WTarget *t, uint32_t tb, WDsrTab *tab) {
+  char fb[160];
+  for (uint32_t i = 0; i < tab->ndsr && !R->failed; i++) {
+    Dsr *d = &tab->dsr[i];
+    size_t at = R->pos;
+    d->kind = g8(R, "");
+    d->dtype = g8(R, "");
+    d->color = g8(R, "");
+    d->ndim = g8(R, "");
+    d->addr = g32(R, "");
+    for (int j = 0; j < 4; j++) d->dim[j] = g32(R, "");
+    for (int j = 0; j < 4; j++) d->stride[j] = (int32_t)g32(R, "");
+    bool fabric = d->kind == DSR_FABIN || d->kind == DSR_FABOUT;
+    int nd = fabric ? 1 : d->ndim; /* dims and strides in use */
+    if (d->kind < DSR_MEM || d->kind > DSR_FABOUT) {
+      fail(R, at, F("dsrtab[%u].dsr[%u].kind", tb, i), "%u is not a DSR kind", d->kind);
+    } else if (d->dtype > WDT_BF16) {
+      fail(R, at + 1, F("dsrtab[%u].dsr[%u].dtype", tb, i), "%u is not a dtype", d->dtype);
+    } else if (fabric && d->ndim != 1) {
+      /* one element per wavelet: the walk is one dimension long */
+      fail(R, at + 3, F("dsrtab[%u].dsr[%u].ndim", tb, i), "%u, but a fabric DSR has 1 dimension", d->ndim);
+    } else if (!fabric && (d->ndim < 1 || d->ndim > 4)) {
+      fail(R, at + 3, F("dsrtab[%u].dsr[%u].ndim", tb, i), "%u is not in [1, 4]", d->ndim);
+    } else if (fabric && d->color >= t->colors) {
+      fail(R, at + 2, F("dsrtab[%u].dsr[%u].color", tb, i), "color %u >= %u", d->color, t->colors);
+    } else if (!fabric && d->color) {
+      fail(R, at + 2, F("dsrtab[%u].dsr[%u].color", tb, i), "%u, but a memory DSR has no color (must be 0)", d->color);
+    } else if (fabric && d->addr) {
+      fail(R, at + 4, F("dsrtab[%u].dsr[%u].addr", tb, i), "0x%x, but a fabric DSR has no address (must be 0)", d->addr);
+    } else if (fabric && d->stride[0] != 1) {
+      fail(R, at + 24, F("dsrtab[%u].dsr[%u].stride[0]", tb, i), "%d, but a fabric DSR has stride 1", d->stride[0]);
+    } else {
+      for (int j = nd; j < 4 && !R->failed; j++) {
+        if (d->dim[j]) fail(R, at + 8 + 4 * (size_t)j, F("dsrtab[%u].dsr[%u].dim[%d]", tb, i, j), "%u beyond ndim %d (must be 0)", d->dim[j], nd);
+        else if (d->stride[j])
+          fail(R, at + 24 + 4 * (size_t)j, F("dsrtab[%u].dsr[%u].stride[%d]", tb, i, j), "%d beyond ndim %d (must be 0)", d->stride[j], nd);
+      }
+      if (R->failed) break;
+      if (fabric) {
+        if (d->dim[0] == 0) fail(R, at + 8, F("dsrtab[%u].dsr[%u].dim", tb, i), "a fabric DSR of length 0");
+        continue;
+      }
+      int64_t lo, hi;
+      uint64_t cnt = 1;
+      int ext = dsr_extent(d, &lo, &hi);
+      if (ext == -1) {
+        fail(R, at + 8, F("dsrtab[%u].dsr[%u].dim", tb, i), "a dimension is 0");
+        break;
+      }
+      for (int j = 0; j < nd; j++)
+        if (__builtin_mul_overflow(cnt, (uint64_t)d->dim[j], &cnt) || cnt > WIMG_MAX_DSR_ELEMS) {
+          fail(R, at + 8, F("dsrtab[%u].dsr[%u].dim", tb, i), "walks more than 2^48 elements (the most a DSR may)");
+          break;
+        }
+      if (R->failed) break;
+      if (ext != 0)
+        fail(R, at + 4, F("dsrtab[%u].dsr[%u].addr", tb, i), "the tensor's byte range overflows 64 bits, outside the %u-byte SRAM",
+             t->sram_bytes);
+      else if (lo < 0 || hi > (int64_t)t->sram_bytes)
+        fail(R, at + 4, F("dsrtab[%u].dsr[%u].addr", tb, i), "the tensor spans bytes [%lld, %lld), outside the %u-byte SRAM",
+             (long long)lo, (long long)hi, t->sram_bytes);
+    }
+  }
+}
+
 int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t errlen) {
   memset(img, 0, sizeof *img);
   Rd r = {bytes, len, 0, err, errlen, false};
@@ -347,6 +420,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
     return fail(R, at, "region", "%ux%u at (%u,%u) is outside the %ux%u grid", img->rw, img->rh, img->rx, img->ry,
                 t->grid_w, t->grid_h);
   img->nprog = gcount(R, "nprog", 4);
+  img->ndsrtab = gcount(R, "ndsrtab", 4);
   img->ncore = gcount(R, "ncore", 24);
   img->nio = gcount(R, "nio", 24);
   at = r.pos;
@@ -373,6 +447,17 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
     info[p].off = r.pos;
     for (uint32_t i = 0; i < n && !r.failed; i++) img->progs[p].insn[i] = g64(R, "prog.insn");
     if (!r.failed) prog_scan(R, &img->progs[p], p, &info[p], seen);
+  }
+  if (r.failed) goto bad;
+  img->dsrtabs = xcalloc(img->ndsrtab + 1, sizeof(WDsrTab));
+  for (uint32_t tb = 0; tb < img->ndsrtab && !r.failed; tb++) {
+    WDsrTab *dt = &img->dsrtabs[tb];
+    at = r.pos;
+    dt->ndsr = gcount(R, F("dsrtab[%u].ndsr", tb), DSR_SIZE);
+    if (!r.failed && dt->ndsr > t->dsrs) fail(R, at, F("dsrtab[%u].ndsr", tb), "%u DSRs but a core has %u", dt->ndsr, t->dsrs);
+    if (r.failed) break;
+    dt->dsr = xcalloc(dt->ndsr + 1, sizeof(Dsr));
+    read_dsr_table(R, t, tb, dt);
   }
   if (r.failed) goto bad;
   img->cores = xcalloc(img->ncore + 1, sizeof(WCore));
@@ -406,90 +491,42 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
         break;
       }
     }
-    static const char *const cn[4] = {"ndsr", "ntask", "nroute", "ninit"};
-    uint32_t *cv[4] = {&k->ndsr, &k->ntask, &k->nroute, &k->ninit};
-    for (int j = 0; j < 4 && !r.failed; j++) {
+    at = r.pos;
+    k->dsrtab = g32(R, F("core[%u].dsrtab", c));
+    if (r.failed) break;
+    if (router_only && k->dsrtab != WIMG_NO_DSRTAB) {
+      fail(R, at, F("core[%u].dsrtab", c), "%u, but core (%u,%u) has no program (a router only has routes)", k->dsrtab,
+           k->x, k->y);
+      break;
+    }
+    if (k->dsrtab != WIMG_NO_DSRTAB && k->dsrtab >= img->ndsrtab) {
+      fail(R, at, F("core[%u].dsrtab", c), "DSR table %u does not exist (%u tables)", k->dsrtab, img->ndsrtab);
+      break;
+    }
+    if (k->dsrtab != WIMG_NO_DSRTAB) {
+      k->ndsr = img->dsrtabs[k->dsrtab].ndsr;
+      k->dsr = img->dsrtabs[k->dsrtab].dsr;
+    }
+    static const char *const cn[3] = {"ntask", "nroute", "ninit"};
+    uint32_t *cv[3] = {&k->ntask, &k->nroute, &k->ninit};
+    for (int j = 0; j < 3 && !r.failed; j++) {
       at = r.pos;
-      *cv[j] = gcount(R, F("core[%u].%s", c, cn[j]), j == 3 ? INIT_SIZE : 0);
+      *cv[j] = gcount(R, F("core[%u].%s", c, cn[j]), j == 2 ? INIT_SIZE : 0);
       if (r.failed) break;
       /* a core without a program is only a router: it has no SRAM */
-      if (router_only && j != 2 && *cv[j])
+      if (router_only && j != 1 && *cv[j])
         fail(R, at, F("core[%u].%s", c, cn[j]), "%u, but core (%u,%u) has no program (a router only has routes)", *cv[j],
              k->x, k->y);
-      else if (j == 0 && k->ndsr > t->dsrs)
-        fail(R, at, F("core[%u].ndsr", c), "%u DSRs but a core has %u", k->ndsr, t->dsrs);
-      else if (j == 1 && k->ntask > 256)
+      else if (j == 0 && k->ntask > 256)
         fail(R, at, F("core[%u].ntask", c), "%u tasks; at most 256", k->ntask);
-      else if (j == 1 && !router_only && k->ntask == 0)
+      else if (j == 0 && !router_only && k->ntask == 0)
         fail(R, at, F("core[%u].ntask", c), "a core with a program needs a task");
-      else if (j == 2 && k->nroute > t->colors)
+      else if (j == 1 && k->nroute > t->colors)
         fail(R, at, F("core[%u].nroute", c), "%u routes but a router has %u colors", k->nroute, t->colors);
     }
     if (r.failed) break;
-    if (!need(R, (size_t)k->ndsr * DSR_SIZE + (size_t)k->ntask * TASK_SIZE + (size_t)k->nroute * ROUTE_SIZE, F("core[%u]", c)))
+    if (!need(R, (size_t)k->ntask * TASK_SIZE + (size_t)k->nroute * ROUTE_SIZE, F("core[%u]", c)))
       break;
-    k->dsr = xcalloc(k->ndsr + 1, sizeof(Dsr));
-    for (uint32_t i = 0; i < k->ndsr && !r.failed; i++) {
-      Dsr *d = &k->dsr[i];
-      at = r.pos;
-      d->kind = g8(R, "");
-      d->dtype = g8(R, "");
-      d->color = g8(R, "");
-      d->ndim = g8(R, "");
-      d->addr = g32(R, "");
-      for (int j = 0; j < 4; j++) d->dim[j] = g32(R, "");
-      for (int j = 0; j < 4; j++) d->stride[j] = (int32_t)g32(R, "");
-      bool fabric = d->kind == DSR_FABIN || d->kind == DSR_FABOUT;
-      int nd = fabric ? 1 : d->ndim; /* dims and strides in use */
-      if (d->kind < DSR_MEM || d->kind > DSR_FABOUT) {
-        fail(R, at, F("core[%u].dsr[%u].kind", c, i), "%u is not a DSR kind", d->kind);
-      } else if (d->dtype > WDT_BF16) {
-        fail(R, at + 1, F("core[%u].dsr[%u].dtype", c, i), "%u is not a dtype", d->dtype);
-      } else if (fabric && d->ndim != 1) {
-        /* one element per wavelet: the walk is one dimension long */
-        fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u, but a fabric DSR has 1 dimension", d->ndim);
-      } else if (!fabric && (d->ndim < 1 || d->ndim > 4)) {
-        fail(R, at + 3, F("core[%u].dsr[%u].ndim", c, i), "%u is not in [1, 4]", d->ndim);
-      } else if (fabric && d->color >= t->colors) {
-        fail(R, at + 2, F("core[%u].dsr[%u].color", c, i), "color %u >= %u", d->color, t->colors);
-      } else if (!fabric && d->color) {
-        fail(R, at + 2, F("core[%u].dsr[%u].color", c, i), "%u, but a memory DSR has no color (must be 0)", d->color);
-      } else if (fabric && d->addr) {
-        fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "0x%x, but a fabric DSR has no address (must be 0)", d->addr);
-      } else if (fabric && d->stride[0] != 1) {
-        fail(R, at + 24, F("core[%u].dsr[%u].stride[0]", c, i), "%d, but a fabric DSR has stride 1", d->stride[0]);
-      } else {
-        for (int j = nd; j < 4 && !r.failed; j++) {
-          if (d->dim[j]) fail(R, at + 8 + 4 * (size_t)j, F("core[%u].dsr[%u].dim[%d]", c, i, j), "%u beyond ndim %d (must be 0)", d->dim[j], nd);
-          else if (d->stride[j])
-            fail(R, at + 24 + 4 * (size_t)j, F("core[%u].dsr[%u].stride[%d]", c, i, j), "%d beyond ndim %d (must be 0)", d->stride[j], nd);
-        }
-        if (r.failed) break;
-        if (fabric) {
-          if (d->dim[0] == 0) fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a fabric DSR of length 0");
-          continue;
-        }
-        int64_t lo, hi;
-        uint64_t cnt = 1;
-        int ext = dsr_extent(d, &lo, &hi);
-        if (ext == -1) {
-          fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "a dimension is 0");
-          break;
-        }
-        for (int j = 0; j < nd; j++)
-          if (__builtin_mul_overflow(cnt, (uint64_t)d->dim[j], &cnt) || cnt > WIMG_MAX_DSR_ELEMS) {
-            fail(R, at + 8, F("core[%u].dsr[%u].dim", c, i), "walks more than 2^48 elements (the most a DSR may)");
-            break;
-          }
-        if (r.failed) break;
-        if (ext != 0)
-          fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "the tensor's byte range overflows 64 bits, outside the %u-byte SRAM",
-               t->sram_bytes);
-        else if (lo < 0 || hi > (int64_t)t->sram_bytes)
-          fail(R, at + 4, F("core[%u].dsr[%u].addr", c, i), "the tensor spans bytes [%lld, %lld), outside the %u-byte SRAM",
-               (long long)lo, (long long)hi, t->sram_bytes);
-      }
-    }
     uint32_t ninsn = router_only ? 0 : img->progs[k->prog].ninsn;
     size_t task_at = r.pos;
     uint32_t data_colors = 0;
@@ -764,8 +801,9 @@ bad:
 void wimg_free(WImage *img) {
   for (uint32_t p = 0; p < img->nprog && img->progs; p++) free(img->progs[p].insn);
   free(img->progs);
+  for (uint32_t i = 0; i < img->ndsrtab && img->dsrtabs; i++) free(img->dsrtabs[i].dsr);
+  free(img->dsrtabs);
   for (uint32_t c = 0; c < img->ncore && img->cores; c++) {
-    free(img->cores[c].dsr);
     free(img->cores[c].task);
     free(img->cores[c].route);
     free(img->cores[c].init);

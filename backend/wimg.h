@@ -11,7 +11,7 @@
 #include "backend/isa.h"
 #include "common/machine.h"
 
-#define WIMG_VERSION 1
+#define WIMG_VERSION 2
 
 /* The target parameters (common/machine.h); the image's target header holds
  * the rows marked "in the image", in table order. */
@@ -32,15 +32,21 @@ typedef struct WRoute { uint8_t color, in_port, out_mask; } WRoute;
 /* SRAM initialisation: `len` bytes at `addr` come from data[off..off+len). */
 typedef struct WInit { uint32_t addr, len; uint64_t off; } WInit;
 
+/* A DSR table: cores whose tables are equal share one (most cores of an op
+ * differ only in their SRAM contents). */
+typedef struct WDsrTab { uint32_t ndsr; Dsr *dsr; } WDsrTab;
+
 typedef struct WCore {
   uint16_t x, y;                /* absolute grid coordinates */
   uint32_t prog;                /* index into progs, or WIMG_NO_PROG (router only) */
-  uint32_t ndsr;  Dsr *dsr;
+  uint32_t ndsr;  Dsr *dsr;     /* its DSR table (not owned: it is dsrtabs[dsrtab]'s) */
   uint32_t ntask; WTask *task;
   uint32_t nroute; WRoute *route;
   uint32_t ninit; WInit *init;
+  uint32_t dsrtab;              /* index into dsrtabs, or WIMG_NO_DSRTAB (no DSRs): what the file stores */
 } WCore;
 #define WIMG_NO_PROG 0xffffffffu
+#define WIMG_NO_DSRTAB 0xffffffffu
 
 typedef struct WProg { uint32_t ninsn; uint64_t *insn; } WProg;
 
@@ -59,6 +65,7 @@ typedef struct WImage {
   WTarget tgt;
   uint32_t rx, ry, rw, rh;      /* used region (absolute) */
   uint32_t nprog;  WProg *progs;
+  uint32_t ndsrtab; WDsrTab *dsrtabs;
   uint32_t ncore;  WCore *cores;  /* sorted by (y, x), unique */
   uint32_t nio;    WIo *io;       /* inputs first, then outputs, each in name order */
   uint64_t ndata;  uint8_t *data;

@@ -98,7 +98,7 @@ static double run_sim(const Case *c, uint64_t reps, SimEngine e, uint8_t *out, u
   WProg p = {5, code};
   WTask t = {TASK_MAIN, 0, 0};
   WInit in = {0, SRAM, 0};
-  WCore core = {0, 0, 0, 3, d, 1, &t, 0, NULL, 1, &in};
+  WCore core = {0, 0, 0, 3, d, 1, &t, 0, NULL, 1, &in, 0};
   WPiece pc = {0, 0, 0, {0, 0, 0, 0}, {SRAM / 4, 1, 1, 1}};
   WIo io = {"m", WIO_OUT, WDT_F32, 1, {SRAM / 4, 1, 1, 1}, 1, &pc};
   img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &core, img.nio = 1, img.io = &io;

@@ -27,7 +27,7 @@ static long run_one_core(const Insn *prog, int n, Dsr *d, int nd, uint32_t out, 
   img.rw = img.rh = 1;
   WProg p = {(uint32_t)n, code(prog, n)};
   WTask t = {TASK_MAIN, 0, 0};
-  WCore c = {0, 0, 0, (uint32_t)nd, d, 1, &t, 0, NULL, 0, NULL};
+  WCore c = {0, 0, 0, (uint32_t)nd, d, 1, &t, 0, NULL, 0, NULL, 0};
   WPiece pc = {0, 0, out, {0, 0, 0, 0}, {8, 1, 1, 1}};
   WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pc};
   img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
@@ -72,9 +72,9 @@ int main(void) {
     WTask ts = {TASK_MAIN, 0, 0};
     WTask tr[3] = {{TASK_MAIN, 0, 0}, {TASK_DATA, 3, 1}, {TASK_LOCAL, 0, 3}};
     WRoute r0 = {3, PORT_R, 1 << PORT_E}, r1 = {3, PORT_W, (1 << PORT_R) | (1 << PORT_E)}, r2 = {3, PORT_W, 1 << PORT_R};
-    WCore c[3] = {{0, 0, 0, 2, ds, 1, &ts, 1, &r0, 0, NULL},
-                  {1, 0, 1, 3, dr, 3, tr, 1, &r1, 0, NULL},
-                  {2, 0, 1, 3, dr, 3, tr, 1, &r2, 0, NULL}};
+    WCore c[3] = {{0, 0, 0, 2, ds, 1, &ts, 1, &r0, 0, NULL, 0},
+                  {1, 0, 1, 3, dr, 3, tr, 1, &r1, 0, NULL, 0},
+                  {2, 0, 1, 3, dr, 3, tr, 1, &r2, 0, NULL, 0}};
     WPiece pin = {0, 0, 64, {0, 0, 0, 0}, {8, 1, 1, 1}};
     WPiece pout[2] = {{1, 0, 128, {0, 0, 0, 0}, {8, 1, 1, 1}}, {2, 0, 128, {0, 0, 0, 0}, {8, 1, 1, 1}}};
     WIo io[2] = {{"x", WIO_IN, WDT_F32, 1, {8, 1, 1, 1}, 1, &pin}, {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pout[0]}};
@@ -151,7 +151,7 @@ int main(void) {
       WProg p = {2, code(progs[k], 2)};
       Dsr d[1] = {mem(64, 8)};
       WTask t = {TASK_MAIN, 0, 0};
-      WCore c = {0, 0, 0, 1, d, 1, &t, 0, NULL, 0, NULL};
+      WCore c = {0, 0, 0, 1, d, 1, &t, 0, NULL, 0, NULL, 0};
       img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c;
       Sim *s = sim_new(&img, err, sizeof err);
       CHECK(s != NULL);

@@ -50,7 +50,7 @@ int main(void) {
   memcpy(bad, bytes, len);
   bad[8] = 7;
   CHECK(wimg_read(bad, len, &back, err, sizeof err) == -1);
-  CHECK_STR(err, "offset 0x8: field header.version: unsupported version 7 (this wsesim reads version 1)");
+  CHECK_STR(err, "offset 0x8: field header.version: unsupported version 7 (this wsesim reads version 2)");
   memcpy(bad, bytes, len);
   bad[len / 2] ^= 0x10;
   CHECK(wimg_read(bad, len, &back, err, sizeof err) == -1);
@@ -90,7 +90,7 @@ int main(void) {
     WCore *cores = calloc(N, sizeof(WCore));
     WPiece *pieces = calloc(N, sizeof(WPiece));
     for (int i = 0; i < N; i++) {
-      cores[i] = (WCore){(uint16_t)(i % W), (uint16_t)(i / W), 0, 0, NULL, 1, &tk, 0, NULL, 0, NULL};
+      cores[i] = (WCore){(uint16_t)(i % W), (uint16_t)(i / W), 0, 0, NULL, 1, &tk, 0, NULL, 0, NULL, WIMG_NO_DSRTAB};
       pieces[i] = (WPiece){(uint16_t)(i % W), (uint16_t)(i / W), 64, {(uint32_t)i, 0, 0, 0}, {1, 1, 1, 1}};
     }
     WIo io = {"x", WIO_IN, WDT_F32, 1, {N, 1, 1, 1}, N, pieces};

@@ -96,7 +96,7 @@ class Image:
             self.tgt[n] = t("target." + n, 4)
         for n in "xywh":
             t("region." + n, 4)
-        nprog, ncore, nio = t("nprog", 4), t("ncore", 4), t("nio", 4)
+        nprog, ntab, ncore, nio = t("nprog", 4), t("ndsrtab", 4), t("ncore", 4), t("nio", 4)
         t("ndata", 8)
         self.progs = []
         for p in range(nprog):
@@ -113,15 +113,13 @@ class Image:
                 self.f[base + ".imm"] = (at + 4, 4)
                 ins.append(w & 0xff)
             self.progs.append(ins)
-        self.cores = []
-        for c in range(ncore):
-            base = "core[%d]" % c
-            k = {"x": t(base + ".x", 2), "y": t(base + ".y", 2), "prog": t(base + ".prog", 4)}
-            nd, nt, nr, ni = (t(base + "." + n, 4) for n in ["ndsr", "ntask", "nroute", "ninit"])
-            k["dsr"], k["task"] = [], []
-            for i in range(nd):
+        self.tabs = []  # per DSR table: the kinds of its DSRs
+        for tb in range(ntab):
+            base = "dsrtab[%d]" % tb
+            kinds = []
+            for i in range(t(base + ".ndsr", 4)):
                 d = "%s.dsr[%d]" % (base, i)
-                kind = t(d + ".kind", 1)
+                kinds.append(t(d + ".kind", 1))
                 t(d + ".dtype", 1)
                 t(d + ".color", 1)
                 t(d + ".ndim", 1)
@@ -130,7 +128,15 @@ class Image:
                     t(d + ".dim[%d]" % j, 4)
                 for j in range(4):
                     t(d + ".stride[%d]" % j, 4)
-                k["dsr"].append(kind)
+            self.tabs.append(kinds)
+        self.cores = []
+        for c in range(ncore):
+            base = "core[%d]" % c
+            k = {"x": t(base + ".x", 2), "y": t(base + ".y", 2), "prog": t(base + ".prog", 4)}
+            k["dsrtab"] = t(base + ".dsrtab", 4)
+            nt, nr, ni = (t(base + "." + n, 4) for n in ["ntask", "nroute", "ninit"])
+            k["dsr"] = self.tabs[k["dsrtab"]] if k["dsrtab"] < ntab else []
+            k["task"] = []
             for i in range(nt):
                 d = "%s.task[%d]" % (base, i)
                 kind = t(d + ".kind", 1)
@@ -174,7 +180,17 @@ class Image:
             self.io.append((d, npc))
         self.f["data"] = (self.pos, len(self.b) - self.pos)
 
+    def table_path(self, path):
+        """A core's DSRs are its table's (docs/wimg.md): core[c].dsr[i].f is
+        dsrtab[T].dsr[i].f and core[c].ndsr is dsrtab[T].ndsr."""
+        m = re.match(r"core\[(\d+)\]\.(dsr\[.*|ndsr)$", path)
+        if not m or int(m.group(1)) >= len(self.cores):
+            return path
+        tb = self.cores[int(m.group(1))]["dsrtab"]
+        return "dsrtab[%d].%s" % (tb, m.group(2)) if tb < len(self.tabs) else path
+
     def get(self, path):
+        path = self.table_path(path)
         if path not in self.f:
             sys.exit("mkbad.py: no field '%s' in the image (try --dump)" % path)
         off, size = self.f[path]
@@ -201,7 +217,7 @@ class Image:
             if name == "prog":
                 prog = idx
             out.append("%s[%d]" % (name, idx))
-        return ".".join(out)
+        return self.table_path(".".join(out))
 
     def select(self, name, sel, core, prog):
         DK = {"mem": 1, "fabin": 2, "fabout": 3}
