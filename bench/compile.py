@@ -8,13 +8,16 @@ For each model (default: examples/gpt2_small.wdl, gpt2_block.wdl and
 stack.wdl) the builds take turns, run after run, so that a ratio is
 measured under the same load; each column is the median over --runs.
 Printed per model and build: wall seconds, peak RSS (MB, GNU time on one
-more run), the image's size and whether the two builds wrote the same bytes
-(the same placement, routes and code: the routing quality is unchanged
-when they do). With --time-passes the build's own per-phase table of the
+more run), the image's size, whether the two builds wrote the same bytes
+(the same placement, routes and code), and the routing figures of
+`wsecc --stats` (nets, router entries - the sum of every net's tree -
+and the most colors any router uses), by which two routings that differ
+can be compared. With --time-passes the build's own per-phase table of the
 last run is printed too. Not part of ctest: times depend on the machine.
 """
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -49,16 +52,20 @@ def run(build, model, out, passes):
 
 
 def peak_rss(build, model, out):
-    """Peak RSS of one more run, read with GNU time (rusage of a reaped child)."""
-    cmd = ["/usr/bin/time", "-f", "@@%M", os.path.join(build, "wsecc"), model, "--target", a.target, "-o", out]
+    """Peak RSS of one more run, read with GNU time (rusage of a reaped child),
+    and the routing line of --stats: (nets, router entries, colors used)."""
+    cmd = ["/usr/bin/time", "-f", "@@%M", os.path.join(build, "wsecc"), model, "--target", a.target, "--stats",
+           "-o", out]
     if a.exec_mode:
         cmd.append("--exec=" + a.exec_mode)
     r = subprocess.run(cmd, capture_output=True, text=True, cwd=os.path.dirname(model))
     tail = r.stderr.rsplit("@@", 1)
-    return int(tail[1]) / 1024 if len(tail) == 2 and tail[1].strip().isdigit() else float("nan")
+    m = re.search(r"nets +(\d+) \(\d+ destinations, (\d+) router entries\), colors used (\d+)", r.stderr)
+    route = f"{m.group(1)} nets, {m.group(2)} entries, {m.group(3)} colors" if m else "?"
+    return (int(tail[1]) / 1024 if len(tail) == 2 and tail[1].strip().isdigit() else float("nan")), route
 
 
-print(f"{'model':<16} {'build':<9} {'seconds':>8} {'peak MB':>8} {'image MB':>9}  same bytes")
+print(f"{'model':<16} {'build':<9} {'seconds':>8} {'peak MB':>8} {'image MB':>9}  {'same bytes':<10}  routing")
 for model in models:
     name = os.path.splitext(os.path.basename(model))[0]
     times = {b: [] for b, _ in builds}
@@ -75,9 +82,9 @@ for model in models:
     same = len(set(imgs.values())) == 1
     med = {b: statistics.median(times[b]) for b, _ in builds}
     for b, d in builds:
-        rss = peak_rss(d, model, os.path.join(work, f"{name}-{b}-rss.wimg"))
+        rss, route = peak_rss(d, model, os.path.join(work, f"{name}-{b}-rss.wimg"))
         print(f"{name:<16} {b:<9} {med[b]:8.2f} {rss:8.0f} {len(imgs[b]) / 1e6:9.2f}  "
-              f"{('yes' if same else 'NO') if a.baseline else '-'}")
+              f"{(('yes' if same else 'no') if a.baseline else '-'):<10}  {route}")
     if a.baseline:
         print(f"{name:<16} {'ratio':<9} {med['baseline'] / med['this']:7.2f}x faster than the baseline")
     if a.time_passes:

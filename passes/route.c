@@ -596,6 +596,10 @@ static void shapes(const IrNet *n, int gw, int gh, ShapeVec *sv) {
   }
 }
 
+/* A straight run of routers: (x, y) with y from a to b (a column, at x =
+ * fixed) or x from a to b (a row, at y = fixed), a <= b. */
+typedef struct Seg { bool horiz; int fixed, a, b; } Seg;
+
 typedef struct RState {
   IrModule *m;
   RMap rm;
@@ -607,7 +611,86 @@ typedef struct RState {
   int *ripped;      /* per net: times it was ripped up */
   int *mark;        /* per net: the stamp of the last holder count that saw it */
   int stamp;
+  /* shape_has_color's per-line extents: valid where lgen is gen */
+  int *llo, *lhi;
+  uint32_t *lgen, lg;
+  VEC(Seg) segs;          /* shape_segs' runs */
+  VEC(Router *) rlist;    /* shape_routers' routers */
 } RState;
+
+static Seg seg(bool horiz, int fixed, int a, int b) { return a <= b ? (Seg){horiz, fixed, a, b} : (Seg){horiz, fixed, b, a}; }
+
+/* The routers of shape j of net n as runs, without building its tree
+ * (build_tree): leg 1 from the source to line s.at, leg 2 along that line
+ * over the destinations' columns (rows), and one leg 3 per column (row)
+ * from the line to its farthest destinations on either side. The union
+ * of the runs is the tree's routers (junctions appear twice). False, as
+ * from build_tree, when they form no tree: the leg 3 in the source's own
+ * column (row) runs back over leg 1. */
+static bool shape_segs(RState *st, const IrNet *n, int j) {
+  Shape2 s = st->sv.v[j];
+  int src2 = s.via_row ? n->from.x : n->from.y, src3 = s.via_row ? n->from.y : n->from.x;
+  if (++st->lg == 0) {
+    memset(st->lgen, 0, sizeof(uint32_t) * (size_t)(st->rm.w > st->rm.h ? st->rm.w : st->rm.h));
+    st->lg = 1;
+  }
+  int lo2 = src2, hi2 = src2;
+  for (int d = 0; d < n->ndst; d++) {
+    int c2 = s.via_row ? n->to[d].x : n->to[d].y, c3 = s.via_row ? n->to[d].y : n->to[d].x;
+    if (st->lgen[c2] != st->lg) {
+      st->lgen[c2] = st->lg;
+      st->llo[c2] = st->lhi[c2] = s.at;
+    }
+    if (c3 < st->llo[c2]) st->llo[c2] = c3;
+    if (c3 > st->lhi[c2]) st->lhi[c2] = c3;
+    if (c2 < lo2) lo2 = c2;
+    if (c2 > hi2) hi2 = c2;
+  }
+  if (st->lgen[src2] == st->lg && src3 != s.at && (src3 < s.at ? st->llo[src2] < s.at : st->lhi[src2] > s.at))
+    return false;
+  st->segs.n = 0;
+  VEC_PUSH(st->segs, seg(!s.via_row, src2, src3, s.at)); /* leg 1 */
+  VEC_PUSH(st->segs, seg(s.via_row, s.at, lo2, hi2));    /* leg 2 */
+  for (int d = 0; d < n->ndst; d++) {                     /* leg 3, once per line */
+    int c2 = s.via_row ? n->to[d].x : n->to[d].y;
+    if (st->lgen[c2] != st->lg) continue;
+    st->lgen[c2] = 0;
+    VEC_PUSH(st->segs, seg(!s.via_row, c2, st->llo[c2], st->lhi[c2]));
+  }
+  return true;
+}
+
+static Router *seg_router(const RState *st, const Seg *g, int k) {
+  size_t w = (size_t)st->rm.w;
+  return &st->rm.r[g->horiz ? (size_t)g->fixed * w + (size_t)k : (size_t)k * w + (size_t)g->fixed];
+}
+
+/* Whether shape j of net n forms a tree with a color free on all of its
+ * routers - free_color of its built tree - read from its runs; the walk
+ * stops once every color is taken. */
+static bool shape_has_color(RState *st, const IrNet *n, int j) {
+  if (!shape_segs(st, n, j)) return false;
+  uint32_t full = st->ncolors >= 32 ? 0xffffffffu : (1u << st->ncolors) - 1, used = 0;
+  for (int i = 0; i < st->segs.n; i++)
+    for (int k = st->segs.v[i].a; k <= st->segs.v[i].b; k++)
+      if ((used |= seg_router(st, &st->segs.v[i], k)->used) == full) return false;
+  return true;
+}
+
+/* The routers of shape j of net n into st->rlist (a junction twice); false
+ * if the shape gives no tree. From its candidate tree if built already. */
+static bool shape_routers(RState *st, const IrNet *n, int j) {
+  st->rlist.n = 0;
+  if (st->cand[j].state) {
+    if (st->cand[j].state < 0) return false;
+    for (int h = 0; h < st->cand[j].r.n; h++) VEC_PUSH(st->rlist, st->cand[j].r.v[h]);
+    return true;
+  }
+  if (!shape_segs(st, n, j)) return false;
+  for (int i = 0; i < st->segs.n; i++)
+    for (int k = st->segs.v[i].a; k <= st->segs.v[i].b; k++) VEC_PUSH(st->rlist, seg_router(st, &st->segs.v[i], k));
+  return true;
+}
 
 /* Start routing net n: its shapes, none of their trees built yet. */
 static void cand_reset(RState *st, const IrNet *n) {
@@ -679,6 +762,7 @@ static int route_free(RState *st, IrNet *n, int *shape) {
   }
   int64_t best = -1;
   for (int j = 2; j < st->sv.n; j++) {
+    if (!st->cand[j].state && !shape_has_color(st, n, j)) continue; /* most detours: no need to build them */
     const Cand *t = cand_tree(st, n, j);
     if (!t) continue;
     int cc = free_color(t, st->ncolors);
@@ -701,8 +785,7 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
   int64_t best = -1;
   int best_shape = -1, best_color = -1;
   for (int j = 0; j < st->sv.n; j++) {
-    const Cand *t = cand_tree(st, n, j);
-    if (!t) continue;
+    if (!shape_routers(st, n, j)) continue;
     for (int c = 0; c < nc; c++) {
       /* the holders of color c along the tree, each counted once (a net
        * is marked with this (shape, color)'s stamp when first seen) */
@@ -710,8 +793,8 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
       int64_t cost = 0;
       bool over = false;
       st->stamp++;
-      for (int h = 0; h < t->r.n && !over; h++) {
-        int id = t->r.v[h]->net_of_color[c];
+      for (int h = 0; h < st->rlist.n && !over; h++) {
+        int id = st->rlist.v[h]->net_of_color ? st->rlist.v[h]->net_of_color[c] : -1;
         if (id < 0 || st->mark[id] == st->stamp) continue;
         if (best >= 0 && cost >= best) break; /* cannot win any more: costs only grow */
         if (nseen == nc * 64 || st->ripped[id] >= RIPUP_BUDGET) {
@@ -729,7 +812,7 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
     }
   }
   if (best_shape < 0) return false;
-  const Cand *t = &st->cand[best_shape];
+  const Cand *t = cand_tree(st, n, best_shape);
   for (int h = 0; h < t->r.n; h++) {
     int id = t->r.v[h]->net_of_color[best_color];
     if (id < 0) continue;
@@ -755,6 +838,10 @@ bool pass_route(IrModule *m, const Target *t) {
   RState st = {.m = m, .ncolors = (int)t->colors} /* <= MACHINE_COLORS_MAX (the target reader) */;
   st.rm = (RMap){xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h};
   tree_init(&st.b, st.rm.w, st.rm.h);
+  size_t lines = (size_t)(st.rm.w > st.rm.h ? st.rm.w : st.rm.h) + 1;
+  st.llo = xmalloc(sizeof(int) * lines);
+  st.lhi = xmalloc(sizeof(int) * lines);
+  st.lgen = xcalloc(lines, sizeof(uint32_t));
   st.ripped = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   st.mark = xcalloc((size_t)(m->nnets ? m->nnets : 1), sizeof(int));
   IntVec queue = {0};
@@ -789,6 +876,11 @@ bool pass_route(IrModule *m, const Target *t) {
   }
   VEC_FREE(queue);
   tree_free(&st.b);
+  free(st.llo);
+  free(st.lhi);
+  free(st.lgen);
+  VEC_FREE(st.segs);
+  VEC_FREE(st.rlist);
   for (int j = 0; j < st.ncand; j++) {
     VEC_FREE(st.cand[j].h);
     VEC_FREE(st.cand[j].r);
