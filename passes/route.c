@@ -108,7 +108,10 @@ static bool has_core(const DestVec *d, int x, int y) {
  * uses it. One net per (producer core, box): a box several ops need is
  * multicast once. (A core needing the same box for two operands of its op
  * gets a second net.) */
-typedef struct Use { IrOp *op; int argi; ViewMap vm; } Use;
+/* A use of a value: op's operand argi, and each of its cores with the box
+ * of the value it needs (through views, in the value's index space). */
+typedef struct Need { IrDest d; Box box; } Need;
+typedef struct Use { IrOp *op; int argi; VEC(Need) need; } Use;
 
 static void build_value_nets(IrModule *m, IrOp *v) {
   const Rect *pr = &v->place;
@@ -120,8 +123,17 @@ static void build_value_nets(IrModule *m, IrOp *v) {
     if (ir_cores_of(op) == ir_cores_of(v)) continue; /* in place on the same cores */
     for (int argi = 0; argi < op->nargs; argi++) {
       Use u = {op, argi, {0}};
-      if (map_root(op->arg[argi], &u.vm) != v) continue;
+      ViewMap vm;
+      if (map_root(op->arg[argi], &vm) != v) continue;
       if (argi == 1 && map_shares_operand(op)) continue; /* x * x: one stream */
+      const Rect *cr = &op->place;
+      for (int cy = 0; cy < cr->h; cy++)
+        for (int cx = 0; cx < cr->w; cx++) {
+          Need nd = {{cr->x + cx, cr->y + cy, op, argi}, {{0}, {0}}};
+          if (!map_need(op, argi, cx, cy, &nd.box)) continue;
+          nd.box = map_view_box(&vm, &nd.box); /* through views, into v's index space */
+          VEC_PUSH(u.need, nd);
+        }
       VEC_PUSH(uses, u);
     }
   }
@@ -131,29 +143,22 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       if (!map_held(v, px, py, &hb)) continue;
       VEC(Box) boxes = {0};
       VEC(DestVec) dsts = {0};
-      for (int ui = 0; ui < uses.n; ui++) {
-        IrOp *op = uses.v[ui].op;
-        int argi = uses.v[ui].argi;
-        const ViewMap *vmp = &uses.v[ui].vm;
-        const Rect *cr = &op->place;
-        for (int cy = 0; cy < cr->h; cy++)
-          for (int cx = 0; cx < cr->w; cx++) {
-            Box nb, ov;
-            if (!map_need(op, argi, cx, cy, &nb)) continue;
-            nb = map_view_box(vmp, &nb); /* through views, into v's index space */
-            if (!box_intersect(&hb, &nb, v->shape.rank, &ov)) continue;
-            IrDest d = {cr->x + cx, cr->y + cy, op, argi};
-            int j;
-            for (j = 0; j < boxes.n; j++)
-              if (box_eq(&boxes.v[j], &ov, v->shape.rank) && !has_core(&dsts.v[j], d.x, d.y)) break;
-            if (j == boxes.n) {
-              VEC_PUSH(boxes, ov);
-              DestVec empty = {0};
-              VEC_PUSH(dsts, empty);
-            }
-            VEC_PUSH(dsts.v[j], d);
+      for (int ui = 0; ui < uses.n; ui++)
+        for (int ni = 0; ni < uses.v[ui].need.n; ni++) {
+          const Need *nd = &uses.v[ui].need.v[ni];
+          Box ov;
+          if (!box_intersect(&hb, &nd->box, v->shape.rank, &ov)) continue;
+          IrDest d = nd->d;
+          int j;
+          for (j = 0; j < boxes.n; j++)
+            if (box_eq(&boxes.v[j], &ov, v->shape.rank) && !has_core(&dsts.v[j], d.x, d.y)) break;
+          if (j == boxes.n) {
+            VEC_PUSH(boxes, ov);
+            DestVec empty = {0};
+            VEC_PUSH(dsts, empty);
           }
-      }
+          VEC_PUSH(dsts.v[j], d);
+        }
       bool all_mm = true;
       for (int j = 0; j < dsts.n; j++)
         for (int d = 0; d < dsts.v[j].n; d++)
@@ -194,6 +199,7 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       VEC_FREE(boxes);
       VEC_FREE(dsts);
     }
+  for (int ui = 0; ui < uses.n; ui++) VEC_FREE(uses.v[ui].need);
   VEC_FREE(uses);
 }
 
