@@ -13,8 +13,9 @@
  *      instruction or advances a synchronous tensor instruction; every busy
  *      microthread advances its async tensor instruction.
  * A tensor instruction advances up to `lanes` elements per cycle (simd_f16
- * if all its memory operands are 16-bit - f16 or bf16 - else simd_f32), or one element per
- * cycle if it reads or writes the fabric. The run ends at the first cycle in
+ * if all its memory operands are 16-bit - f16 or bf16 - else simd_f32; FMAC's
+ * and WAXPY's accumulators do not count), or one element per cycle if it
+ * reads or writes the fabric. The run ends at the first cycle in
  * which nothing at all happened.
  *
  * The image was validated by wimg_read (every index, range and DSR is
@@ -827,7 +828,11 @@ static void top_init(Sim *s, TOp *t, const Core *c, Insn in, uint32_t pc) {
   const Walk *all[3] = {&t->dst, &t->src[0], &t->src[1]};
   for (int i = 0; i < 1 + t->nsrc; i++) {
     if (all[i]->d.kind != DSR_MEM) t->fabric = true;
-    else if (all[i]->d.dtype == WDT_F32) f16 = false; /* 16-bit types take the f16 lanes */
+    /* 16-bit types take the f16 lanes. FMAC's accumulator (its
+     * destination) stays beside the datapath like WAXPY's (TARGET.md: the
+     * software-managed cache), so an f32 accumulator of f16 products
+     * runs at the f16 rate: the lanes follow what is multiplied. */
+    else if (all[i]->d.dtype == WDT_F32 && !(in.op == OP_FMAC && i == 0)) f16 = false;
   }
   t->lanes = t->fabric ? 1 : (int)(f16 ? s->img->tgt.simd_f16 : s->img->tgt.simd_f32);
   if (in.op == OP_WAXPY) {
