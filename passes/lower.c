@@ -764,14 +764,16 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
     int64_t d2[2] = {nb * M, nn}, s2[2] = {nn, 1};
     M *= nb; /* the partial sums below cover every batch element */
     int acc2 = mem_dsr(&p, acc, 0, 2, d2, s2);
-    if (psum_in) {
-      int fin = fab_dsr(&p, DSR_FABIN, DT_F32, psum_in->color, M * nn);
-      emit(&p, OP_FADD, acc2, acc2, fin, 0);
-    }
-    if (psum_out) {
-      int fout = fab_dsr(&p, DSR_FABOUT, DT_F32, psum_out->color, M * nn);
-      emit(&p, OP_FMOV, fout, acc2, 0, 0);
-    }
+    /* The partial sums flow down the column. A core in the middle adds
+     * each arriving element to its own and sends the sum on at once - one
+     * FADD from the fabric to the fabric - so the column's sums are
+     * pipelined: the chain costs about one pass over the accumulator plus
+     * a hop per core, not a receive and a send per core. */
+    int fin = psum_in ? fab_dsr(&p, DSR_FABIN, DT_F32, psum_in->color, M * nn) : -1;
+    int fout = psum_out ? fab_dsr(&p, DSR_FABOUT, DT_F32, psum_out->color, M * nn) : -1;
+    if (psum_in && psum_out) emit(&p, OP_FADD, fout, acc2, fin, 0);
+    else if (psum_in) emit(&p, OP_FADD, acc2, acc2, fin, 0);
+    else if (psum_out) emit(&p, OP_FMOV, fout, acc2, 0, 0);
     if (bottom) {
       if (op->dt == DT_F32) {
         tile = acc;
