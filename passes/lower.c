@@ -361,8 +361,13 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   int dacc2 = mem_dsr(p, acc, 0, 3, d3, sacc);
   int din = mem_dsr(p, in, 0, 3, d3, sin);
   emit(p, op_red, dacc2, dacc2, din, 0);
-  if (part_in) emit(p, op_red, dacc, dacc, fab_dsr(p, DSR_FABIN, DT_F32, part_in->color, n), 0);
-  if (part_out) emit(p, OP_FMOV, fab_dsr(p, DSR_FABOUT, DT_F32, part_out->color, n), dacc, 0, 0);
+  /* the partials are pipelined along the chain like a matmul's: a core in
+   * the middle combines each arriving element with its own and sends it on */
+  int fin = part_in ? fab_dsr(p, DSR_FABIN, DT_F32, part_in->color, n) : -1;
+  int fout = part_out ? fab_dsr(p, DSR_FABOUT, DT_F32, part_out->color, n) : -1;
+  if (part_in && part_out) emit(p, op_red, fout, dacc, fin, 0);
+  else if (part_in) emit(p, op_red, dacc, dacc, fin, 0);
+  else if (part_out) emit(p, OP_FMOV, fout, dacc, 0, 0);
   if (!last) return -1;
   if (op->kind == IR_MEAN) red_mean(p, op, dacc, n, a->shape.d[op->axis]);
   if (op->dt == DT_F32) return acc;
