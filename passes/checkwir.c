@@ -208,6 +208,47 @@ static bool wants_place(const IrModule *m, int i) {
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
+/* An op written 'on %h' runs in place on h's cores (passes/place.c): an
+ * elementwise op that is the only use of its operand on those cores, with
+ * its other operands preloaded, on the rectangle of h, itself elementwise
+ * of the same shape. */
+static bool check_host(C *c, IrModule *m, int i) {
+  IrOp *op = m->ops[i];
+  const WirOpPos *p = opos(c, op);
+  const IrOp *h = op->host;
+  char sa[64], sb[64];
+  if (!ir_is_elementwise(op))
+    return err_at(c, p->at, "%%%s is on %%%s, but only an elementwise op runs on another op's cores", op->name, h->name),
+           false;
+  if (h->host || !h->placed || !ir_is_elementwise(h) || !shape_eq(&h->shape, &op->shape))
+    return err_at(c, p->at, "%%%s is on %%%s, which must be a placed elementwise op of its shape %s that runs on cores of "
+                  "its own (it is %s %s)", op->name, h->name, shape_str(&op->shape, sa, sizeof sa), ir_ops[h->kind].name,
+                  shape_str(&h->shape, sb, sizeof sb)),
+           false;
+  if (op->place.x != h->place.x || op->place.y != h->place.y || op->place.w != h->place.w || op->place.h != h->place.h)
+    return err_at(c, p->place, "%%%s is on %%%s, so its rectangle is %%%s's [%d,%d %dx%d]", op->name, h->name, h->name,
+                  h->place.x, h->place.y, h->place.w, h->place.h),
+           false;
+  int on = -1;
+  for (int a = 0; a < op->nargs; a++) {
+    const IrOp *v = op->arg[a];
+    if (ir_is_preloaded(v)) continue;
+    if (on >= 0 || ir_cores_of(v) != h || !shape_eq(&v->shape, &op->shape) || v->dt != op->dt)
+      return err_at(c, p->at, "%%%s is on %%%s, so its operands are one value of its type on those cores and preloaded "
+                    "ones (operand %d, %%%s, is not)", op->name, h->name, a, v->name),
+             false;
+    on = a;
+  }
+  if (on < 0) return err_at(c, p->at, "%%%s is on %%%s but reads none of its values", op->name, h->name), false;
+  for (int j = 0; j < m->nops; j++)
+    for (int a = 0; a < m->ops[j]->nargs; a++)
+      if (j != i && m->ops[j]->arg[a] == op->arg[on])
+        return err_at(c, p->at, "%%%s is on %%%s and overwrites %%%s there, which %%%s also reads (an op in place is "
+                      "its operand's only use)", op->name, h->name, op->arg[on]->name, m->ops[j]->name),
+               false;
+  return true;
+}
+
 static bool check_place(C *c) {
   IrModule *m = c->m;
   for (int i = 0; i < m->nops; i++) {
@@ -256,9 +297,10 @@ static bool check_place(C *c) {
              r->w, r->h, op->name, (long long)wmax, (long long)hmax);
       return false;
     }
+    if (op->host && !check_host(c, m, i)) return false;
     for (int j = 0; j < i; j++) {
       const IrOp *o = m->ops[j];
-      if (!o->placed) continue;
+      if (!o->placed || ir_cores_of(o) == ir_cores_of(op)) continue; /* in place on the same cores */
       if (r->x < o->place.x + o->place.w && o->place.x < r->x + r->w && r->y < o->place.y + o->place.h &&
           o->place.y < r->y + r->h) {
         err_at(c, p->place, "rectangle [%d,%d %dx%d] of %%%s overlaps [%d,%d %dx%d] of %%%s (line %d)", r->x, r->y, r->w, r->h,
