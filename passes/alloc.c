@@ -100,7 +100,8 @@ bool pass_alloc(IrModule *m, const Target *t) {
       for (int b = 0; b < c->nbuf; b++) nstage += c->buf[b].kind == BUF_STAGE;
       diag_error(&c->op->loc,
                  "core (%d,%d) of '%s' needs %d DSRs but a core of target '%s' has %u: it receives %d streams "
-                 "(%d staged); a receive takes 2 DSRs and a staged one 2 more",
+                 "(%d staged); a receive takes 2 DSRs, or 1 when it shares the moving DSR of the receives of its shape "
+                 "into one buffer, and a staged one 2 more",
                  c->x, c->y, c->op->name, c->ndsr, t->name, t->dsrs, nin, nstage);
       print_map(c, t->sram_bytes);
       ok = false;

@@ -68,6 +68,11 @@ typedef struct Prog {
   VEC(IrTask) task;
   VEC(Insn) code;
   Res *res;                /* the resident layout, else NULL */
+  /* share_recv: receives of one shape into one buffer share a DSR, moved
+   * with DINC after each FMOV has issued (an async FMOV walks a copy);
+   * moved marks those DSRs, which add_dsr never hands out again */
+  bool share_recv;
+  VEC(bool) moved;
 } Prog;
 
 static int emit(Prog *p, int op, int a, int b, int c, int32_t imm);
@@ -140,7 +145,7 @@ static int add_dsr(Prog *p, IrDsr d) {
     return p->dsr.n - 1;
   }
   for (int i = 0; i < p->dsr.n; i++)
-    if (memcmp(&p->dsr.v[i], &d, sizeof d) == 0) return i;
+    if (!(i < p->moved.n && p->moved.v[i]) && memcmp(&p->dsr.v[i], &d, sizeof d) == 0) return i;
   VEC_PUSH(p->dsr, d);
   if (p->res) {
     VEC_PUSH(p->res->at, -1);
@@ -569,13 +574,14 @@ static void keep_core(IrModule *m, Prog *p, int x, int y, IrOp *op) {
   c->data_end = 0;
   VEC_FREE(p->buf);
   VEC_FREE(p->dsr);
+  VEC_FREE(p->moved);
   VEC_FREE(p->task);
   VEC_FREE(p->code);
 }
 
-static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
+static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool share_recv) {
   int x = op->place.x + cx, y = op->place.y + cy;
-  Prog p = {m, NULL, {0}, {0}, {0}, {0}, NULL};
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}, NULL, share_recv, {0}};
   Box held = {0};
   bool holds = map_held(op, cx, cy, &held);
 
@@ -680,6 +686,8 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
       VEC_PUSH(copies, c);
     }
   }
+  VEC(int) rdsr = {0};     /* share_recv: the receive DSRs that move, and where each is now */
+  VEC(int64_t) roff = {0};
   for (int i = 0; i < in.n; i++) {
     IrNet *n = in.v[i];
     if (i && n->id <= in.v[i - 1]->id) die("lower: core (%d,%d) receives net %d after net %d", x, y, n->id, in.v[i - 1]->id);
@@ -699,9 +707,30 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn) {
       Copy c = {a, st, part};
       VEC_PUSH(copies, c);
     }
+    if (p.share_recv && dst == p.dsr.n - 1) { /* a new DSR: one of the same shape in the same buffer moves instead */
+      IrDsr nd = p.dsr.v[dst];
+      for (int k = 0; k < rdsr.n; k++) {
+        IrDsr od = p.dsr.v[rdsr.v[k]];
+        od.off = nd.off;
+        if (memcmp(&od, &nd, sizeof od) != 0) continue;
+        p.dsr.n--; /* the new one is not needed */
+        emit(&p, OP_DINC, rdsr.v[k], 0, 0, (int32_t)(nd.off - roff.v[k]));
+        roff.v[k] = nd.off;
+        dst = rdsr.v[k];
+        break;
+      }
+      if (dst == p.dsr.n - 1) {
+        VEC_PUSH(rdsr, dst);
+        VEC_PUSH(roff, nd.off);
+        while (p.moved.n < p.dsr.n) VEC_PUSH(p.moved, false);
+        p.moved.v[dst] = true;
+      }
+    }
     int src = fab_dsr(&p, DSR_FABIN, n->dt, n->color, box_count(&n->box, n->src->shape.rank));
     emit(&p, OP_FMOV, dst, src, 0, ISA_ASYNC | ISA_ACTIVATE | (t_done << 8));
   }
+  VEC_FREE(rdsr);
+  VEC_FREE(roff);
   if (in.n) emit(&p, OP_TERM, 0, 0, 0, 0);
   /* LOCAL done-counter task */
   if (in.n) {
@@ -923,7 +952,7 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
   const Rect *r = &anchor->place;
   int x = r->x + cx, y = r->y + cy, w = r->w, h = r->h;
   Res res = {0};
-  Prog p = {m, NULL, {0}, {0}, {0}, {0}, &res};
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}, &res, false, {0}};
   Stream sn = {NULL, NULL, NULL};
   for (int i = 0; i < cn->in.n; i++) {
     if (cn->in.v[i]->kind == NET_INGRESS) sn.weights = cn->in.v[i];
@@ -1023,7 +1052,6 @@ static int cmp_core(const void *a, const void *b) {
 }
 
 bool pass_lower(IrModule *m, const Target *t) {
-  (void)t;
   m->ncores = 0;
   /* Index nets by core: a dense array over the bounding box of all rects. */
   int W = 0, H = 0;
@@ -1059,9 +1087,16 @@ bool pass_lower(IrModule *m, const Target *t) {
     IrOp *op = m->ops[i];
     if (!op->placed || op->host) continue; /* an op in place on its host's cores is lowered with it */
     for (int cy = 0; cy < op->place.h; cy++)
-      for (int cx = 0; cx < op->place.w; cx++)
-        lower_core(m, op, cx, cy,
-                   &idx[(size_t)(op->place.y + cy) * (size_t)W + (size_t)(op->place.x + cx)]);
+      for (int cx = 0; cx < op->place.w; cx++) {
+        CoreNets *cn = &idx[(size_t)(op->place.y + cy) * (size_t)W + (size_t)(op->place.x + cx)];
+        lower_core(m, op, cx, cy, cn, false);
+        /* over the target's DSRs (a core receiving many streams: two DSRs
+         * each)? Again, with receives of one shape sharing a DSR */
+        if (m->cores[m->ncores - 1]->ndsr > (int)t->dsrs) {
+          m->ncores--;
+          lower_core(m, op, cx, cy, cn, true);
+        }
+      }
   }
   for (size_t i = 0; i < (size_t)W * (size_t)H; i++) {
     VEC_FREE(idx[i].in);
