@@ -4,8 +4,8 @@ for wse2, run by wsesim on one input, and compared with `wsecc --reference`
 (the host evaluator) within the f16 tolerance of tests/golden/README.md
 (|sim - ref| <= 2^-9 * (|ref| + max|ref|)). Prints the compile time, the
 simulated cycles, the simulation's wall time and peak memory, and the
-comparison. A benchmark, not a ctest: it takes about 14 minutes and 3.3 GB (17.3 M
-simulated cycles; measured on the 2-core machine with other work running).
+comparison. A benchmark, not a ctest: it takes about 9 minutes and 3.3 GB (7.9 M
+simulated cycles; measured on the 2-core machine).
 
     bench/gpt2_small_sim.py [--build build] [--work /tmp/gpt2-sim] [--max-cycles N]
 """
