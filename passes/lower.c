@@ -346,6 +346,22 @@ static void red_mean(Prog *p, IrOp *op, int dacc, int64_t n, int64_t len) {
  * in the partials from the previous core (straight from the fabric), then
  * pass them on - or, on the last core, finish (mean: divide by the axis
  * length) and keep the result. Returns the tile buffer (or -1). */
+/* One core's step of a chain of f32 partials (a matmul's column, a
+ * reduction's row or column), n elements through accumulator DSR acc,
+ * combined with op (FADD, FMAX). The chain is pipelined: a core in the
+ * middle combines each arriving element with its own and sends it on at
+ * once - one instruction from the fabric to the fabric - so the chain costs
+ * about one pass over the accumulator plus a hop per core, not a receive
+ * and a send per core. The first core sends its own; the last keeps the
+ * result in acc. */
+static void chain_partials(Prog *p, int op, int acc, const IrNet *in, const IrNet *out, int64_t n) {
+  int fin = in ? fab_dsr(p, DSR_FABIN, DT_F32, in->color, n) : -1;
+  int fout = out ? fab_dsr(p, DSR_FABOUT, DT_F32, out->color, n) : -1;
+  if (in && out) emit(p, op, fout, acc, fin, 0);
+  else if (in) emit(p, op, acc, acc, fin, 0);
+  else if (out) emit(p, OP_FMOV, fout, acc, 0, 0);
+}
+
 static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *part_in, IrNet *part_out) {
   const IrOp *a = op->arg[0];
   Box accb;
@@ -366,13 +382,7 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   int dacc2 = mem_dsr(p, acc, 0, 3, d3, sacc);
   int din = mem_dsr(p, in, 0, 3, d3, sin);
   emit(p, op_red, dacc2, dacc2, din, 0);
-  /* the partials are pipelined along the chain like a matmul's: a core in
-   * the middle combines each arriving element with its own and sends it on */
-  int fin = part_in ? fab_dsr(p, DSR_FABIN, DT_F32, part_in->color, n) : -1;
-  int fout = part_out ? fab_dsr(p, DSR_FABOUT, DT_F32, part_out->color, n) : -1;
-  if (part_in && part_out) emit(p, op_red, fout, dacc, fin, 0);
-  else if (part_in) emit(p, op_red, dacc, dacc, fin, 0);
-  else if (part_out) emit(p, OP_FMOV, fout, dacc, 0, 0);
+  chain_partials(p, op_red, dacc, part_in, part_out, n);
   if (!last) return -1;
   if (op->kind == IR_MEAN) red_mean(p, op, dacc, n, a->shape.d[op->axis]);
   if (op->dt == DT_F32) return acc;
@@ -798,16 +808,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
     int64_t d2[2] = {nb * M, nn}, s2[2] = {nn, 1};
     M *= nb; /* the partial sums below cover every batch element */
     int acc2 = mem_dsr(&p, acc, 0, 2, d2, s2);
-    /* The partial sums flow down the column. A core in the middle adds
-     * each arriving element to its own and sends the sum on at once - one
-     * FADD from the fabric to the fabric - so the column's sums are
-     * pipelined: the chain costs about one pass over the accumulator plus
-     * a hop per core, not a receive and a send per core. */
-    int fin = psum_in ? fab_dsr(&p, DSR_FABIN, DT_F32, psum_in->color, M * nn) : -1;
-    int fout = psum_out ? fab_dsr(&p, DSR_FABOUT, DT_F32, psum_out->color, M * nn) : -1;
-    if (psum_in && psum_out) emit(&p, OP_FADD, fout, acc2, fin, 0);
-    else if (psum_in) emit(&p, OP_FADD, acc2, acc2, fin, 0);
-    else if (psum_out) emit(&p, OP_FMOV, fout, acc2, 0, 0);
+    chain_partials(&p, OP_FADD, acc2, psum_in, psum_out, M * nn); /* down the column */
     if (bottom) {
       if (op->dt == DT_F32) {
         tile = acc;

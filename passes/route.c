@@ -104,15 +104,15 @@ static bool has_core(const DestVec *d, int x, int y) {
   return false;
 }
 
-/* Nets carrying value `v` from its cores to every core of every op that
- * uses it. One net per (producer core, box): a box several ops need is
- * multicast once. (A core needing the same box for two operands of its op
- * gets a second net.) */
 /* A use of a value: op's operand argi, and each of its cores with the box
  * of the value it needs (through views, in the value's index space). */
 typedef struct Need { IrDest d; Box box; } Need;
 typedef struct Use { IrOp *op; int argi; VEC(Need) need; } Use;
 
+/* Nets carrying value `v` from its cores to every core of every op that
+ * uses it. One net per (producer core, box): a box several ops need is
+ * multicast once. (A core needing the same box for two operands of its op
+ * gets a second net.) */
 static void build_value_nets(IrModule *m, IrOp *v) {
   const Rect *pr = &v->place;
   /* v's uses, found once: (op, operand slot, the view from it into v) */
@@ -617,7 +617,7 @@ typedef struct RState {
   int *ripped;      /* per net: times it was ripped up */
   int *mark;        /* per net: the stamp of the last holder count that saw it */
   int stamp;
-  /* shape_has_color's per-line extents: valid where lgen is gen */
+  /* shape_segs' per-line extents: valid where lgen[c] is lg */
   int *llo, *lhi;
   uint32_t *lgen, lg;
   VEC(Seg) segs;          /* shape_segs' runs */
@@ -698,6 +698,35 @@ static bool shape_routers(RState *st, const IrNet *n, int j) {
   return true;
 }
 
+#ifndef NDEBUG
+static int cmp_ptr(const void *a, const void *b) {
+  uintptr_t p = (uintptr_t)*(Router *const *)a, q = (uintptr_t)*(Router *const *)b;
+  return (p > q) - (p < q);
+}
+
+/* Debug builds (the sanitizer build of CI among them): shape_segs describes
+ * the same routers as build_tree, and the same trees or none. */
+static void check_segs(RState *st, const IrNet *n, int j, const Cand *c) {
+  bool ok = shape_segs(st, n, j);
+  if (ok != (c->state > 0)) die("route: shape %d of net %d: build_tree %s a tree, shape_segs %s", j, n->id,
+                                c->state > 0 ? "makes" : "makes no", ok ? "one" : "none");
+  if (!ok) return;
+  VEC(Router *) a = {0}, b = {0};
+  for (int i = 0; i < st->segs.n; i++)
+    for (int k = st->segs.v[i].a; k <= st->segs.v[i].b; k++) VEC_PUSH(a, seg_router(st, &st->segs.v[i], k));
+  for (int i = 0; i < c->r.n; i++) VEC_PUSH(b, c->r.v[i]);
+  qsort(a.v, (size_t)a.n, sizeof(Router *), cmp_ptr);
+  qsort(b.v, (size_t)b.n, sizeof(Router *), cmp_ptr);
+  int na = 0;
+  for (int i = 0; i < a.n; i++)
+    if (!na || a.v[na - 1] != a.v[i]) a.v[na++] = a.v[i];
+  if (na != b.n || (na && memcmp(a.v, b.v, sizeof(Router *) * (size_t)na) != 0))
+    die("route: shape %d of net %d: shape_segs gives %d routers, its tree %d", j, n->id, na, b.n);
+  VEC_FREE(a);
+  VEC_FREE(b);
+}
+#endif
+
 /* Start routing net n: its shapes, none of their trees built yet. */
 static void cand_reset(RState *st, const IrNet *n) {
   shapes(n, st->rm.w, st->rm.h, &st->sv);
@@ -721,6 +750,9 @@ static const Cand *cand_tree(RState *st, const IrNet *n, int j) {
       VEC_PUSH(c->h, st->b.h.v[i]);
       VEC_PUSH(c->r, rmap_get(&st->rm, st->b.h.v[i].x, st->b.h.v[i].y, st->ncolors));
     }
+#ifndef NDEBUG
+    check_segs(st, n, j, c);
+#endif
   }
   return c->state > 0 ? c : NULL;
 }
@@ -819,6 +851,7 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
   }
   if (best_shape < 0) return false;
   const Cand *t = cand_tree(st, n, best_shape);
+  if (!t) die("route: shape %d of net %d has routers but no tree", best_shape, n->id);
   for (int h = 0; h < t->r.n; h++) {
     int id = t->r.v[h]->net_of_color[best_color];
     if (id < 0) continue;
