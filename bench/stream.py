@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Pipeline against weight streaming, side by side: simulated figures.
 
-    bench/stream.py [--build build] [--quick] [examples/NAME.wdl ...]
+    bench/stream.py [--build build] [--baseline OTHER_BUILD] [--quick] [examples/NAME.wdl ...]
 
-For every example with golden data (default: all but the whole-wafer one)
-and for dense layers made here - x f16[M,1024] @ w f16[1024,1024] + b then
-GELU, at M = 128 and 1024, dense and at 90 % unstructured sparsity
+For every example with golden data (default: all but the whole-wafer one),
+the bare matmul x f16[128,1024] @ w f16[1024,1024] (matmul128), and dense
+layers made here - x f16[M,1024] @ w f16[1024,1024] + b then GELU, at M =
+128 and 1024, dense and at 90 % unstructured sparsity
 (randn(sparsity=0.9)) - compile with --exec=pipeline and --exec=stream,
 simulate, check the output against `wsecc --reference` (golden tolerances,
 tests/golden/run_golden.py), and print for each mode:
@@ -21,7 +22,9 @@ tests/golden/run_golden.py), and print for each mode:
   ok         output within tolerance of --reference
 
 A mode that refuses a model (a routing or SRAM error) shows its first error
-line. These are simulated machine figures, not host timings, so they do not
+line. With --baseline DIR each model gets a second line, the same figures
+from DIR's wsecc and wsesim (another version), so a change is seen side by
+side with the version before it. These are simulated machine figures, not host timings, so they do not
 depend on the host. --quick leaves out the M = 1024 layers (about a minute
 of simulation each). Examples' deep.wdl is compiled with --grid 16x16, its
 point. Not part of ctest.
@@ -39,6 +42,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
 import numpy as np  # noqa: E402
 from run_golden import compare  # noqa: E402
 import goldio  # noqa: E402
+
+MATMUL = """model matmul128 {
+  input  x : f16[128, 1024];
+  param  w : f16[1024, 1024] = randn(seed=1, std=0.03125);
+  output y = x @ w;
+}
+"""
 
 LAYER = """model {name} {{
   input  x : f16[{m}, 1024];
@@ -106,6 +116,7 @@ def cell(r):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--baseline", help="another build directory, shown on a second line per model")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("examples", nargs="*")
     a = ap.parse_args()
@@ -123,6 +134,10 @@ def main():
     for m in ([128] if a.quick else [128, 1024]):
         x = os.path.join(work, f"x{m}.npy")
         np.save(x, rng.standard_normal((m, 1024)).astype(np.float16))
+        if m == 128:
+            wdl = os.path.join(work, "matmul128.wdl")
+            open(wdl, "w").write(MATMUL)
+            cases.append((wdl, {"x": x}, None))
         for sp, tag in (("", "dense"), (", sparsity=0.9", "sparse90")):
             wdl = os.path.join(work, f"layer{m}_{tag}.wdl")
             open(wdl, "w").write(LAYER.format(name=f"layer{m}_{tag}", m=m, sp=sp))
@@ -130,9 +145,10 @@ def main():
     print(f"{'model':<20} {'--exec=pipeline':<70} --exec=stream")
     for wdl, ins, grid in cases:
         name = os.path.splitext(os.path.basename(wdl))[0]
-        p = one(a.build, wdl, ins, "pipeline", work, grid)
-        s = one(a.build, wdl, ins, "stream", work, grid)
-        print(f"{name:<20} {cell(p):<70} {cell(s)}", flush=True)
+        for tag, b in [("", a.build)] + ([("  baseline", a.baseline)] if a.baseline else []):
+            p = one(b, wdl, ins, "pipeline", work, grid)
+            s = one(b, wdl, ins, "stream", work, grid)
+            print(f"{(name if not tag else tag):<20} {cell(p):<70} {cell(s)}", flush=True)
 
 
 if __name__ == "__main__":
