@@ -20,9 +20,10 @@
  *       the op's tensor instructions (FADD/FSUB/FMUL/FNEG/FRELU, or for a
  *       matmul core: FFILL of the accumulator with 0, one FMAC over a 3-D
  *       walk - 4-D, once per outer batch element, for a batched matmul -
- *       then the partial sum from the core
- *       above is added straight from the fabric (FADD acc, acc, fabin) and
- *       sent to the core below, or - on the bottom row - kept as the result)
+ *       then the partial sums down the column, pipelined (chain_partials):
+ *       the top row sends its accumulator, a middle row adds each arriving
+ *       element and sends it on at once (FADD fabout, acc, fabin), the
+ *       bottom row adds into its accumulator and keeps the result)
  *       one async FMOV to a fabout DSR per outgoing net
  *       TERM
  *

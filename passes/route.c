@@ -35,6 +35,11 @@
  *     most 1000 + (nets / 2) rip-ups in all; when every choice would bump
  *     a net out of budget, or the total is spent, the error names the
  *     router and link that ran out of colors and the nets that hold them.
+ *  Cost. A shape's tree is built at most once per routing of a net; a
+ *  detour is built only when its routers, read as straight runs
+ *  (shape_segs), leave a color free, and the rip-up compares holders from
+ *  those runs, building only the shape it takes. Debug builds check that
+ *  the runs are exactly the tree's routers.
  */
 #include <stdio.h>
 #include <stdlib.h>
