@@ -121,6 +121,8 @@ typedef struct Core {
   uint64_t task_start; /* cycle the running task started (for traces) */
   bool has_prog;
   bool traced;       /* its trace metadata was written */
+  uint32_t rounds;   /* --repeat: runs of its program finished */
+  int32_t io0, nio;  /* --repeat: its I/O pieces, iop[io0 .. io0+nio) */
 } Core;
 
 /* What a router phase (or one band of it) adds to the run's counters. */
@@ -213,6 +215,13 @@ struct Sim {
   SimJit *jit;       /* made by sim_run for the JIT engine (thread-safe) */
   uint64_t jit_threshold;
   atomic_ullong bulk_interp; /* bulk instructions whose loop bulk_issue ran itself */
+  /* --repeat (sim_set_repeat): each core runs its program `repeat` times */
+  uint32_t repeat;
+  struct IoPiece { uint32_t io, piece; uint8_t *first; } *iop; /* per core, its I/O pieces */
+  float **indata;    /* per I/O entry: the input written (NULL for outputs) */
+  atomic_int *round_left; /* per round: cores yet to finish it */
+  uint32_t round_next;    /* the first round whose end is not recorded */
+  SimRound *round;        /* per round: when the last core finished it */
 };
 
 /* Bits other bands may set in the same word at the same time (see
@@ -346,6 +355,20 @@ static void f16_tab_fill(void) {
   for (uint32_t h = 0; h < 65536; h++) f16_tab[h] = f16_to_f32((uint16_t)h);
 }
 
+/* The tasks as the image starts them: the main task activated, data
+ * tasks armed on their colors. */
+static void tasks_init(Core *c) {
+  const WCore *w = c->w;
+  c->armed = 0;
+  c->nacts = 0;
+  for (uint32_t t = 0; t < w->ntask; t++) {
+    c->task[t] = (Task){w->task[t].kind, w->task[t].color, w->task[t].pc, w->task[t].kind == TASK_DATA,
+                        w->task[t].kind == TASK_MAIN ? 1u : 0u};
+    if (w->task[t].kind == TASK_DATA) c->armed |= 1u << w->task[t].color;
+    if (w->task[t].kind == TASK_MAIN) c->nacts++;
+  }
+}
+
 Sim *sim_new(const WImage *img, char *err, size_t errlen) {
   pthread_once(&f16_tab_once, f16_tab_fill);
   Sim *s = xcalloc(1, sizeof *s);
@@ -393,13 +416,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
     c->dsr = w->dsr; /* the image's table until a DINC writes it (dsr_own) */
     c->ntask = (int)w->ntask;
     c->task = xcalloc(w->ntask + 1, sizeof(Task));
-
-    for (uint32_t t = 0; t < w->ntask; t++) {
-      c->task[t] = (Task){w->task[t].kind, w->task[t].color, w->task[t].pc, w->task[t].kind == TASK_DATA,
-                          w->task[t].kind == TASK_MAIN ? 1u : 0u};
-      if (w->task[t].kind == TASK_DATA) c->armed |= 1u << w->task[t].color;
-      if (w->task[t].kind == TASK_MAIN) c->nacts++;
-    }
+    tasks_init(c);
     for (int k = 0; k < MAXC; k++) c->route_in[k] = -1;
     for (uint32_t r = 0; r < w->nroute; r++) {
       c->route_in[w->route[r].color] = (int8_t)w->route[r].in_port;
@@ -491,6 +508,10 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
 
 void sim_free(Sim *s) {
   if (!s) return;
+  if (s->iop)
+    for (int i = 0; i < s->ncore; i++)
+      for (int k = 0; k < s->cores[i].nio; k++) free(s->iop[s->cores[i].io0 + k].first);
+  free(s->iop);
   for (int i = 0; i < s->ncore; i++) {
     Core *c = &s->cores[i];
     free(c->sram);
@@ -509,6 +530,11 @@ void sim_free(Sim *s) {
   free(s->grid);
   free(s->mxs);
   free(s->mxch);
+  if (s->indata)
+    for (uint32_t i = 0; i < s->img->nio; i++) free(s->indata[i]);
+  free(s->indata);
+  free(s->round_left);
+  free(s->round);
   sim_jit_free(s->jit);
   free(s);
 }
@@ -626,43 +652,173 @@ static inline uint16_t f2h(int dt, float f) { return dt == WDT_BF16 ? f32_to_bf1
 
 /* ---- host I/O ---- */
 
-static void for_piece(Sim *s, const WIo *io, float *data, bool write) {
+/* Copy one I/O piece between the whole tensor `data` (C order) and its
+ * core's SRAM (write: into SRAM). */
+static void piece_copy(Sim *s, const WIo *io, const WPiece *pc, float *data, bool write) {
   int es = wdt_size(io->dtype);
   int64_t st[4], acc = 1;
   for (int k = 3; k >= 0; k--) {
     st[k] = acc;
     acc *= io->dim[k];
   }
-  for (uint32_t p = 0; p < io->npiece; p++) {
-    const WPiece *pc = &io->piece[p];
-    Core *c = core_at(s, pc->x, pc->y);
-    uint32_t idx[4] = {0};
-    uint64_t n = (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3];
-    for (uint64_t e = 0; e < n; e++) {
-      int64_t g = 0;
-      for (int k = 0; k < 4; k++) g += (int64_t)(pc->lo[k] + idx[k]) * st[k];
-      uint8_t *m = c->sram + pc->addr + e * (uint64_t)es;
-      if (write) {
-        if (es == 2) {
-          uint16_t h = f2h(io->dtype, data[g]);
-          memcpy(m, &h, 2);
-        } else memcpy(m, &data[g], 4);
-      } else {
-        if (es == 2) {
-          uint16_t h;
-          memcpy(&h, m, 2);
-          data[g] = h2f(io->dtype, h);
-        } else memcpy(&data[g], m, 4);
-      }
-      for (int k = 3; k >= 0; k--) {
-        if (++idx[k] < pc->n[k]) break;
-        idx[k] = 0;
-      }
+  Core *c = core_at(s, pc->x, pc->y);
+  uint32_t idx[4] = {0};
+  uint64_t n = (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3];
+  for (uint64_t e = 0; e < n; e++) {
+    int64_t g = 0;
+    for (int k = 0; k < 4; k++) g += (int64_t)(pc->lo[k] + idx[k]) * st[k];
+    uint8_t *m = c->sram + pc->addr + e * (uint64_t)es;
+    if (write) {
+      if (es == 2) {
+        uint16_t h = f2h(io->dtype, data[g]);
+        memcpy(m, &h, 2);
+      } else memcpy(m, &data[g], 4);
+    } else {
+      if (es == 2) {
+        uint16_t h;
+        memcpy(&h, m, 2);
+        data[g] = h2f(io->dtype, h);
+      } else memcpy(&data[g], m, 4);
+    }
+    for (int k = 3; k >= 0; k--) {
+      if (++idx[k] < pc->n[k]) break;
+      idx[k] = 0;
     }
   }
 }
-void sim_write_input(Sim *s, const WIo *io, const float *data) { for_piece(s, io, (float *)data, true); }
-void sim_read_output(Sim *s, const WIo *io, float *data) { for_piece(s, io, data, false); }
+static uint64_t io_count(const WIo *io) { return (uint64_t)io->dim[0] * io->dim[1] * io->dim[2] * io->dim[3]; }
+static size_t piece_bytes(const WIo *io, const WPiece *pc) {
+  return (size_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3] * (size_t)wdt_size(io->dtype);
+}
+void sim_write_input(Sim *s, const WIo *io, const float *data) {
+  for (uint32_t p = 0; p < io->npiece; p++) piece_copy(s, io, &io->piece[p], (float *)data, true);
+  if (s->indata) { /* --repeat writes it again before every run */
+    size_t i = (size_t)(io - s->img->io);
+    free(s->indata[i]);
+    s->indata[i] = xmalloc(sizeof(float) * io_count(io) + 1);
+    memcpy(s->indata[i], data, sizeof(float) * io_count(io));
+  }
+}
+void sim_read_output(Sim *s, const WIo *io, float *data) {
+  for (uint32_t p = 0; p < io->npiece; p++) piece_copy(s, io, &io->piece[p], data, false);
+}
+
+/* ---- --repeat ----
+ *
+ * sim_set_repeat(s, n) makes every core run its program n times: a core
+ * whose program has finished (nothing running, pending or armed) starts it
+ * again as the image starts it, on the next input set,
+ * while the cores after it in the pipeline are still on the previous ones.
+ * Wavelets of one color arrive in order and each run of a program takes
+ * exactly its own, so the runs of a pipeline overlap and stay apart. Every
+ * run gets the same inputs, so every run's outputs must be the same as the
+ * first's: a core whose output pieces differ faults the run (a mapping
+ * whose runs interfere). An image fed by MemoryX is refused by wsesim: its
+ * weight streams run once. */
+void sim_set_repeat(Sim *s, uint32_t n) {
+  if (n < 1 || s->repeat) die("sim_set_repeat: n %u, after %u", n, s->repeat);
+  s->repeat = n;
+  if (n == 1) return;
+  const WImage *img = s->img;
+  s->indata = xcalloc(img->nio + 1, sizeof(float *));
+  size_t total = 0;
+  for (uint32_t i = 0; i < img->nio; i++)
+    for (uint32_t p = 0; p < img->io[i].npiece; p++) {
+      core_at(s, img->io[i].piece[p].x, img->io[i].piece[p].y)->nio++;
+      total++;
+    }
+  s->iop = xcalloc(total + 1, sizeof *s->iop);
+  int32_t at = 0;
+  for (int c = 0; c < s->ncore; c++) {
+    s->cores[c].io0 = at;
+    at += s->cores[c].nio;
+    s->cores[c].nio = 0;
+  }
+  for (uint32_t i = 0; i < img->nio; i++)
+    for (uint32_t p = 0; p < img->io[i].npiece; p++) {
+      Core *c = core_at(s, img->io[i].piece[p].x, img->io[i].piece[p].y);
+      s->iop[c->io0 + c->nio++] = (struct IoPiece){i, p, NULL};
+    }
+  s->round_left = xcalloc(n, sizeof(atomic_int));
+  for (uint32_t r = 0; r < n; r++) atomic_init(&s->round_left[r], s->nprog_cores);
+  s->round = xcalloc(n, sizeof(SimRound));
+}
+
+const SimRound *sim_rounds(const Sim *s, uint32_t *n) {
+  *n = s->repeat > 1 ? s->round_next : 0;
+  return s->round;
+}
+
+/* Its program has finished a run: nothing running or pending, no task
+ * armed. (Wavelets may wait in its queues: the next run's, sent by cores
+ * already on it.) */
+static bool core_finished(const Core *c) {
+  if (c->running >= 0 || c->sync.active || c->nut || c->nacts || c->armed) return false;
+  for (int t = 0; t < c->ntask; t++)
+    if (c->task[t].act || c->task[t].armed) return false;
+  return true;
+}
+/* --repeat: called for a core about to leave the awake set. If its program
+ * has finished a run, counts it and checks its outputs; then, before the
+ * last run, starts the program again. Returns true when it did. */
+static bool core_again(Sim *s, Core *c) {
+  if (s->repeat <= 1 || c->rounds >= s->repeat || !core_finished(c)) return false;
+  uint32_t r = c->rounds++;
+  for (int k = 0; k < c->nio; k++) {
+    struct IoPiece *ip = &s->iop[c->io0 + k];
+    const WIo *io = &s->img->io[ip->io];
+    if (io->dir != WIO_OUT) continue;
+    const WPiece *pc = &io->piece[ip->piece];
+    size_t bytes = piece_bytes(io, pc);
+    if (r == 0) {
+      ip->first = xmalloc(bytes + 1);
+      memcpy(ip->first, c->sram + pc->addr, bytes);
+    } else if (memcmp(ip->first, c->sram + pc->addr, bytes) != 0) {
+      if (!L->faulted) {
+        L->faulted = true;
+        L->fault_core = (int)(c - s->cores);
+        snprintf(L->fault, sizeof L->fault,
+                 "--repeat: run %u of core (%d,%d) gave output '%s' other values than run 1 (the same inputs): the "
+                 "runs of this pipeline interfere",
+                 r + 1, c->x, c->y, io->name);
+      }
+      return false;
+    }
+  }
+  atomic_fetch_sub_explicit(&s->round_left[r], 1, memory_order_relaxed);
+  if (c->rounds == s->repeat) return false;
+  memset(c->sram, 0, c->sram_n);
+  const WCore *w = c->w;
+  for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, s->img->data + w->init[k].off, w->init[k].len);
+  for (int k = 0; k < c->nio; k++) {
+    const struct IoPiece *ip = &s->iop[c->io0 + k];
+    const WIo *io = &s->img->io[ip->io];
+    if (io->dir == WIO_IN && s->indata[ip->io]) piece_copy(s, io, &io->piece[ip->piece], s->indata[ip->io], true);
+  }
+  memset(c->reg, 0, sizeof c->reg);
+  c->pc = 0;
+  c->running = -1;
+  if (c->dsr_own) {
+    free(c->dsr);
+    c->dsr = (Dsr *)w->dsr;
+    c->dsr_own = false;
+  }
+  tasks_init(c);
+  return true;
+}
+
+/* --repeat: the rounds every core has now finished, with the counters then. */
+static void rounds_note(Sim *s) {
+  while (s->round_next < s->repeat &&
+         atomic_load_explicit(&s->round_left[s->round_next], memory_order_relaxed) == 0) {
+    SimRound *rd = &s->round[s->round_next++];
+    rd->cycle = s->cycle;
+    for (int k = 0; k < s->nprog_cores; k++) {
+      rd->busy += s->cores[s->prog_cores[k]].busy;
+      rd->fmac += s->cores[s->prog_cores[k]].fmac;
+    }
+  }
+}
 
 /* ---- traces ----
  *
@@ -1716,7 +1872,7 @@ static void band(Sim *s, Lane *ln) {
       /* A core whose step changes nothing would change nothing the next
        * cycle either, unless a wavelet reaches its ramp queue or its
        * router's FIFO makes room for a send: both put it back. */
-      if (core_quiet(c) || !core_step(s, c)) s->busy_cores[wi] &= ~(1ull << (i & 63));
+      if ((core_quiet(c) || !core_step(s, c)) && !core_again(s, c)) s->busy_cores[wi] &= ~(1ull << (i & 63));
       else ln->act = true, ln->active++;
     }
   }
@@ -1936,7 +2092,8 @@ static void band_cols(Sim *s, Lane *ln) {
         int i = wi * 64 + __builtin_ctzll(bits);
         bits &= bits - 1;
         Core *c = &s->cores[i];
-        if (core_quiet(c) || !core_step(s, c)) __atomic_fetch_and(&s->busy_cores[wi], ~(1ull << (i & 63)), __ATOMIC_RELAXED);
+        if ((core_quiet(c) || !core_step(s, c)) && !core_again(s, c))
+          __atomic_fetch_and(&s->busy_cores[wi], ~(1ull << (i & 63)), __ATOMIC_RELAXED);
         else ln->act = true, ln->active++;
       }
     }
@@ -2131,6 +2288,7 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
     act |= routers_phase(s);
     cores_phase(s);
     act |= merge_lanes(s, &active);
+    if (s->repeat > 1) rounds_note(s);
     if (s->trace) {
       trace_flush(s);
       trace_counters(s, active);
@@ -2154,6 +2312,8 @@ static int run(Sim *s, uint64_t max_cycles, FILE *report) {
   progress_clear(s, shown);
   s->cycle--; /* the last cycle did nothing */
   s->st.cycles = s->cycle;
+  for (uint32_t r = 0; r < s->round_next; r++)
+    if (s->round[r].cycle > s->cycle) s->round[r].cycle = s->cycle;
   int waiting = 0;
   for (int i = 0; i < s->ncore; i++) waiting += !core_idle(s, &s->cores[i]);
   if (!waiting) return 0;
@@ -2242,6 +2402,19 @@ void sim_print_stats(const Sim *s, FILE *f) {
     fprintf(f, "busy              mean %.1f%%, max %.1f%% at (%d,%d)\n", 100 * bsum / nprog, 100 * bmax, bx, by);
     fprintf(f, "fmac utilisation  mean %.2f%%, max %.2f%% at (%d,%d)   (FMAC elements / (cycles x %u f16 lanes))\n",
             100 * fsum / nprog, 100 * fmax, fx, fy, s->img->tgt.simd_f16);
+  }
+  if (s->repeat > 1 && s->round_next >= 2 && nprog) {
+    const SimRound *a = &s->round[0], *b = &s->round[s->round_next - 1];
+    uint32_t runs = s->round_next - 1;
+    double win = (double)(b->cycle - a->cycle), per = win / runs;
+    fprintf(f, "repeat            %u runs: the first done at cycle %llu (latency), the last at %llu; then one every %.1f cycles "
+            "(%.4f runs/us)\n", s->round_next, (unsigned long long)a->cycle, (unsigned long long)b->cycle, per,
+            per > 0 ? s->img->tgt.clock_mhz / per : 0.0);
+    if (win > 0)
+      fprintf(f, "steady state      busy mean %.1f%%, fmac utilisation mean %.2f%%   (cycles %llu-%llu: runs 2-%u)\n",
+              100.0 * (double)(b->busy - a->busy) / (win * nprog),
+              100.0 * (double)(b->fmac - a->fmac) / (win * nprog * (double)s->img->tgt.simd_f16),
+              (unsigned long long)a->cycle, (unsigned long long)b->cycle, s->round_next);
   }
   if (s->nmxs) {
     fprintf(f, "memoryx           %llu wavelets streamed (%llu bytes): %llu weights of %llu, density %.1f%%; %llu commands\n",

@@ -48,6 +48,15 @@ void sim_read_output(Sim *s, const WIo *io, float *data);
  * "wsesim: error: run-time fault at core (x,y) pc N: INSN: WHAT". */
 int sim_run(Sim *s, uint64_t max_cycles, FILE *report);
 const SimStats *sim_stats(const Sim *s);
+/* Before sim_write_input: run every core's program n times (n >= 1), each
+ * run on the same inputs, so that the runs of a pipeline overlap
+ * (docs/simulator.md, "Repeated runs"). A run whose outputs differ from the
+ * first's is a fault. sim_rounds: for each run finished by every core, the
+ * cycle the last core finished it and the summed busy and FMAC counters
+ * then (n: how many; none without --repeat). */
+typedef struct SimRound { uint64_t cycle, busy, fmac; } SimRound;
+void sim_set_repeat(Sim *s, uint32_t n);
+const SimRound *sim_rounds(const Sim *s, uint32_t *n);
 /* Before sim_run: step the cores with n threads (1 ... SIM_THREADS_MAX;
  * default 1; no more than the host's CPUs), in a cycle with at least min_awake cores that may have work
  * (fewer are stepped by one thread: sharing them out costs more than it

@@ -39,6 +39,8 @@ static double wall_seconds(void) {
  * plus the input's values as f32 (so /dev/zero or a huge file is refused
  * before it is read). */
 #define NPY_HEADER_MAX 65536
+/* --repeat's most runs (each run's first output is kept per output piece) */
+#define REPEAT_MAX 1000000
 
 typedef struct NF { char *name; const char *file; } NF;
 
@@ -64,6 +66,8 @@ static void usage(FILE *f) {
         "  --stats-cores    also one line per core: busy %, FMAC utilisation %, instructions\n"
         "  --stats-host     the host's side: wall time, simulated cycles/s, peak memory, state per core\n"
         "  --max-cycles N   stop with an error after N cycles (default 100000000)\n"
+        "  --repeat N       run the program N times on the same inputs, the runs overlapping as in a\n"
+        "                   pipeline; --stats adds the latency, the steady-state rate and utilisation\n"
         "  --max-seconds S  stop with an error after S seconds of wall time\n"
         "  --threads N      step the cores with N threads (default and most: the host's cores); same results for every N\n"
         "  --threads-min K  ... in cycles with at least K cores awake (default 512; fewer take one thread)\n"
@@ -177,7 +181,7 @@ int main(int argc, char **argv) {
   uint64_t max_cycles = 100000000ULL;
   double max_seconds = 0;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-  uint64_t threads_min = SIM_THREADS_MIN_AWAKE;
+  uint64_t threads_min = SIM_THREADS_MIN_AWAKE, repeat = 1;
   int threads = ncpu < 1 ? 1 : ncpu > SIM_THREADS_MAX ? SIM_THREADS_MAX : (int)ncpu;
   const char *trace = NULL, *tregion = NULL, *tcycles = NULL, *memoryx = NULL, *stats_svg = NULL;
   int tx = 0, ty = 0, tw = 0, th = 0;
@@ -214,6 +218,9 @@ int main(int argc, char **argv) {
     } else if ((v = optval(argc, argv, &i, "--stats-svg"))) {
       if (!*v) fail("--stats-svg expects a file name");
       stats_svg = v;
+    } else if ((v = optval(argc, argv, &i, "--repeat"))) {
+      if (!parse_u64(v, REPEAT_MAX, &repeat) || repeat < 1)
+        fail("--repeat expects a whole number of runs from 1 to %d, got '%s'", REPEAT_MAX, v);
     } else if ((v = optval(argc, argv, &i, "--memoryx"))) {
       if (!*v) fail("--memoryx expects a .wmx file name");
       memoryx = v;
@@ -348,6 +355,10 @@ int main(int argc, char **argv) {
            "another image; compile again)", mxpath, (unsigned long long)mx.image_checksum, image, (unsigned long long)image_sum);
     if (sim_set_memoryx(s, &mx, err, sizeof err) != 0) fail("%s: %s", mxpath, err);
   }
+  if (repeat > 1 && ports)
+    fail("--repeat: %s streams its weights from MemoryX (--exec=stream), and its weight streams run once; --repeat "
+         "overlaps the runs of a pipeline (an --exec=pipeline image)", image);
+  sim_set_repeat(s, (uint32_t)repeat);
   if (engine >= 0 && !sim_set_engine(s, (SimEngine)engine))
     fail("--engine jit: this wsesim was built without the JIT (WSECC_JIT=OFF)");
   if (jit_threshold >= 0) sim_set_jit_threshold(s, (uint64_t)jit_threshold);
