@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Pipeline against weight streaming, side by side: simulated figures.
 
-    bench/stream.py [--build build] [--baseline OTHER_BUILD] [--quick] [examples/NAME.wdl ...]
+    bench/stream.py [--build build] [--baseline OTHER_BUILD] [--quick] [--repeat N] [examples/NAME.wdl ...]
 
 For every example with golden data (default: all but the whole-wafer one),
 the bare matmul x f16[128,1024] @ w f16[1024,1024] (matmul128), and dense
@@ -20,6 +20,10 @@ tests/golden/run_golden.py), and print for each mode:
              the resident layout for the whole program, else for the
              streamed layers alone
   ok         output within tolerance of --reference
+  xN         with --repeat N (pipeline only: wsesim --repeat streams N input
+             sets through the pipeline): the steady-state cycles per run and
+             FMAC utilisation (docs/simulator.md, "Repeated runs"); the other
+             pipeline figures are then of the whole N-run simulation
 
 A mode that refuses a model (a routing or SRAM error) shows its first error
 line. With --baseline DIR each model gets a second line, the same figures
@@ -68,7 +72,7 @@ def figure(pat, text, conv=float):
     return conv(m.group(1)) if m else None
 
 
-def one(b, wdl, inputs, mode, work, grid):
+def one(b, wdl, inputs, mode, work, grid, repeat=1):
     name = os.path.splitext(os.path.basename(wdl))[0]
     img = os.path.join(work, f"{name}-{mode}.wimg")
     cc = [os.path.join(b, "wsecc"), wdl, "--exec=" + mode, "-o", img, "--stats"] + (["--grid", grid] if grid else [])
@@ -79,7 +83,7 @@ def one(b, wdl, inputs, mode, work, grid):
     # the resident layout's whole program, else the streamed layers alone
     pred = figure(r"resident +(\d+) cycles predicted", r.stderr, int) or \
         figure(r"stream layers .*?, (\d+) cycles predicted", r.stderr, int)
-    sim = [os.path.join(b, "wsesim"), img, "--stats", "--quiet"]
+    sim = [os.path.join(b, "wsesim"), img, "--stats", "--quiet"] + (["--repeat", str(repeat)] if repeat > 1 else [])
     ref = [os.path.join(b, "wsecc"), wdl, "--reference"]
     outs = re.findall(r"\boutput\s+(\w+)", open(wdl).read())
     for k, f in inputs.items():
@@ -102,7 +106,9 @@ def one(b, wdl, inputs, mode, work, grid):
     sat = figure(r"^ingress\s+saturated in (\d+) cycles", s.stdout, int)
     return {"cycles": cyc, "fmac": figure(r"^fmac utilisation\s+mean ([\d.]+)%", s.stdout),
             "cores": figure(r"^cores\s+(\d+) with programs", s.stdout, int),
-            "ingress": 100.0 * sat / cyc if sat is not None and cyc else None, "pred": pred, "ok": ok}
+            "ingress": 100.0 * sat / cyc if sat is not None and cyc else None, "pred": pred, "ok": ok,
+            "repeat": repeat, "per_run": figure(r"^repeat\s+.*then one every ([\d.]+) cycles", s.stdout),
+            "steady": figure(r"^steady state\s+.*fmac utilisation mean ([\d.]+)%", s.stdout)}
 
 
 def cell(r):
@@ -110,7 +116,8 @@ def cell(r):
         return f"refused: {r['err']}"
     ing = f"{r['ingress']:.1f}" if r["ingress"] is not None else "-"
     pred = f" pred {r['pred']}" if r.get("pred") else ""
-    return f"{r['cycles']:>9} cyc {r['fmac']:6.2f}% fmac {r['cores']:>6} cores ing {ing:>5}%{pred} {'ok' if r['ok'] else 'WRONG'}"
+    rep = f" x{r['repeat']}: {r['per_run']:.0f} cyc/run {r['steady']:.2f}%" if r.get("per_run") is not None else ""
+    return f"{r['cycles']:>9} cyc {r['fmac']:6.2f}% fmac {r['cores']:>6} cores ing {ing:>5}%{pred}{rep} {'ok' if r['ok'] else 'WRONG'}"
 
 
 def main():
@@ -118,6 +125,7 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--baseline", help="another build directory, shown on a second line per model")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="pipeline runs through wsesim --repeat N")
     ap.add_argument("examples", nargs="*")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="wsecc-stream-")
@@ -146,7 +154,7 @@ def main():
     for wdl, ins, grid in cases:
         name = os.path.splitext(os.path.basename(wdl))[0]
         for tag, b in [("", a.build)] + ([("  baseline", a.baseline)] if a.baseline else []):
-            p = one(b, wdl, ins, "pipeline", work, grid)
+            p = one(b, wdl, ins, "pipeline", work, grid, a.repeat)
             s = one(b, wdl, ins, "stream", work, grid)
             print(f"{(name if not tag else tag):<20} {cell(p):<70} {cell(s)}", flush=True)
 
