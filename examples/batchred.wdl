@@ -1,6 +1,6 @@
 // examples/batchred.wdl: reductions and softmax over batch axes (the axes
-// before the last two, whole on every core): each becomes the reduction of
-// the last axis of a transposed view (docs/mapping.md).
+// before the last two, whole on every core): each core reduces its own tile,
+// and no partials cross the fabric (docs/mapping.md).
 model batchred {
   input  x : f32[4, 6, 10];
   input  q : f32[2, 3, 5, 7];

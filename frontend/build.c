@@ -148,27 +148,9 @@ static IrOp *mk_const(Build *b, double v, SrcLoc loc) {
   op->loc = loc;
   return op;
 }
+/* A reduction over any axis: over a batch axis each core reduces its own
+ * tile (map_batch_reduce, docs/mapping.md). */
 static IrOp *mk_reduce(Build *b, IrOpKind k, IrOp *x, int axis, bool keep, SrcLoc loc) {
-  int r = x && x->typed ? x->shape.rank : 0, ax = axis < 0 ? axis + r : axis;
-  if (r >= 3 && ax >= 0 && ax < r - 2) {
-    /* A batch axis (whole on every core, mapping.md): reduce the last axis
-     * of a transpose that moves it there (a view), then put the unit axis
-     * back for keepdims. */
-    IrOp *t = mk(b, IR_TRANSPOSE, x, NULL, loc);
-    int n = 0;
-    for (int j = 0; j < r; j++)
-      if (j != ax) t->perm[n++] = (int8_t)j;
-    t->perm[n] = (int8_t)ax;
-    if (!(t = typed(b, t))) return NULL;
-    IrOp *red = mk(b, k, t, NULL, loc);
-    red->axis = r - 1;
-    red->keepdims = false;
-    if (!(red = typed(b, red)) || !keep) return red;
-    IrOp *re = mk(b, IR_RESHAPE, red, NULL, loc);
-    re->shape = x->shape;
-    re->shape.d[ax] = 1;
-    return typed(b, re);
-  }
   IrOp *op = mk(b, k, x, NULL, loc);
   if (!op) return NULL;
   op->axis = axis;

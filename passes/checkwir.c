@@ -277,11 +277,6 @@ static bool check_place(C *c) {
              op->name, c->gw, c->gh, c->t->name, m->grid_w ? ", --grid" : "");
       return false;
     }
-    if (ir_is_reduction(op) && op->arg[0]->shape.rank > 2 && op->axis < op->arg[0]->shape.rank - 2) {
-      err_at(c, p->at, "%%%s reduces axis %d of a %d-D tensor; only its last two axes (split over the cores) can be reduced",
-             op->name, op->axis, op->arg[0]->shape.rank);
-      return false;
-    }
     int64_t wmax, hmax;
     if (op->kind == IR_MATMUL) {
       wmax = op->shape.d[op->shape.rank - 1];

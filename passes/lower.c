@@ -392,6 +392,42 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
   return tile;
 }
 
+/* Body of a core of a reduction over a batch axis (map_batch_reduce): its
+ * operand box holds the whole axis, so one instruction reduces it into an
+ * f32 accumulator of the result tile's shape, walked with stride 0 along
+ * the reduced axis (in order of the axis, like --reference); then mean
+ * divides, and the sums are rounded to the result's dtype. Returns the
+ * tile buffer. */
+static int lower_batch_reduce(Prog *p, IrOp *op, int in) {
+  const IrOp *a = op->arg[0];
+  int ra = a->shape.rank, ax = op->axis;
+  const Box ib = p->buf.v[in].box;
+  Box ob = {0}, ab = ib; /* the result tile; the accumulator as a box of the operand */
+  for (int k = 0, j = 0; k < ra; k++) {
+    if (k == ax && !op->keepdims) continue;
+    ob.lo[j] = k == ax ? 0 : ib.lo[k];
+    ob.n[j] = k == ax ? 1 : ib.n[k];
+    j++;
+  }
+  ab.lo[ax] = 0;
+  ab.n[ax] = 1;
+  int64_t n = box_count(&ob, op->shape.rank), one = 1;
+  int acc = add_buf(p, op->dt == DT_F32 ? BUF_TILE : BUF_ACC, op, &ob, DT_F32);
+  int op_red, dacc = red_start(p, op, acc, n, &op_red);
+  int64_t dim[IR_MAXRANK], sin[IR_MAXRANK], sacc[IR_MAXRANK];
+  dense_strides(&ib, ra, sin);
+  dense_strides(&ab, ra, sacc);
+  sacc[ax] = 0;
+  for (int k = 0; k < ra; k++) dim[k] = ib.n[k];
+  int dacc2 = mem_dsr(p, acc, 0, ra, dim, sacc);
+  emit(p, op_red, dacc2, dacc2, mem_dsr(p, in, 0, ra, dim, sin), 0);
+  if (op->kind == IR_MEAN) red_mean(p, op, dacc, n, a->shape.d[ax]);
+  if (op->dt == DT_F32) return acc;
+  int tile = add_buf(p, BUF_TILE, op, &ob, op->dt);
+  emit(p, OP_FMOV, mem_dsr(p, tile, 0, 1, &n, &one), dacc, 0, 0);
+  return tile;
+}
+
 /* The nets of a core of a streamed matmul: its column's weights from
  * MemoryX, and its row's ring of partial sums: in from the west neighbour
  * (the last column, for the first), out to the east neighbour (the
@@ -822,6 +858,8 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
   } else if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT || op->kind == IR_RESHAPE) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_move(&p, op, tile, opbuf);
+  } else if (map_batch_reduce(op)) {
+    tile = lower_batch_reduce(&p, op, opbuf[0]);
   } else if (ir_is_reduction(op)) {
     tile = lower_reduction(&p, op, cx, cy, opbuf[0], psum_in, psum_out);
   } else {

@@ -201,6 +201,10 @@ Box map_view_box(const ViewMap *m, const Box *b) {
   return r;
 }
 
+bool map_batch_reduce(const IrOp *op) {
+  return ir_is_reduction(op) && op->arg[0]->shape.rank > 2 && op->axis < op->arg[0]->shape.rank - 2;
+}
+
 bool map_reduces_cols(const IrOp *op) {
   const Shape *s = &op->arg[0]->shape;
   return s->rank == 1 || op->axis == s->rank - 1;
@@ -249,7 +253,7 @@ void map_matmul_acc(const IrOp *op, int cx, Box *out) {
 
 bool map_held(const IrOp *op, int cx, int cy, Box *out) {
   if (!op->placed) return false;
-  if (ir_is_reduction(op)) {
+  if (ir_is_reduction(op) && !map_batch_reduce(op)) {
     bool last = map_reduces_cols(op) ? cx == op->place.w - 1 : cy == op->place.h - 1;
     if (!last) return false;
     int64_t n = map_reduce_acc(op, cx, cy, out);
@@ -306,6 +310,24 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
     if (kn <= 0 || nn <= 0) return false;
     if (argi == 0) *out = box_from_matrix(&a->shape, 0, a->shape.d[a->shape.rank - 2], k0, kn);
     else *out = box_from_matrix(&a->shape, k0, kn, n0, nn);
+    return true;
+  }
+  if (map_batch_reduce(op)) { /* the result's box, with the whole reduced axis */
+    Box o;
+    if (!map_held(op, cx, cy, &o)) return false;
+    int ax = op->axis;
+    for (int k = 0, j = 0; k < a->shape.rank; k++) {
+      if (k == ax) {
+        b.lo[k] = 0;
+        b.n[k] = a->shape.d[k];
+        j += op->keepdims;
+        continue;
+      }
+      b.lo[k] = o.lo[j];
+      b.n[k] = o.n[j];
+      j++;
+    }
+    *out = b;
     return true;
   }
   if (ir_is_reduction(op)) { /* the operand's tile, split like an elementwise op's */

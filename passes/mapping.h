@@ -87,6 +87,11 @@ bool map_resident_ok(const IrModule *m, char *why, size_t n);
 /* MATMUL: K chunk and N chunk of core (cx, cy) (streamed: of column cx). */
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn);
+/* SUM/MEAN/RMAX over a batch axis (an axis before the last two of the
+ * operand). Batch axes are whole on every core, so each core reduces its
+ * own box of the operand: the op is tiled like an elementwise op of its
+ * result, and needs no partials from other cores. */
+bool map_batch_reduce(const IrOp *op);
 /* SUM/MEAN/RMAX: true if the reduced axis is the operand's matrix columns
  * (split over x, partials flow east), false for rows (split over y,
  * partials flow south). */

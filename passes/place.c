@@ -340,15 +340,6 @@ bool pass_place(IrModule *m, const Target *t) {
       if (!named) continue;
     }
     char sb[64];
-    if (ir_is_reduction(op) && op->arg[0]->shape.rank > 2 && op->axis < op->arg[0]->shape.rank - 2) {
-      int ra = op->arg[0]->shape.rank;
-      diag_error(&op->loc, "%s over axis %d of %s%s is not supported yet: a %d-D tensor is reduced over one of "
-                 "its last two axes (%d or %d), which are split over the cores",
-                 op->kind == IR_RMAX ? "max" : ir_ops[op->kind].name, op->axis, ir_dtype_name(op->arg[0]->dt),
-                 shape_str(&op->arg[0]->shape, sb, sizeof sb), ra, ra - 2, ra - 1);
-      ok = false;
-      continue;
-    }
     int64_t w, h, wmax, hmax;
     op->stream = map_streamable(m, op);
     if (op->stream) {

@@ -876,7 +876,7 @@ bool pass_route(IrModule *m, const Target *t) {
     if (!op->placed) continue;
     if (op->kind == IR_MATMUL && op->stream) build_stream_nets(m, op);
     else if (op->kind == IR_MATMUL) build_psum_nets(m, op);
-    if (ir_is_reduction(op)) build_reduce_nets(m, op);
+    if (ir_is_reduction(op) && !map_batch_reduce(op)) build_reduce_nets(m, op);
     build_value_nets(m, op);
   }
   RState st = {.m = m, .ncolors = (int)t->colors} /* <= MACHINE_COLORS_MAX (the target reader) */;
