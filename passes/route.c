@@ -827,29 +827,37 @@ static bool route_ripping(RState *st, IrNet *n, IntVec *queue) {
   int nc = st->ncolors;
   int64_t best = -1;
   int best_shape = -1, best_color = -1;
+  int nseen[MACHINE_COLORS_MAX];
+  int64_t cost[MACHINE_COLORS_MAX];
   for (int j = 0; j < st->sv.n; j++) {
     if (!shape_routers(st, n, j)) continue;
-    for (int c = 0; c < nc; c++) {
-      /* the holders of color c along the tree, each counted once (a net
-       * is marked with this (shape, color)'s stamp when first seen) */
-      int nseen = 0;
-      int64_t cost = 0;
-      bool over = false;
-      st->stamp++;
-      for (int h = 0; h < st->rlist.n && !over; h++) {
-        int id = st->rlist.v[h]->net_of_color ? st->rlist.v[h]->net_of_color[c] : -1;
+    /* the holders of each color along the tree, each counted once: one
+     * walk over the tree's routers and, at each, over the colors it uses
+     * (a net holds one color, so one stamp a shape marks it as seen); a
+     * color whose holders cost as much as the best so far, or that would
+     * bump a net out of budget, is out (`over`) */
+    uint32_t over = 0;
+    for (int c = 0; c < nc; c++) nseen[c] = 0, cost[c] = 0;
+    st->stamp++;
+    uint32_t all = nc == 32 ? ~0u : (1u << nc) - 1;
+    for (int h = 0; h < st->rlist.n && over != all; h++) {
+      const Router *r = st->rlist.v[h];
+      for (uint32_t bits = r->used & ~over; bits; bits &= bits - 1) {
+        int c = __builtin_ctz(bits), id = r->net_of_color[c];
         if (id < 0 || st->mark[id] == st->stamp) continue;
-        if (best >= 0 && cost >= best) break; /* cannot win any more: costs only grow */
-        if (nseen == nc * 64 || st->ripped[id] >= RIPUP_BUDGET) {
-          over = true;
-          break;
+        if (nseen[c] == nc * 64 || st->ripped[id] >= RIPUP_BUDGET) {
+          over |= 1u << c;
+          continue;
         }
         st->mark[id] = st->stamp;
-        nseen++;
-        cost += 1 + st->ripped[id];
+        nseen[c]++;
+        cost[c] += 1 + st->ripped[id];
+        if (best >= 0 && cost[c] >= best) over |= 1u << c; /* cannot win any more: costs only grow */
       }
-      if (over || (best >= 0 && cost >= best)) continue;
-      best = cost;
+    }
+    for (int c = 0; c < nc; c++) {
+      if ((over >> c & 1) || (best >= 0 && cost[c] >= best)) continue;
+      best = cost[c];
       best_shape = j;
       best_color = c;
     }
