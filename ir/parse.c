@@ -514,9 +514,9 @@ static void parse_op(P *p) {
     expect(p, ')', "to close the initialiser");
   }
   if (peek(p, 'o') && !strncmp(p->s + p->i, "on ", 3)) {
-    if (op->kind == IR_INPUT)
-      perr(p, "an input held by a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
-              "back yet: compile it from its .wdl");
+    if (!p->m->exec_stream && op->kind == IR_INPUT)
+      perr(p, "an input 'on' another op's cores is held by a weight-streamed matmul, which needs 'exec stream' in the "
+              "module header");
     expect_kw(p, "on");
     op->host = value(p); /* an earlier op: its cores hold this one's value (checkwir checks the rest) */
   }
@@ -543,9 +543,11 @@ static void parse_op(P *p) {
       op->ktile = num(p, 1, WIR_MAX_DIM, "a K chunk");
     }
     WirPos sat = here(p);
-    if (kw(p, "stream"))
-      perr_at(p, sat, "%%%s is a weight-streamed matmul (--exec=stream); a .wir of a streamed program cannot be read "
-                      "back yet: compile it from its .wdl", op->name);
+    if (kw(p, "stream")) {
+      if (!p->m->exec_stream)
+        perr_at(p, sat, "%%%s is weight-streamed, which needs 'exec stream' in the module header", op->name);
+      op->stream = true;
+    }
   }
   loc(p, op);
 }
@@ -576,7 +578,7 @@ static void parse_net(P *p, WirPos at) {
   do {
     WirPos dat = here(p);
     IrCoord c = coord(p);
-    IrDest d = {c.x, c.y, n->src, 0};
+    IrDest d = {c.x, c.y, n->src, n->kind == NET_INGRESS ? 1 : 0}; /* weights: the matmul's operand 1 */
     if (n->kind == NET_OPERAND) {
       d.op = value(p);
       expect(p, '.', "before the operand number");
@@ -662,8 +664,8 @@ static void parse_core(P *p, WirPos at) {
       WirPos kat = here(p);
       b.kind = (IrBufKind)pick(p, ir_buf_kind_names, BUF__COUNT, "buffer kind");
       if (b.kind == BUF_WORDS)
-        perr_at(p, kat, "a words buffer belongs to the resident layout of --exec=stream; a .wir of a streamed program "
-                        "cannot be read back yet: compile it from its .wdl");
+        perr_at(p, kat, "a words buffer belongs to the resident layout of --exec=stream, whose .wir is read back up to "
+                        "stage route");
       b.val = value(p);
       WirBufPos bp = {eat, box(p, &b.box, true)}; /* an acc buffer's box may be empty */
       b.dt = dtype(p);
@@ -791,6 +793,18 @@ IrModule *ir_parse(const char *file, const char *text) {
   expect(&p, 'x', "in the grid size");
   p.m->grid_h = (int)num(&p, 0, WIR_MAX_COORD, "a grid height");
   if ((p.m->grid_w == 0) != (p.m->grid_h == 0)) perr_at(&p, gat, "a grid is WxH with both positive, or 0x0 for the whole target");
+  WirPos eat = here(&p), rat = eat;
+  if (kw(&p, "exec")) {
+    eat = here(&p);
+    const char *e = word(&p);
+    if (strcmp(e, "stream")) perr_at(&p, eat, "unknown exec mode '%s' (a module of --exec=stream says 'exec stream'; pipeline is the default)", e);
+    p.m->exec_stream = true;
+  }
+  rat = here(&p);
+  if (kw(&p, "resident")) {
+    if (!p.m->exec_stream) perr_at(&p, rat, "'resident' is the layout of --exec=stream: it follows 'exec stream'");
+    p.m->resident = true;
+  }
   expect_kw(&p, "stage");
   WirPos sat = here(&p);
   const char *st = word(&p);
@@ -799,6 +813,11 @@ IrModule *ir_parse(const char *file, const char *text) {
     if (!strcmp(ir_stage_name((IrStage)s), st)) break;
   if (s > STAGE_ALLOC) perr_at(&p, sat, "unknown stage '%s'", st);
   p.m->stage = (IrStage)s;
+  if (p.m->resident && p.m->stage < STAGE_PLACE)
+    perr_at(&p, rat, "'resident' at stage %s: place chooses the resident layout", ir_stage_name(p.m->stage));
+  if (p.m->exec_stream && p.m->stage > STAGE_ROUTE)
+    perr_at(&p, sat, "a .wir of a streamed program (exec stream) is read back up to stage route, and this one is at stage "
+                     "%s: give the stage-route dump (--dump-dir) or the .wdl", ir_stage_name(p.m->stage));
   expect(&p, '{', "to open the module");
   /* ops, then nets, then cores, as ir/print.c writes them */
   int part = 0;

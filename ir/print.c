@@ -196,7 +196,8 @@ void ir_print(const IrModule *m, Buf *b) {
   buf_printf(b, "// wsecc IR, stage %s\n", ir_stage_name(m->stage));
   buf_printf(b, "module @%s target ", m->name);
   pstr(b, m->target);
-  buf_printf(b, " grid %dx%d stage %s {\n", m->grid_w, m->grid_h, ir_stage_name(m->stage));
+  buf_printf(b, " grid %dx%d%s%s stage %s {\n", m->grid_w, m->grid_h, m->exec_stream ? " exec stream" : "",
+             m->resident ? " resident" : "", ir_stage_name(m->stage));
   for (int i = 0; i < m->nops && m->resident; i++)
     if (m->ops[i]->placed) {
       const Rect *r = &m->ops[i]->place;

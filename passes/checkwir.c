@@ -200,6 +200,7 @@ static bool check_types(C *c) {
 static bool wants_place(const IrModule *m, int i) {
   const IrOp *op = m->ops[i];
   if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) return false;
+  if (op->kind == IR_INPUT && op->host && !m->resident) return false; /* written into its streamed matmul's cores */
   if (!ir_is_view_kind(op)) return true;
   for (int j = i + 1; j < m->nops; j++)
     if (m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op) return true;
@@ -217,12 +218,22 @@ static bool check_host(C *c, IrModule *m, int i) {
   const WirOpPos *p = opos(c, op);
   const IrOp *h = op->host;
   char sa[64], sb[64];
+  if (op->kind == IR_INPUT) { /* --exec=stream: written by the host into the cores of its only user, a streamed matmul */
+    int uses = 0;
+    for (int j = 0; j < m->nops; j++)
+      for (int a = 0; a < m->ops[j]->nargs; a++) uses += m->ops[j]->arg[a] == op;
+    if (!h->stream || h->arg[0] != op || uses != 1)
+      return err_at(c, p->at, "input %%%s is on %%%s, so %%%s is its only use and a streamed matmul with it as its left "
+                    "operand", op->name, h->name, h->name),
+             false;
+    return true;
+  }
   if (!ir_is_elementwise(op))
     return err_at(c, p->at, "%%%s is on %%%s, but only an elementwise op runs on another op's cores", op->name, h->name),
            false;
-  if (h->host || !h->placed || !ir_is_elementwise(h) || !shape_eq(&h->shape, &op->shape))
-    return err_at(c, p->at, "%%%s is on %%%s, which must be a placed elementwise op of its shape %s that runs on cores of "
-                  "its own (it is %s %s)", op->name, h->name, shape_str(&op->shape, sa, sizeof sa), ir_ops[h->kind].name,
+  if (h->host || !h->placed || !(ir_is_elementwise(h) || h->stream) || !shape_eq(&h->shape, &op->shape))
+    return err_at(c, p->at, "%%%s is on %%%s, which must be a placed elementwise op or streamed matmul of its shape %s "
+                  "that runs on cores of its own (it is %s %s)", op->name, h->name, shape_str(&op->shape, sa, sizeof sa), ir_ops[h->kind].name,
                   shape_str(&h->shape, sb, sizeof sb)),
            false;
   if (op->place.x != h->place.x || op->place.y != h->place.y || op->place.w != h->place.w || op->place.h != h->place.h)
@@ -249,8 +260,103 @@ static bool check_host(C *c, IrModule *m, int i) {
   return true;
 }
 
+/* The resident layout (passes/place.c, place_resident): the model
+ * qualifies (map_resident_ok); every input and computing op is on the
+ * region of the first, 'on' it, with the tiles of map_resident_box; every
+ * matmul is streamed, with every column holding some of its K and N (and of
+ * every value's features), at most 2^15 - 1 of K a column; no more rows of
+ * cores than tokens. */
+static bool check_resident(C *c) {
+  IrModule *m = c->m;
+  char why[400];
+  const IrOp *anchor = NULL;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    const WirOpPos *p = opos(c, op);
+    if (!anchor && !map_resident_ok(m, why, sizeof why))
+      return err_at(c, p->at, "the header says 'resident', but %s", why), false;
+    bool want = !ir_is_preloaded(op) && op->kind != IR_OUTPUT;
+    if (!want) {
+      if (op->placed) return err_at(c, p->place, "%%%s is never placed: it is preloaded where used, or names a value", op->name), false;
+      continue;
+    }
+    if (!op->placed) return err_at(c, p->at, "%%%s has no rectangle; in the resident layout every input and op has the region", op->name), false;
+    const Rect *r = &op->place;
+    if (!anchor) {
+      anchor = op;
+      if (op->host) return err_at(c, p->at, "%%%s, the first op of the resident layout, runs on cores of its own (no 'on')", op->name), false;
+      if ((int64_t)r->x + r->w > c->gw || (int64_t)r->y + r->h > c->gh)
+        return err_at(c, p->place, "rectangle [%d,%d %dx%d] of %%%s is outside the %dx%d grid (target '%s'%s)", r->x, r->y, r->w,
+                      r->h, op->name, c->gw, c->gh, c->t->name, m->grid_w ? ", --grid" : ""),
+               false;
+    } else {
+      const Rect *a = &anchor->place;
+      if (r->x != a->x || r->y != a->y || r->w != a->w || r->h != a->h || op->host != anchor)
+        return err_at(c, p->place, "in the resident layout every op is 'on %%%s place [%d,%d %dx%d]', the first op's region",
+                      anchor->name, a->x, a->y, a->w, a->h),
+               false;
+    }
+    int w = r->w, h = r->h, rk = op->shape.rank;
+    int64_t F = op->shape.d[rk - 1];
+    if (F > 1 && w > F)
+      return err_at(c, p->place, "the region is %d cores wide, but %%%s has %lld features: every column holds some", w, op->name,
+                    (long long)F),
+             false;
+    if (rk == 2 && h > op->shape.d[0])
+      return err_at(c, p->place, "the region is %d cores tall, but %%%s has %lld rows: every row of cores holds some", h,
+                    op->name, (long long)op->shape.d[0]),
+             false;
+    if (op->kind == IR_MATMUL) {
+      int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+      if (!op->stream) return err_at(c, p->place, "%%%s is a matmul of the resident layout: it is streamed ('stream')", op->name), false;
+      if (w > K || w > N)
+        return err_at(c, p->place, "the region is %d cores wide, but %%%s has K = %lld and N = %lld: every column holds some of each",
+                      w, op->name, (long long)K, (long long)N),
+               false;
+      if (cdiv(K, w) > 0x7fff)
+        return err_at(c, p->place, "%%%s has %lld of K a column, more than a weight's 15-bit index holds (32767)", op->name,
+                      (long long)cdiv(K, w)),
+               false;
+    }
+    Box b;
+    map_resident_box(op, w, h, 0, 0, &b);
+    bool same = p->ntile == rk;
+    for (int k = 0; k < rk && same; k++) same = op->tile[k] == b.n[k];
+    if (!same) {
+      Shape ws = {rk, {0}};
+      for (int k = 0; k < rk; k++) ws.d[k] = b.n[k];
+      char sb[96];
+      return err_at(c, p->tile, "tile of %%%s does not match the %dx%d region: the resident layout gives tile %s", op->name, w, h,
+                    shape_str(&ws, sb, sizeof sb)),
+             false;
+    }
+    int64_t k = op->kind == IR_MATMUL ? cdiv(op->arg[0]->shape.d[1], w) : 0;
+    if (op->ktile != k) {
+      if (k) err_at(c, or_op(c, op, p->k), "K chunk of %%%s does not match its %d columns: the mapping gives 'k %lld'", op->name, w, (long long)k);
+      else err_at(c, p->k, "only a matmul has a K chunk ('k')");
+      return false;
+    }
+  }
+  return true;
+}
+
 static bool check_place(C *c) {
   IrModule *m = c->m;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    bool streamable = map_streamable(m, op);
+    if (op->stream != streamable && (op->placed || op->stream)) {
+      const WirOpPos *p = opos(c, op);
+      if (streamable)
+        err_at(c, p->place, "%%%s multiplies by weights known at compile time under 'exec stream': place streams it ('stream' "
+               "after its tile)", op->name);
+      else
+        err_at(c, p->place, "%%%s is 'stream', but only a matmul of an activation by weights known at compile time, under "
+               "'exec stream', is streamed", op->name);
+      return false;
+    }
+  }
+  if (m->resident) return check_resident(c);
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
     const WirOpPos *p = opos(c, op);
@@ -269,6 +375,7 @@ static bool check_place(C *c) {
     }
     if (!op->placed) {
       if (p->tile.line || p->k.line) return err_at(c, p->at, "a tile without a rectangle"), false;
+      if (op->host && !check_host(c, m, i)) return false;
       continue;
     }
     const Rect *r = &op->place;
@@ -278,7 +385,10 @@ static bool check_place(C *c) {
       return false;
     }
     int64_t wmax, hmax;
-    if (op->kind == IR_MATMUL) {
+    if (op->stream) { /* rows over y; K and N over x, some of each in every column */
+      wmax = op->arg[0]->shape.d[1] < op->shape.d[1] ? op->arg[0]->shape.d[1] : op->shape.d[1];
+      hmax = op->shape.d[0];
+    } else if (op->kind == IR_MATMUL) {
       wmax = op->shape.d[op->shape.rank - 1];
       hmax = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1];
     } else if (op->kind == IR_RESHAPE) {
@@ -328,7 +438,7 @@ static bool check_place(C *c) {
         if (op->kind == IR_INPUT) continue;
         for (int a = 0; a < op->nargs; a++) {
           Box nb;
-          if (!map_need(op, a, cx, cy, &nb) && op->kind != IR_CONCAT) {
+          if (!map_need(op, a, cx, cy, &nb) && op->kind != IR_CONCAT && !(op->stream && a == 1)) {
             err_at(c, p->place, "core (%d,%d) of the rectangle of %%%s would need none of operand %d", op->place.x + cx,
                    op->place.y + cy, op->name, a);
             return false;
@@ -347,9 +457,15 @@ static bool check_place(C *c) {
              op->place.h, shape_str(&ws, sb, sizeof sb));
       return false;
     }
-    int64_t k = op->kind == IR_MATMUL ? cdiv(op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], op->place.h) : 0;
+    int64_t K = op->kind == IR_MATMUL ? op->arg[0]->shape.d[op->arg[0]->shape.rank - 1] : 0;
+    int64_t k = op->kind == IR_MATMUL ? cdiv(K, op->stream ? op->place.w : op->place.h) : 0;
+    if (op->stream && k > 0x7fff) {
+      err_at(c, p->place, "%%%s has %lld of K a column, more than a weight's 15-bit index holds (32767)", op->name, (long long)k);
+      return false;
+    }
     if (op->ktile != k) {
-      if (k) err_at(c, or_op(c, op, p->k), "K chunk of %%%s does not match its %d rows: the mapping gives 'k %lld'", op->name, op->place.h, (long long)k);
+      if (k) err_at(c, or_op(c, op, p->k), "K chunk of %%%s does not match its %d %s: the mapping gives 'k %lld'", op->name,
+                    op->stream ? op->place.w : op->place.h, op->stream ? "columns" : "rows", (long long)k);
       else err_at(c, p->k, "only a matmul has a K chunk ('k')");
       return false;
     }
@@ -387,6 +503,7 @@ static int cmp_use(const void *a, const void *b) {
 }
 
 static bool check_tree(C *c, const IrNet *n, const WirNetPos *p, char *seen, int *stack) {
+  int in0 = n->kind == NET_INGRESS ? PORT_N : PORT_R; /* a weight stream comes in off the wafer's north edge */
   for (int h = 0; h < n->nhop; h++) {
     const IrHop *hp = &n->hop[h];
     if (hp->x >= c->gw || hp->y >= c->gh) {
@@ -398,15 +515,16 @@ static bool check_tree(C *c, const IrNet *n, const WirNetPos *p, char *seen, int
              n->hop[h - 1].x, n->hop[h - 1].y);
       return false;
     }
-    if (hp->in_port == PORT_R && (hp->x != n->from.x || hp->y != n->from.y)) {
+    if (hp->in_port == PORT_R && (in0 != PORT_R || hp->x != n->from.x || hp->y != n->from.y)) {
       err_at(c, p->hop[h], "router (%d,%d) takes net %d from its ramp, but the net's source is (%d,%d)", hp->x, hp->y, n->id,
              n->from.x, n->from.y);
       return false;
     }
   }
   int s = find_hop(n, n->from.x, n->from.y);
-  if (s < 0 || n->hop[s].in_port != PORT_R) {
-    err_at(c, p->route, "the route of net %d does not start with '(%d,%d) R>...' at its source", n->id, n->from.x, n->from.y);
+  if (s < 0 || n->hop[s].in_port != in0) {
+    err_at(c, p->route, "the route of net %d does not start with '(%d,%d) %c>...' at its source", n->id, n->from.x, n->from.y,
+           isa_port_names[in0]);
     return false;
   }
   memset(seen, 0, (size_t)n->nhop);
@@ -473,7 +591,8 @@ static bool same_net(const IrNet *a, const IrNet *b) {
 
 static void net_desc(const IrNet *n, char *out, size_t len) {
   char bs[128];
-  int o = snprintf(out, len, "%s %%%s %s box %s from (%d,%d) to {", n->kind == NET_PSUM ? "psum" : "operand", n->src->name,
+  int o = snprintf(out, len, "%s %%%s %s box %s from (%d,%d) to {",
+                   n->kind == NET_PSUM ? "psum" : n->kind == NET_INGRESS ? "ingress" : "operand", n->src->name,
                    ir_dtype_name(n->dt), boxstr(&n->box, n->src->shape.rank, bs, sizeof bs), n->from.x, n->from.y);
   for (int d = 0; d < n->ndst && o < (int)len - 8; d++) {
     o += snprintf(out + o, len - (size_t)o, "%s(%d,%d)", d ? ", " : "", n->to[d].x, n->to[d].y);
@@ -501,21 +620,29 @@ static bool check_nets(C *c) {
     const IrNet *n = m->nets[i];
     const WirNetPos *p = &c->w->net[i];
     const IrOp *src = n->src;
+    /* a MemoryX stream carries a box of the matmul's weights, from the north
+     * edge above its columns */
+    bool ingress = n->kind == NET_INGRESS;
+    const IrOp *bv = ingress && src->kind == IR_MATMUL ? src->arg[1] : src;
     ok = false;
     if (!src->placed) err_at(c, p->at, "net %d carries %%%s, which has no cores", n->id, src->name);
-    else if (p->boxrank != src->shape.rank)
-      err_at(c, p->box, "the box of net %d has %d dimensions; %%%s has %d", n->id, p->boxrank, src->name, src->shape.rank);
-    else if (!in_rect(&src->place, n->from.x, n->from.y))
+    else if (ingress && !src->stream) err_at(c, p->at, "net %d brings weights of %%%s, which is not streamed", n->id, src->name);
+    else if (p->boxrank != bv->shape.rank)
+      err_at(c, p->box, "the box of net %d has %d dimensions; %%%s has %d", n->id, p->boxrank, bv->name, bv->shape.rank);
+    else if (ingress && (n->from.y != 0 || n->from.x < src->place.x || n->from.x >= src->place.x + src->place.w))
+      err_at(c, p->from, "net %d enters at (%d,%d); a weight stream enters on the north edge (y = 0) above a column of %%%s",
+             n->id, n->from.x, n->from.y, src->name);
+    else if (!ingress && !in_rect(&src->place, n->from.x, n->from.y))
       err_at(c, p->from, "net %d comes from (%d,%d), outside the rectangle of %%%s", n->id, n->from.x, n->from.y, src->name);
     else if (n->color < 0) err_at(c, p->color, "net %d has no color; from stage route on every net has one", n->id);
     else if (n->color >= (int)t->colors)
       err_at(c, p->color, "color %d: target '%s' has %u colors (0 to %u)", n->color, t->name, t->colors, t->colors - 1);
     else ok = true;
-    for (int k = 0; k < src->shape.rank && ok; k++)
-      if (n->box.lo[k] + n->box.n[k] > src->shape.d[k]) {
+    for (int k = 0; k < bv->shape.rank && ok; k++)
+      if (n->box.lo[k] + n->box.n[k] > bv->shape.d[k]) {
         char ta[128];
-        err_at(c, p->box, "box %s of net %d is outside %%%s (%s)", boxstr(&n->box, p->boxrank, bs, sizeof bs), n->id, src->name,
-               tstr(src->dt, &src->shape, ta, sizeof ta));
+        err_at(c, p->box, "box %s of net %d is outside %%%s (%s)", boxstr(&n->box, p->boxrank, bs, sizeof bs), n->id, bv->name,
+               tstr(bv->dt, &bv->shape, ta, sizeof ta));
         ok = false;
       }
     for (int d = 0; d < n->ndst && ok; d++) {

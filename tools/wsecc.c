@@ -452,7 +452,15 @@ int main(int argc, char **argv) {
     m->grid_w = (int)w;
     m->grid_h = (int)h;
   }
-  if (o.exec) m->exec_stream = !strcmp(o.exec, "stream");
+  if (o.exec) {
+    bool s = !strcmp(o.exec, "stream");
+    /* a .wir placed for one mode is that mode's mapping */
+    if (m->wir && m->stage >= STAGE_PLACE && s != m->exec_stream)
+      fail("%s is placed for --exec=%s (its header %s 'exec stream'); --exec=%s would need it placed again: give an "
+           "earlier dump or the .wdl", o.input, m->exec_stream ? "stream" : "pipeline", m->exec_stream ? "says" : "has no",
+           o.exec);
+    m->exec_stream = s;
+  }
   Target t;
   char err[512];
   if (target_load(m->target, &t, err, sizeof err) != 0) {
