@@ -5,7 +5,8 @@
 # change so the seeds stay valid; the result is committed (keep it < 2 MB).
 #   wdl     fuzz/models/*.wdl, examples/*.wdl, the .wdl of tests/lit
 #   wir     every --dump-dir stage of fuzz/models for --target tiny (the
-#           lower/alloc stages only of the smallest ones: they are large)
+#           lower/alloc stages only of the smallest ones: they are large),
+#           and the place and route stages of their --exec=stream compiles
 #   wimg    images of fuzz/models for --target tiny, and their stream-mode
 #           images (stream-NAME.wimg: --exec=stream, the ones with a .wmx)
 #   target  targets/*.xml and the lit tests' target files
@@ -62,10 +63,12 @@ for m in fuzz/models/*.wdl; do
   mv "$tmp/$n.wimg" "$C/wimg/"
   # stream mode: the matmul weights go to a .wmx (models without a streamed
   # matmul write none; their stream image is not kept)
-  (cd "$tmp" && "$W" "$n.wdl" --target tiny --exec=stream -o "stream-$n.wimg")
+  (cd "$tmp" && "$W" "$n.wdl" --target tiny --exec=stream --dump-dir="stream-$n" -o "stream-$n.wimg")
   if [ -e "$tmp/stream-$n.wmx" ]; then
     mv "$tmp/stream-$n.wimg" "$C/wimg/"
     mv "$tmp/stream-$n.wmx" "$C/wmx/$n.wmx"
+    # its place and route dumps (a streamed .wir is read back up to route)
+    for b in 04-place 05-route; do cp "$tmp/stream-$n/$b.wir" "$C/wir/stream-$n-$b.wir"; done
   else
     rm -f "$tmp/stream-$n.wimg"
   fi
