@@ -355,6 +355,11 @@ static void f16_tab_fill(void) {
   for (uint32_t h = 0; h < 65536; h++) f16_tab[h] = f16_to_f32((uint16_t)h);
 }
 
+/* The core's SRAM init records (its code constants, params, words). */
+static void sram_load(const WImage *img, Core *c) {
+  for (uint32_t k = 0; k < c->w->ninit; k++) memcpy(c->sram + c->w->init[k].addr, img->data + c->w->init[k].off, c->w->init[k].len);
+}
+
 /* The tasks as the image starts them: the main task activated, data
  * tasks armed on their colors. */
 static void tasks_init(Core *c) {
@@ -454,7 +459,7 @@ Sim *sim_new(const WImage *img, char *err, size_t errlen) {
       sim_free(s);
       return NULL;
     }
-    for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, img->data + w->init[k].off, w->init[k].len);
+    sram_load(img, c);
   }
   free(need);
   for (int i = 0; i < s->ncore; i++) {
@@ -789,7 +794,7 @@ static bool core_again(Sim *s, Core *c) {
   if (c->rounds == s->repeat) return false;
   memset(c->sram, 0, c->sram_n);
   const WCore *w = c->w;
-  for (uint32_t k = 0; k < w->ninit; k++) memcpy(c->sram + w->init[k].addr, s->img->data + w->init[k].off, w->init[k].len);
+  sram_load(s->img, c);
   for (int k = 0; k < c->nio; k++) {
     const struct IoPiece *ip = &s->iop[c->io0 + k];
     const WIo *io = &s->img->io[ip->io];

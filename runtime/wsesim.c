@@ -57,7 +57,8 @@ static void fail(const char *fmt, ...) {
 
 static void usage(FILE *f) {
   fputs("usage: wsesim IMAGE.wimg [--input NAME=FILE.npy]... [--output NAME=FILE.npy]...\n"
-        "              [--stats] [--stats-cores] [--stats-svg FILE] [--stats-host] [--max-cycles N] [--max-seconds S] [--threads N] [--quiet]\n"
+        "              [--stats] [--stats-cores] [--stats-svg FILE] [--stats-host] [--repeat N] [--max-cycles N] [--max-seconds S]\n"
+        "              [--threads N] [--quiet]\n"
         "              [--trace FILE.json [--trace-region X,Y,WxH] [--trace-cycles A:B]]\n"
         "              [--engine jit|interp] [--jit-threshold N] [--engine-stats]\n"
         "  --memoryx FILE   the MemoryX weight store of an --exec=stream image (default: the .wmx beside it)\n"
