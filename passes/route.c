@@ -11,7 +11,9 @@
  *     all go to matmuls' left operands) whose bounding box is at most
  *     MERGE_BYTES sends their bounding
  *     box once to all of their users instead (each receiver stages it and
- *     copies out its part), which keeps its router's colors. Each MATMUL
+ *     copies out its part), which keeps its router's colors; with more
+ *     than CLUSTER_BOXES boxes and a larger bounding box, each run of
+ *     consecutive boxes within MERGE_BYTES goes as one. Each MATMUL
  *     also gets one PSUM net per vertically adjacent core pair of its
  *     rectangle: the partial sums flow down each column to the bottom row.
  *  2. Trees. A net's tree is the union of dimension-ordered paths from its
@@ -29,7 +31,9 @@
  *  4. Rip-up and reroute. A net that finds no free color on any shape takes
  *     the (shape, color) whose current holders cost least - a holder costs
  *     1 + the times it was ripped up before, so the same nets are not
- *     bumped back and forth - rips those holders up and puts them on a
+ *     bumped back and forth (one walk over a shape's routers, at each only
+ *     the colors it uses, a color dropping out once it costs as much as
+ *     the best so far) - rips those holders up and puts them on a
  *     queue, which is drained (the same way) before the next new net. A net
  *     ripped up RIPUP_BUDGET times is never bumped again, and there are at
  *     most 1000 + (nets / 2) rip-ups in all; when every choice would bump
@@ -102,11 +106,52 @@ static IrNet *new_net(IrModule *m, IrNetKind kind, IrOp *src, IrCoord from, Box 
 /* ... as long as that bounding box is at most this many bytes: each
  * receiver stages all of it. */
 #define MERGE_BYTES 8192
+/* More boxes than this whose bounding box is larger: runs of them, each
+ * within MERGE_BYTES, are sent as one (a core's router has 24 colors). */
+#define CLUSTER_BOXES 8
+/* ... and no receiver stages more than this many bytes of them in all. */
+#define STAGE_BUDGET 24576
+/* Bytes staged so far per core, row-major over the target's grid. */
+typedef struct Staged { int32_t *b; int w; } Staged;
 
 static bool has_core(const DestVec *d, int x, int y) {
   for (int i = 0; i < d->n; i++)
     if (d->v[i].x == x && d->v[i].y == y) return true;
   return false;
+}
+
+/* One bounding box u from core `from`, multicast to the users of n boxes
+ * (dests[0..n)): a net per set of distinct cores (a core that uses two of
+ * the boxes gets a second net); each receiver stages u and keeps its part.
+ * False, sending nothing, if that would stage more than STAGE_BUDGET bytes
+ * on a receiver. */
+static bool send_merged(IrModule *m, IrOp *v, IrCoord from, Box u, const DestVec *dests, int n, Staged *st) {
+  /* each receiver stages u: not past STAGE_BUDGET bytes a core in all */
+  int64_t ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt);
+  for (int j = 0; j < n; j++)
+    for (int d = 0; d < dests[j].n; d++)
+      if (st->b[(size_t)dests[j].v[d].y * (size_t)st->w + (size_t)dests[j].v[d].x] + ub > STAGE_BUDGET) return false;
+  for (int j = 0; j < n; j++)
+    for (int d = 0; d < dests[j].n; d++) st->b[(size_t)dests[j].v[d].y * (size_t)st->w + (size_t)dests[j].v[d].x] += (int32_t)ub;
+  VEC(DestVec) merged = {0};
+  for (int j = 0; j < n; j++)
+    for (int d = 0; d < dests[j].n; d++) {
+      IrDest dd = dests[j].v[d];
+      int t;
+      for (t = 0; t < merged.n; t++)
+        if (!has_core(&merged.v[t], dd.x, dd.y)) break;
+      if (t == merged.n) {
+        DestVec empty = {0};
+        VEC_PUSH(merged, empty);
+      }
+      VEC_PUSH(merged.v[t], dd);
+    }
+  for (int t = 0; t < merged.n; t++) {
+    new_net(m, NET_OPERAND, v, from, u, v->dt, merged.v[t].v, merged.v[t].n);
+    VEC_FREE(merged.v[t]);
+  }
+  VEC_FREE(merged);
+  return true;
 }
 
 /* A use of a value: op's operand argi, and each of its cores with the box
@@ -118,7 +163,7 @@ typedef struct Use { IrOp *op; int argi; VEC(Need) need; } Use;
  * uses it. One net per (producer core, box): a box several ops need is
  * multicast once. (A core needing the same box for two operands of its op
  * gets a second net.) */
-static void build_value_nets(IrModule *m, IrOp *v) {
+static void build_value_nets(IrModule *m, IrOp *v, Staged *staged) {
   const Rect *pr = &v->place;
   /* v's uses, found once: (op, operand slot, the view from it into v) */
   VEC(Use) uses = {0};
@@ -174,33 +219,28 @@ static void build_value_nets(IrModule *m, IrOp *v) {
       Box u = boxes.n ? boxes.v[0] : (Box){{0}, {0}};
       for (int j = 1; j < boxes.n; j++) u = box_union(&u, &boxes.v[j], v->shape.rank);
       int64_t ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt); /* what each receiver stages */
-      if (boxes.n > (all_mm ? 1 : MERGE_BOXES) && ub <= MERGE_BYTES) {
-        VEC(DestVec) merged = {0};
-        for (int j = 0; j < boxes.n; j++)
-          for (int d = 0; d < dsts.v[j].n; d++) {
-            IrDest dd = dsts.v[j].v[d];
-            int t;
-            for (t = 0; t < merged.n; t++)
-              if (!has_core(&merged.v[t], dd.x, dd.y)) break;
-            if (t == merged.n) {
-              DestVec empty = {0};
-              VEC_PUSH(merged, empty);
-            }
-            VEC_PUSH(merged.v[t], dd);
+      if (boxes.n > (all_mm ? 1 : MERGE_BOXES) && ub <= MERGE_BYTES &&
+          send_merged(m, v, (IrCoord){pr->x + px, pr->y + py}, u, dsts.v, boxes.n, staged)) {
+      } else if (boxes.n > CLUSTER_BOXES) {
+        /* too many boxes for one color each, too large to send as one: runs
+         * of consecutive boxes (neighbours: the needs are in core order)
+         * whose bounding box stays within MERGE_BYTES each go as one */
+        for (int j0 = 0, j1; j0 < boxes.n; j0 = j1) {
+          Box cu = boxes.v[j0];
+          for (j1 = j0 + 1; j1 < boxes.n; j1++) {
+            Box nu = box_union(&cu, &boxes.v[j1], v->shape.rank);
+            if (box_count(&nu, v->shape.rank) * ir_dtype_size(v->dt) > MERGE_BYTES) break;
+            cu = nu;
           }
-        for (int t = 0; t < merged.n; t++) {
-          new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, u, v->dt, merged.v[t].v, merged.v[t].n);
-          VEC_FREE(merged.v[t]);
+          if (j1 - j0 > 1 && send_merged(m, v, (IrCoord){pr->x + px, pr->y + py}, cu, dsts.v + j0, j1 - j0, staged)) continue;
+          for (int j = j0; j < j1; j++)
+            new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], v->dt, dsts.v[j].v, dsts.v[j].n);
         }
-        VEC_FREE(merged);
-        for (int j = 0; j < boxes.n; j++) VEC_FREE(dsts.v[j]);
       } else {
-        for (int j = 0; j < boxes.n; j++) {
-          new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], v->dt, dsts.v[j].v,
-                  dsts.v[j].n);
-          VEC_FREE(dsts.v[j]);
-        }
+        for (int j = 0; j < boxes.n; j++)
+          new_net(m, NET_OPERAND, v, (IrCoord){pr->x + px, pr->y + py}, boxes.v[j], v->dt, dsts.v[j].v, dsts.v[j].n);
       }
+      for (int j = 0; j < boxes.n; j++) VEC_FREE(dsts.v[j]);
       VEC_FREE(boxes);
       VEC_FREE(dsts);
     }
@@ -879,14 +919,16 @@ bool pass_route(IrModule *m, const Target *t) {
   /* Nets are rebuilt from scratch: the pass is a function of the placement. */
   m->nnets = 0;
   if (m->resident) build_resident_nets(m);
+  Staged staged = {m->resident ? NULL : xcalloc((size_t)t->grid_w * t->grid_h, sizeof(int32_t)), (int)t->grid_w};
   for (int i = 0; i < m->nops && !m->resident; i++) {
     IrOp *op = m->ops[i];
     if (!op->placed) continue;
     if (op->kind == IR_MATMUL && op->stream) build_stream_nets(m, op);
     else if (op->kind == IR_MATMUL) build_psum_nets(m, op);
     if (ir_is_reduction(op) && !map_batch_reduce(op)) build_reduce_nets(m, op);
-    build_value_nets(m, op);
+    build_value_nets(m, op, &staged);
   }
+  free(staged.b);
   RState st = {.m = m, .ncolors = (int)t->colors} /* <= MACHINE_COLORS_MAX (the target reader) */;
   st.rm = (RMap){xcalloc((size_t)t->grid_w * t->grid_h, sizeof(Router)), (int)t->grid_w, (int)t->grid_h};
   tree_init(&st.b, st.rm.w, st.rm.h);

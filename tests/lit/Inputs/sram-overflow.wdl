@@ -1,4 +1,6 @@
-// A model whose staged operand tiles overflow a matmul core (found by tests/golden/fuzz.py).
+// A model that does not compile (found by tests/golden/fuzz.py: its staged
+// operand tiles overflowed a matmul core; since route caps staging, its
+// routes do not fit). A failing compile for the CLI tests.
 model z17 {
   input a : f16[3, 113, 168];
   input x : f16[113, 168];
