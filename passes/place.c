@@ -82,6 +82,8 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   int64_t R, C;
   const Shape *s = ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape;
   map_matrix(s, &R, &C);
+  if (op->kind == IR_CONCAT) /* its tile, and the parts of it received (each from one operand) */
+    return code + 2 * es * map_batch(s) * cdiv(R, h) * cdiv(C, w);
   int64_t tile = map_batch(s) * cdiv(R, h) * cdiv(C, w) * (es > 4 ? es : 4);
   return code + tile * (1 + op->nargs);
 }
@@ -104,6 +106,42 @@ static int64_t rect_gap(int x, int y, int w, int h, const Rect *r) {
   int64_t dx = r->x - (x + w) > x - (r->x + r->w) ? r->x - (x + w) : x - (r->x + r->w);
   int64_t dy = r->y - (y + h) > y - (r->y + r->h) ? r->y - (y + h) : y - (r->y + r->h);
   return (dx > 0 ? dx : 0) + (dy > 0 ? dy : 0);
+}
+
+/* The tiling of a concat along its matrix rows whose two operands are
+ * tiled alike across them (the split pass's row blocks of a matmul: each
+ * block's result on one row of cores, its N split over the same columns):
+ * the operands' cores one above the other, each concat core joining
+ * exactly one producer core's tile, instead of every tile spread over a
+ * tiling of the concat's own. False if the operands' row splits do not line
+ * up with the balanced split of the concat (map_chunk). (Along the columns
+ * it is not done: GPT-2's heads, concatenated along the columns, route
+ * worse side by side than on a tiling of their own.) */
+static bool concat_tiling(const IrOp *op, int64_t *w, int64_t *h) {
+  int r = op->shape.rank;
+  if (op->kind != IR_CONCAT || r < 2 || op->axis != r - 2) return false;
+  int64_t pw[2], ph[2], len[2];
+  for (int a = 0; a < 2; a++) {
+    const IrOp *p = op->arg[a];
+    if (!p->placed || p->host || p->shape.rank != r ||
+        !(p->kind == IR_MATMUL || p->kind == IR_CONCAT || p->kind == IR_INPUT || ir_is_elementwise(p)))
+      return false;
+    pw[a] = p->place.w;
+    ph[a] = p->kind == IR_MATMUL && !p->stream ? 1 : p->place.h; /* a matmul's result: its bottom row */
+    len[a] = p->shape.d[r - 2];
+  }
+  if (pw[0] != pw[1]) return false;
+  int64_t n = ph[0] + ph[1];
+  for (int64_t i = 0; i < n; i++) {
+    int64_t lo, ln, plo, pln;
+    int a = i >= ph[0];
+    map_chunk(len[0] + len[1], (int)n, (int)i, &lo, &ln);
+    map_chunk(len[a], (int)ph[a], (int)(i - (a ? ph[0] : 0)), &plo, &pln);
+    if (lo != plo + (a ? len[0] : 0) || ln != pln) return false;
+  }
+  *w = pw[0];
+  *h = n;
+  return true;
 }
 
 /* What place decides about an op, undecided. */
@@ -373,7 +411,11 @@ bool pass_place(IrModule *m, const Target *t) {
      * same shape, so each core's operand tile comes from exactly one
      * producer core (a matmul's result is split over columns only). */
     const IrOp *under = NULL; /* the operand whose tiling this op takes */
-    if (op->kind != IR_MATMUL && op->kind != IR_INPUT && op->kind != IR_RESHAPE) {
+    int64_t cw, ch;
+    if (concat_tiling(op, &cw, &ch) && cw <= wmax && ch <= hmax && need_bytes(op, cw, ch) <= budget) {
+      w = wmax = cw;
+      h = hmax = ch;
+    } else if (op->kind != IR_MATMUL && op->kind != IR_INPUT && op->kind != IR_RESHAPE) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
         if (!p->placed || p->shape.rank < 1 || (!ir_is_reduction(op) && !shape_eq(&p->shape, &op->shape))) continue;
