@@ -84,6 +84,31 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   map_matrix(s, &R, &C);
   if (op->kind == IR_CONCAT) /* its tile, and the parts of it received (each from one operand) */
     return code + 2 * es * map_batch(s) * cdiv(R, h) * cdiv(C, w);
+  if (map_batch_reduce(op)) { /* its operand box (the whole reduced axis), the f32 sums, the result */
+    int64_t out = map_batch(&op->shape) * cdiv(R, h) * cdiv(C, w);
+    return code + ir_dtype_size(op->arg[0]->dt) * map_batch(s) * cdiv(R, h) * cdiv(C, w) + 4 * out + (es == 4 ? 0 : es * out);
+  }
+  /* A batched elementwise op (rank 3 or 4: its batches whole on every
+   * core): its tile and each operand's box of it, less along an axis the
+   * operand broadcasts, at the dtypes' sizes. Matrices keep the cautious
+   * estimate below (three f32 tiles): with this one GPT-2 small's attention
+   * chains would take their matmuls' one-row tilings, packed too densely to
+   * route. */
+  if (ir_is_elementwise(op) && op->shape.rank > 2) {
+    int64_t total = es * map_batch(s) * cdiv(R, h) * cdiv(C, w);
+    for (int a = 0; a < op->nargs; a++) {
+      const Shape *as = &op->arg[a]->shape;
+      int64_t n = 1;
+      for (int k = 0; k < op->shape.rank; k++) {
+        int j = k - (op->shape.rank - as->rank);
+        int64_t d = j < 0 ? 1 : as->d[j];
+        int64_t part = k == op->shape.rank - 1 ? cdiv(C, w) : k == op->shape.rank - 2 ? cdiv(R, h) : op->shape.d[k];
+        n *= d == 1 ? 1 : part;
+      }
+      total += ir_dtype_size(op->arg[a]->dt) * n;
+    }
+    return code + total;
+  }
   int64_t tile = map_batch(s) * cdiv(R, h) * cdiv(C, w) * (es > 4 ? es : 4);
   return code + tile * (1 + op->nargs);
 }
