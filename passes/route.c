@@ -126,7 +126,8 @@ static bool has_core(const DestVec *d, int x, int y) {
  * False, sending nothing, if that would stage more than STAGE_BUDGET bytes
  * on a receiver. */
 static bool send_merged(IrModule *m, IrOp *v, IrCoord from, Box u, const DestVec *dests, int n, Staged *st) {
-  /* each receiver stages u: not past STAGE_BUDGET bytes a core in all */
+  /* each receiver stages u (counted for every one: a receiver that needs
+   * all of u stages nothing, but one that needs a part does) */
   int64_t ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt);
   for (int j = 0; j < n; j++)
     for (int d = 0; d < dests[j].n; d++)
@@ -219,8 +220,10 @@ static void build_value_nets(IrModule *m, IrOp *v, Staged *staged) {
       Box u = boxes.n ? boxes.v[0] : (Box){{0}, {0}};
       for (int j = 1; j < boxes.n; j++) u = box_union(&u, &boxes.v[j], v->shape.rank);
       int64_t ub = box_count(&u, v->shape.rank) * ir_dtype_size(v->dt); /* what each receiver stages */
-      if (boxes.n > (all_mm ? 1 : MERGE_BOXES) && ub <= MERGE_BYTES &&
-          send_merged(m, v, (IrCoord){pr->x + px, pr->y + py}, u, dsts.v, boxes.n, staged)) {
+      bool sent = boxes.n > (all_mm ? 1 : MERGE_BOXES) && ub <= MERGE_BYTES &&
+                  send_merged(m, v, (IrCoord){pr->x + px, pr->y + py}, u, dsts.v, boxes.n, staged);
+      if (sent) {
+        /* one bounding box for all */
       } else if (boxes.n > CLUSTER_BOXES) {
         /* too many boxes for one color each, too large to send as one: runs
          * of consecutive boxes (neighbours: the needs are in core order)
