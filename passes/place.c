@@ -445,7 +445,11 @@ bool pass_place(IrModule *m, const Target *t) {
         const IrOp *p = op->arg[a];
         if (!p->placed || p->shape.rank < 1 || (!ir_is_reduction(op) && !shape_eq(&p->shape, &op->shape))) continue;
         int64_t pw = p->place.w, ph = p->kind == IR_MATMUL && !p->stream ? 1 : p->place.h;
-        if (pw <= wmax && ph <= hmax && need_bytes(op, pw, ph) <= budget) {
+        /* (not a matmul's result row wider than a router has colors: its
+         * tiles, all in one row, would all cross one link to the next
+         * matmul's K rows - GPT-2's MLP at 64 tokens) */
+        bool row = p->kind == IR_MATMUL && !p->stream && pw > (int64_t)t->colors;
+        if (pw <= wmax && ph <= hmax && !row && need_bytes(op, pw, ph) <= budget) {
           w = pw;
           h = ph;
           wmax = w;
