@@ -11,7 +11,7 @@ layernorm gains near 1), the WDL that loads them, and the golden output,
 computed here with NumPy alone by WDL's definitions in f16: every op in
 float32 rounded to float16, matmuls and reductions accumulated in float32
 and rounded once, softmax and layernorm their documented decompositions,
-GELU the tanh form (as tests/golden/gen_gpt2_block.py). It then compiles
+GELU the tanh form (tests/golden/wdlnp.py). It then compiles
 (wsecc), simulates (wsesim) and compares with the golden tolerances of
 tests/golden/run_golden.py. A compile that is refused shows its first
 error line. Not part of ctest: each simulation takes 15-60 s.
@@ -29,6 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
 import numpy as np  # noqa: E402
 from run_golden import compare  # noqa: E402
+from wdlnp import gelu, layernorm, mm, r as rnd, softmax  # noqa: E402
 
 f16, f32 = np.float16, np.float32
 H, NH = 768, 12
@@ -62,37 +63,6 @@ def wdl(S, heads):
             + "  let q = a @ w_q;\n  let k = a @ w_k;\n  let v = a @ w_v;\n" + body
             + f"  let r = x + {attn} @ w_o;\n"
             + "  output y = r + gelu(layernorm(r, ln2_g, ln2_b, axis=-1, eps=1e-5) @ w_fc + b_fc) @ w_pr + b_pr;\n}\n")
-
-
-def rnd(v):
-    return np.asarray(v, dtype=f32).astype(f16)
-
-
-def mm(a, b):
-    return rnd(a.astype(f32) @ b.astype(f32))
-
-
-def layernorm(x, g, b, eps):
-    X = x.astype(f32)
-    mu = rnd(X.mean(-1, keepdims=True, dtype=f32))
-    d = rnd(X - mu.astype(f32))
-    var = rnd(rnd(d.astype(f32) * d.astype(f32)).astype(f32).mean(-1, keepdims=True, dtype=f32))
-    inv = rnd(f32(1) / np.sqrt(rnd(var.astype(f32) + f32(f16(eps))).astype(f32)))
-    return rnd(rnd(rnd(d.astype(f32) * inv.astype(f32)).astype(f32) * g.astype(f32)).astype(f32) + b.astype(f32))
-
-
-def softmax(x):
-    X = x.astype(f32)
-    m = rnd(X.max(-1, keepdims=True))
-    e = rnd(np.exp(rnd(X - m.astype(f32)).astype(f32)))
-    s = rnd(e.astype(f32).sum(-1, keepdims=True, dtype=f32))
-    return rnd(e.astype(f32) / s.astype(f32))
-
-
-def gelu(x):
-    a = x.astype(f32)
-    inner = f32(0.7978845608) * (a + f32(0.044715) * ((a * a) * a))
-    return rnd((f32(0.5) * a) * (f32(1) + np.tanh(inner)))
 
 
 def layer(x, p):
