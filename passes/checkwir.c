@@ -260,6 +260,31 @@ static bool check_host(C *c, IrModule *m, int i) {
   return true;
 }
 
+/* The rectangle of op inside the grid. */
+static bool check_in_grid(C *c, const IrOp *op, const WirOpPos *p) {
+  const Rect *r = &op->place;
+  if ((int64_t)r->x + r->w <= c->gw && (int64_t)r->y + r->h <= c->gh) return true;
+  err_at(c, p->place, "rectangle [%d,%d %dx%d] of %%%s is outside the %dx%d grid (target '%s'%s)", r->x, r->y, r->w, r->h,
+         op->name, c->gw, c->gh, c->t->name, c->m->grid_w ? ", --grid" : "");
+  return false;
+}
+
+/* A matmul's K chunk: per core row, or, streamed, per core column (at most
+ * what a weight's 15-bit index holds); no other op has one. */
+static bool check_k(C *c, const IrOp *op, const WirOpPos *p) {
+  int64_t K = op->kind == IR_MATMUL ? op->arg[0]->shape.d[op->arg[0]->shape.rank - 1] : 0;
+  int64_t k = op->kind == IR_MATMUL ? cdiv(K, op->stream ? op->place.w : op->place.h) : 0;
+  if (op->stream && k > 0x7fff) {
+    err_at(c, p->place, "%%%s has %lld of K a column, more than a weight's 15-bit index holds (32767)", op->name, (long long)k);
+    return false;
+  }
+  if (op->ktile == k) return true;
+  if (k) err_at(c, or_op(c, op, p->k), "K chunk of %%%s does not match its %d %s: the mapping gives 'k %lld'", op->name,
+                op->stream ? op->place.w : op->place.h, op->stream ? "columns" : "rows", (long long)k);
+  else err_at(c, p->k, "only a matmul has a K chunk ('k')");
+  return false;
+}
+
 /* The resident layout (passes/place.c, place_resident): the model
  * qualifies (map_resident_ok); every input and computing op is on the
  * region of the first, 'on' it, with the tiles of map_resident_box; every
@@ -285,10 +310,7 @@ static bool check_resident(C *c) {
     if (!anchor) {
       anchor = op;
       if (op->host) return err_at(c, p->at, "%%%s, the first op of the resident layout, runs on cores of its own (no 'on')", op->name), false;
-      if ((int64_t)r->x + r->w > c->gw || (int64_t)r->y + r->h > c->gh)
-        return err_at(c, p->place, "rectangle [%d,%d %dx%d] of %%%s is outside the %dx%d grid (target '%s'%s)", r->x, r->y, r->w,
-                      r->h, op->name, c->gw, c->gh, c->t->name, m->grid_w ? ", --grid" : ""),
-               false;
+      if (!check_in_grid(c, op, p)) return false;
     } else {
       const Rect *a = &anchor->place;
       if (r->x != a->x || r->y != a->y || r->w != a->w || r->h != a->h || op->host != anchor)
@@ -313,10 +335,6 @@ static bool check_resident(C *c) {
         return err_at(c, p->place, "the region is %d cores wide, but %%%s has K = %lld and N = %lld: every column holds some of each",
                       w, op->name, (long long)K, (long long)N),
                false;
-      if (cdiv(K, w) > 0x7fff)
-        return err_at(c, p->place, "%%%s has %lld of K a column, more than a weight's 15-bit index holds (32767)", op->name,
-                      (long long)cdiv(K, w)),
-               false;
     }
     Box b;
     map_resident_box(op, w, h, 0, 0, &b);
@@ -330,12 +348,7 @@ static bool check_resident(C *c) {
                     shape_str(&ws, sb, sizeof sb)),
              false;
     }
-    int64_t k = op->kind == IR_MATMUL ? cdiv(op->arg[0]->shape.d[1], w) : 0;
-    if (op->ktile != k) {
-      if (k) err_at(c, or_op(c, op, p->k), "K chunk of %%%s does not match its %d columns: the mapping gives 'k %lld'", op->name, w, (long long)k);
-      else err_at(c, p->k, "only a matmul has a K chunk ('k')");
-      return false;
-    }
+    if (!check_k(c, op, p)) return false;
   }
   return true;
 }
@@ -379,11 +392,7 @@ static bool check_place(C *c) {
       continue;
     }
     const Rect *r = &op->place;
-    if ((int64_t)r->x + r->w > c->gw || (int64_t)r->y + r->h > c->gh) {
-      err_at(c, p->place, "rectangle [%d,%d %dx%d] of %%%s is outside the %dx%d grid (target '%s'%s)", r->x, r->y, r->w, r->h,
-             op->name, c->gw, c->gh, c->t->name, m->grid_w ? ", --grid" : "");
-      return false;
-    }
+    if (!check_in_grid(c, op, p)) return false;
     int64_t wmax, hmax;
     if (op->stream) { /* rows over y; K and N over x, some of each in every column */
       wmax = op->arg[0]->shape.d[1] < op->shape.d[1] ? op->arg[0]->shape.d[1] : op->shape.d[1];
@@ -457,18 +466,7 @@ static bool check_place(C *c) {
              op->place.h, shape_str(&ws, sb, sizeof sb));
       return false;
     }
-    int64_t K = op->kind == IR_MATMUL ? op->arg[0]->shape.d[op->arg[0]->shape.rank - 1] : 0;
-    int64_t k = op->kind == IR_MATMUL ? cdiv(K, op->stream ? op->place.w : op->place.h) : 0;
-    if (op->stream && k > 0x7fff) {
-      err_at(c, p->place, "%%%s has %lld of K a column, more than a weight's 15-bit index holds (32767)", op->name, (long long)k);
-      return false;
-    }
-    if (op->ktile != k) {
-      if (k) err_at(c, or_op(c, op, p->k), "K chunk of %%%s does not match its %d %s: the mapping gives 'k %lld'", op->name,
-                    op->stream ? op->place.w : op->place.h, op->stream ? "columns" : "rows", (long long)k);
-      else err_at(c, p->k, "only a matmul has a K chunk ('k')");
-      return false;
-    }
+    if (!check_k(c, op, p)) return false;
   }
   return true;
 }

@@ -394,21 +394,15 @@ static int lower_reduction(Prog *p, IrOp *op, int cx, int cy, int in, IrNet *par
 
 /* Body of a core of a reduction over a batch axis (map_batch_reduce): its
  * operand box holds the whole axis, so one instruction reduces it into an
- * f32 accumulator of the result tile's shape, walked with stride 0 along
+ * f32 accumulator of its result tile (held), walked with stride 0 along
  * the reduced axis (in order of the axis, like --reference); then mean
  * divides, and the sums are rounded to the result's dtype. Returns the
  * tile buffer. */
-static int lower_batch_reduce(Prog *p, IrOp *op, int in) {
+static int lower_batch_reduce(Prog *p, IrOp *op, int in, const Box *held) {
   const IrOp *a = op->arg[0];
   int ra = a->shape.rank, ax = op->axis;
-  const Box ib = p->buf.v[in].box;
-  Box ob = {0}, ab = ib; /* the result tile; the accumulator as a box of the operand */
-  for (int k = 0, j = 0; k < ra; k++) {
-    if (k == ax && !op->keepdims) continue;
-    ob.lo[j] = k == ax ? 0 : ib.lo[k];
-    ob.n[j] = k == ax ? 1 : ib.n[k];
-    j++;
-  }
+  const Box ib = p->buf.v[in].box, ob = *held;
+  Box ab = ib; /* the accumulator, as a box of the operand */
   ab.lo[ax] = 0;
   ab.n[ax] = 1;
   int64_t n = box_count(&ob, op->shape.rank), one = 1;
@@ -859,7 +853,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_move(&p, op, tile, opbuf);
   } else if (map_batch_reduce(op)) {
-    tile = lower_batch_reduce(&p, op, opbuf[0]);
+    tile = lower_batch_reduce(&p, op, opbuf[0], &held);
   } else if (ir_is_reduction(op)) {
     tile = lower_reduction(&p, op, cx, cy, opbuf[0], psum_in, psum_out);
   } else {

@@ -133,6 +133,10 @@ static int64_t rect_gap(int x, int y, int w, int h, const Rect *r) {
   return (dx > 0 ? dx : 0) + (dy > 0 ? dy : 0);
 }
 
+/* The rows of cores that hold op's value: a pipeline matmul's result is on
+ * its bottom row (split over columns only). */
+static int64_t held_rows(const IrOp *op) { return op->kind == IR_MATMUL && !op->stream ? 1 : op->place.h; }
+
 /* The tiling of a concat along its matrix rows whose two operands are
  * tiled alike across them (the split pass's row blocks of a matmul: each
  * block's result on one row of cores, its N split over the same columns):
@@ -152,7 +156,7 @@ static bool concat_tiling(const IrOp *op, int64_t *w, int64_t *h) {
         !(p->kind == IR_MATMUL || p->kind == IR_CONCAT || p->kind == IR_INPUT || ir_is_elementwise(p)))
       return false;
     pw[a] = p->place.w;
-    ph[a] = p->kind == IR_MATMUL && !p->stream ? 1 : p->place.h; /* a matmul's result: its bottom row */
+    ph[a] = held_rows(p);
     len[a] = p->shape.d[r - 2];
   }
   if (pw[0] != pw[1]) return false;
@@ -444,7 +448,7 @@ bool pass_place(IrModule *m, const Target *t) {
       for (int a = 0; a < op->nargs; a++) {
         const IrOp *p = op->arg[a];
         if (!p->placed || p->shape.rank < 1 || (!ir_is_reduction(op) && !shape_eq(&p->shape, &op->shape))) continue;
-        int64_t pw = p->place.w, ph = p->kind == IR_MATMUL && !p->stream ? 1 : p->place.h;
+        int64_t pw = p->place.w, ph = held_rows(p);
         /* (not a matmul's result row wider than a router has colors: its
          * tiles, all in one row, would all cross one link to the next
          * matmul's K rows - GPT-2's MLP at 64 tokens) */
