@@ -265,7 +265,7 @@ static void add_piece(PieceVec *pieces, const IrCore *c, const IrOp *v) {
     p.x = (uint16_t)c->x;
     p.y = (uint16_t)c->y;
     p.addr = (uint32_t)b->addr;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < WIMG_MAXRANK; k++) {
       p.lo[k] = k < v->shape.rank ? (uint32_t)b->box.lo[k] : 0;
       p.n[k] = k < v->shape.rank ? (uint32_t)b->box.n[k] : 1;
     }
@@ -373,7 +373,7 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
     io.dir = op->kind == IR_INPUT ? WIO_IN : WIO_OUT;
     io.dtype = (uint8_t)v->dt;
     io.rank = (uint8_t)v->shape.rank;
-    for (int k = 0; k < 4; k++) io.dim[k] = k < v->shape.rank ? (uint32_t)v->shape.d[k] : 1;
+    for (int k = 0; k < WIMG_MAXRANK; k++) io.dim[k] = k < v->shape.rank ? (uint32_t)v->shape.d[k] : 1;
     PieceVec pieces = {0};
     for (int c = 0; c < m->ncores; c++) /* an input held by its streamed matmul (v->host) is in that one's cores;
                                            in the resident layout every core's op is the first */

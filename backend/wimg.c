@@ -20,7 +20,10 @@ static const uint8_t MAGIC[8] = {0x89, 'W', 'S', 'E', 'I', 'M', 'G', '\n'};
 #define TASK_SIZE 8
 #define ROUTE_SIZE 4
 #define INIT_SIZE 16
-#define PIECE_SIZE 40
+/* An I/O entry holds io_dims(rank) dims, and a piece that many lo and n:
+ * 4 for every rank up to 4 (the format's first layout), the rank above. */
+static int io_dims(unsigned rank) { return rank > 4 ? (int)rank : 4; }
+static size_t piece_size(unsigned rank) { return 8 + 8 * (size_t)io_dims(rank); }
 
 /* ---- writer ---- */
 
@@ -103,15 +106,16 @@ void wimg_write_head(const WImage *img, uint8_t **out, size_t *len) {
     buf_u8(&b, io->dtype);
     buf_u8(&b, io->rank);
     buf_u8(&b, 0);
-    for (int j = 0; j < 4; j++) buf_u32(&b, io->dim[j]);
+    int nd = io_dims(io->rank);
+    for (int j = 0; j < nd; j++) buf_u32(&b, io->dim[j]);
     buf_u32(&b, io->npiece);
     for (uint32_t p = 0; p < io->npiece; p++) {
       const WPiece *pc = &io->piece[p];
       buf_u16(&b, pc->x);
       buf_u16(&b, pc->y);
       buf_u32(&b, pc->addr);
-      for (int j = 0; j < 4; j++) buf_u32(&b, pc->lo[j]);
-      for (int j = 0; j < 4; j++) buf_u32(&b, pc->n[j]);
+      for (int j = 0; j < nd; j++) buf_u32(&b, pc->lo[j]);
+      for (int j = 0; j < nd; j++) buf_u32(&b, pc->n[j]);
     }
   }
   uint64_t size = b.len + img->ndata;
@@ -275,6 +279,30 @@ static int cmp_prange(const void *a, const void *b) {
   if (p->core != q->core) return p->core < q->core ? -1 : 1;
   if (p->lo != q->lo) return p->lo < q->lo ? -1 : 1;
   return (p->piece > q->piece) - (p->piece < q->piece);
+}
+
+void wpiece_begin(WPieceWalk *w, const WIo *io, const WPiece *pc) {
+  uint64_t acc = 1;
+  w->pc = pc;
+  w->g = 0;
+  w->left = 1;
+  for (int k = WIMG_MAXRANK - 1; k >= 0; k--) {
+    w->st[k] = acc;
+    acc *= io->dim[k];
+    w->idx[k] = 0;
+    w->g += pc->lo[k] * w->st[k];
+    w->left *= pc->n[k];
+  }
+}
+
+void wpiece_next(WPieceWalk *w) {
+  w->left--;
+  for (int k = WIMG_MAXRANK - 1; k >= 0; k--) {
+    w->g += w->st[k];
+    if (++w->idx[k] < w->pc->n[k]) return;
+    w->g -= w->st[k] * w->idx[k];
+    w->idx[k] = 0;
+  }
 }
 
 int32_t wimg_find_core(const WImage *img, uint32_t x, uint32_t y) {
@@ -663,7 +691,12 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
     io->dtype = g8(R, "");
     io->rank = g8(R, "");
     uint8_t pad = g8(R, "");
-    for (int j = 0; j < 4; j++) io->dim[j] = g32(R, F("io[%u].dim", i));
+    if (!r.failed && io->rank > WIMG_MAXRANK) {
+      fail(R, at + 2, F("io[%u].rank", i), "%u > %d", io->rank, WIMG_MAXRANK);
+      break;
+    }
+    int nd = io_dims(io->rank);
+    for (int j = 0; j < WIMG_MAXRANK; j++) io->dim[j] = j < nd ? g32(R, F("io[%u].dim", i)) : 1;
     if (r.failed) break;
     const WIo *prev = i ? &img->io[i - 1] : NULL;
     if (io->dir > WIO_OUT) fail(R, at, F("io[%u].dir", i), "%u is neither in (0) nor out (1)", io->dir);
@@ -671,10 +704,9 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       fail(R, name_at, F("io[%u].name", i), "'%s' after '%s': not inputs first then outputs, each sorted by name, each once",
            io->name, prev->name);
     else if (io->dtype > WDT_BF16) fail(R, at + 1, F("io[%u].dtype", i), "%u is not a dtype", io->dtype);
-    else if (io->rank > 4) fail(R, at + 2, F("io[%u].rank", i), "%u > 4", io->rank);
     else if (pad) fail(R, at + 3, F("io[%u].pad", i), "must be zero");
     uint64_t tot = 1;
-    for (int j = 0; j < 4 && !r.failed; j++) {
+    for (int j = 0; j < nd && !r.failed; j++) {
       if (io->dim[j] == 0 || (j >= io->rank && io->dim[j] != 1))
         fail(R, at + 4 + 4 * (size_t)j, F("io[%u].dim[%d]", i, j), "%u is invalid", io->dim[j]);
       else if (__builtin_mul_overflow(tot, (uint64_t)io->dim[j], &tot) || tot > WIMG_MAX_IO_ELEMS)
@@ -682,7 +714,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
     }
     if (r.failed) break;
     size_t np_at = r.pos;
-    io->npiece = gcount(R, F("io[%u].npiece", i), PIECE_SIZE);
+    io->npiece = gcount(R, F("io[%u].npiece", i), piece_size(io->rank));
     io->piece = xcalloc(io->npiece + 1, sizeof(WPiece));
     int es = wdt_size(io->dtype);
     uint64_t piece_elems = 0;
@@ -693,11 +725,11 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       pc->x = g16(R, "");
       pc->y = g16(R, "");
       pc->addr = g32(R, "");
-      for (int j = 0; j < 4; j++) pc->lo[j] = g32(R, "");
-      for (int j = 0; j < 4; j++) pc->n[j] = g32(R, "");
+      for (int j = 0; j < WIMG_MAXRANK; j++) pc->lo[j] = j < nd ? g32(R, "") : 0;
+      for (int j = 0; j < WIMG_MAXRANK; j++) pc->n[j] = j < nd ? g32(R, "") : 1;
       if (r.failed) break;
       uint64_t cnt = 1;
-      for (int j = 0; j < 4; j++) {
+      for (int j = 0; j < nd; j++) {
         if (pc->n[j] == 0 || (uint64_t)pc->lo[j] + pc->n[j] > io->dim[j]) {
           fail(R, at + 8, F("io[%u].piece[%u].lo", i, p), "box outside the %s tensor", io->name);
           break;
@@ -741,7 +773,7 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
           const WPiece *pc = &io->piece[ranges[p].piece];
           uint32_t later = ranges[p].piece > ranges[p - 1].piece ? ranges[p].piece : ranges[p - 1].piece;
           uint32_t earlier = ranges[p].piece ^ ranges[p - 1].piece ^ later;
-          fail(R, np_at + 4 + (size_t)later * PIECE_SIZE + 4, F("io[%u].piece[%u].addr", i, later),
+          fail(R, np_at + 4 + (size_t)later * piece_size(io->rank) + 4, F("io[%u].piece[%u].addr", i, later),
                "overlaps piece %u of '%s' in the SRAM of core (%u,%u)", earlier, io->name, pc->x, pc->y);
         }
     }
@@ -756,16 +788,9 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
       break;
     }
     cover = xcalloc(tot / 8 + 1, 1);
-    uint64_t st[4], acc = 1;
-    for (int j = 3; j >= 0; j--) st[j] = acc, acc *= io->dim[j];
     for (uint32_t p = 0; p < io->npiece; p++) {
-      const WPiece *pc = &io->piece[p];
-      for (uint64_t a = 0; a < pc->n[0]; a++)
-        for (uint64_t b = 0; b < pc->n[1]; b++)
-          for (uint64_t e = 0; e < pc->n[2]; e++) {
-            uint64_t g = (pc->lo[0] + a) * st[0] + (pc->lo[1] + b) * st[1] + (pc->lo[2] + e) * st[2] + pc->lo[3];
-            for (uint64_t f = 0; f < pc->n[3]; f++, g++) cover[g >> 3] |= (uint8_t)(1u << (g & 7));
-          }
+      WPieceWalk w;
+      for (wpiece_begin(&w, io, &io->piece[p]); w.left; wpiece_next(&w)) cover[w.g >> 3] |= (uint8_t)(1u << (w.g & 7));
     }
     for (uint64_t g = 0; g < tot; g++)
       if (!(cover[g >> 3] >> (g & 7) & 1)) {

@@ -52,12 +52,13 @@ typedef struct WProg { uint32_t ninsn; uint64_t *insn; } WProg;
 
 /* One piece of an interface tensor: the box [lo, lo+n) of the tensor lives
  * densely (C order, the tensor's dtype) at SRAM address addr of core (x,y). */
-typedef struct WPiece { uint16_t x, y; uint32_t addr; uint32_t lo[4], n[4]; } WPiece;
+#define WIMG_MAXRANK 6 /* an I/O tensor's rank; the file holds max(rank, 4) dims (wimg.md) */
+typedef struct WPiece { uint16_t x, y; uint32_t addr; uint32_t lo[WIMG_MAXRANK], n[WIMG_MAXRANK]; } WPiece;
 enum { WIO_IN = 0, WIO_OUT = 1 };
 typedef struct WIo {
   char *name;
   uint8_t dir, dtype, rank;
-  uint32_t dim[4];
+  uint32_t dim[WIMG_MAXRANK]; /* 1 beyond the rank; pieces' lo 0 and n 1 there */
   uint32_t npiece; WPiece *piece;
 } WIo;
 
@@ -83,5 +84,16 @@ int wimg_read(const uint8_t *bytes, size_t len, WImage *img, char *err, size_t e
 void wimg_free(WImage *img);
 /* The index of core (x, y) in img->cores (sorted by (y, x)), or -1. */
 int32_t wimg_find_core(const WImage *img, uint32_t x, uint32_t y);
+
+/* The elements of a piece in its C order: `g` is each one's index in the
+ * whole tensor (C order). for (wpiece_begin(&w, io, pc); w.left; wpiece_next(&w)) */
+typedef struct WPieceWalk {
+  const WPiece *pc;
+  uint64_t st[WIMG_MAXRANK]; /* the tensor's C-order strides */
+  uint32_t idx[WIMG_MAXRANK];
+  uint64_t g, left;          /* left: elements not yet walked, this one included */
+} WPieceWalk;
+void wpiece_begin(WPieceWalk *w, const WIo *io, const WPiece *pc);
+void wpiece_next(WPieceWalk *w);
 
 #endif

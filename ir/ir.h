@@ -24,7 +24,7 @@
 #include "backend/isa.h"
 #include "common/util.h"
 
-#define IR_MAXRANK 4
+#define IR_MAXRANK 6 /* a value's rank; a DSR walks at most 4 dims (lower merges the rest) */
 
 typedef enum { DT_F32 = 0, DT_F16 = 1, DT_BF16 = 2 } DType;   /* same values as WDtype */
 const char *ir_dtype_name(DType t);               /* "f32", "f16", "bf16" */

@@ -74,6 +74,7 @@ typedef struct Prog {
    * moved marks those DSRs, which add_dsr never hands out again */
   bool share_recv;
   VEC(bool) moved;
+  int deep;                /* the rank of a walk no DSR could take (mem_dsr), else 0 */
 } Prog;
 
 static int emit(Prog *p, int op, int a, int b, int c, int32_t imm);
@@ -168,9 +169,47 @@ static int fab_dsr(Prog *p, DsrKind kind, DType dt, int color, int64_t len) {
   return add_dsr(p, d);
 }
 
+/* A value has up to IR_MAXRANK axes, a DSR walks at most 4 dims (docs/isa.md).
+ * fold_walk folds the walk `dim` of nops operands (each its strides
+ * st[o]) in place: it drops unit dims and merges two neighbours into one
+ * where every operand walks them as one run (st[o][k] == st[o][k+1] *
+ * dim[k+1]); the element order stays C order. Returns the dims left (>= 1). */
+static int fold_walk(int ndim, int64_t *dim, int nops, int64_t (*st)[IR_MAXRANK]) {
+  int n = 0;
+  for (int k = 0; k < ndim; k++) {
+    if (dim[k] == 1) continue;
+    bool merge = n > 0;
+    for (int o = 0; o < nops && merge; o++) merge = st[o][n - 1] == st[o][k] * dim[k];
+    for (int o = 0; o < nops; o++) st[o][merge ? n - 1 : n] = st[o][k];
+    if (merge) dim[n - 1] *= dim[k];
+    else dim[n++] = dim[k];
+  }
+  if (n == 0) {
+    dim[0] = 1;
+    for (int o = 0; o < nops; o++) st[o][0] = 1;
+    n = 1;
+  }
+  return n;
+}
+
 /* A memory DSR over buffer `bi`: dims `dim` with strides `stride`, starting
- * at element offset `off`. */
+ * at element offset `off`. A walk of more than 4 dims is folded
+ * (fold_walk); one that does not fold into 4 sets p->deep, which refuses
+ * the op (pass_lower). */
 static int mem_dsr(Prog *p, int bi, int64_t off, int ndim, const int64_t *dim, const int64_t *stride) {
+  int64_t fd[IR_MAXRANK], fs[1][IR_MAXRANK];
+  if (ndim > 4) {
+    memcpy(fd, dim, sizeof(int64_t) * (size_t)ndim);
+    memcpy(fs[0], stride, sizeof(int64_t) * (size_t)ndim);
+    int n = fold_walk(ndim, fd, 1, fs);
+    if (n > 4) {
+      if (!p->deep) p->deep = ndim;
+      n = 4;
+    }
+    ndim = n;
+    dim = fd;
+    stride = fs[0];
+  }
   IrDsr d;
   memset(&d, 0, sizeof d);
   d.kind = DSR_MEM;
@@ -212,26 +251,112 @@ static int sub_dsr(Prog *p, int bi, const Box *sub) {
 /* DSR that writes the stream of box `rb` of the root value under view `v`
  * (walked in the root's C order) into buffer bi, which holds a box of v
  * densely: the strides follow the view's permutation. */
-static int view_dsr(Prog *p, int bi, const IrOp *v, const Box *rb) {
+/* The walk of view_dsr: strides rst (in the root's axis order) and the
+ * element offset (returned). No view (v is its root): a sub-box's. */
+static int64_t view_walk(const Prog *p, int bi, const IrOp *v, const Box *rb, int64_t *rst) {
   ViewMap vm;
-  const IrOp *root = map_root(v, &vm);
-  if (root == v) return sub_dsr(p, bi, rb);
+  map_root(v, &vm);
   const IrBuf *b = &p->buf.v[bi];
   int rank = v->shape.rank;
-  int64_t st[IR_MAXRANK], rst[IR_MAXRANK], off = 0;
+  int64_t st[IR_MAXRANK], off = 0;
   dense_strides(&b->box, rank, st);
   for (int k = 0; k < rank; k++) {
     int j = vm.perm[k];
     rst[j] = st[k];
     off += (rb->lo[j] - vm.off[j] - b->box.lo[k]) * st[k];
   }
+  return off;
+}
+
+static int view_dsr(Prog *p, int bi, const IrOp *v, const Box *rb) {
+  const IrOp *root = map_root(v, &(ViewMap){0});
+  if (root == v) return sub_dsr(p, bi, rb);
+  int64_t rst[IR_MAXRANK], off = view_walk(p, bi, v, rb, rst);
   return mem_dsr(p, bi, off, root->shape.rank, rb->n, rst);
+}
+
+/* Whether view_dsr's walk of rb under v folds into a DSR's 4 dims. */
+static bool view_folds(const Prog *p, int bi, const IrOp *v, const Box *rb) {
+  const IrOp *root = map_root(v, &(ViewMap){0});
+  if (root == v || root->shape.rank <= 4) return true;
+  int64_t dim[IR_MAXRANK], st[1][IR_MAXRANK];
+  view_walk(p, bi, v, rb, st[0]);
+  memcpy(dim, rb->n, sizeof dim);
+  return fold_walk(root->shape.rank, dim, 1, st) <= 4;
 }
 
 static int emit(Prog *p, int op, int a, int b, int c, int32_t imm) {
   Insn in = {(uint8_t)op, (uint8_t)a, (uint8_t)b, (uint8_t)c, imm};
   VEC_PUSH(p->code, in);
   return p->code.n - 1;
+}
+
+/* One instruction `isa` whose nops operands (the destination first; at
+ * most 3) walk the same dims `dim`, each in buffer buf[o] from element
+ * off[o] with strides st[o]. A walk of more than 4 dims is folded
+ * (fold_walk); if more than 4 are left, the instruction runs once per
+ * index of the leading dims, its DSRs moved on with DINC in between (DSRs
+ * of their own, which add_dsr never hands out again: an async instruction
+ * walks the copy it took at issue). */
+static void emit_walk(Prog *p, int isa, int nops, const int *buf, const int64_t *off, int ndim, const int64_t *dim,
+                      const int64_t (*st)[IR_MAXRANK], int32_t imm) {
+  int d[3] = {0, 0, 0};
+  if (ndim <= 4) {
+    for (int o = 0; o < nops; o++) d[o] = mem_dsr(p, buf[o], off[o], ndim, dim, st[o]);
+    emit(p, isa, d[0], d[1], d[2], imm);
+    return;
+  }
+  int64_t fd[IR_MAXRANK], fs[3][IR_MAXRANK];
+  memcpy(fd, dim, sizeof(int64_t) * (size_t)ndim);
+  for (int o = 0; o < nops; o++) memcpy(fs[o], st[o], sizeof(int64_t) * (size_t)ndim);
+  int n = fold_walk(ndim, fd, nops, fs);
+  if (n <= 4) {
+    for (int o = 0; o < nops; o++) d[o] = mem_dsr(p, buf[o], off[o], n, fd, fs[o]);
+    emit(p, isa, d[0], d[1], d[2], imm);
+    return;
+  }
+  /* the leading n - 4 dims: an index of them is `outer` (C order) */
+  int64_t count = 1;
+  for (int k = 0; k < n - 4; k++) count *= fd[k];
+  for (int o = 0; o < nops; o++) {
+    bool dup = false;
+    for (int q = 0; q < o; q++) dup |= buf[q] == buf[o] && off[q] == off[o] && !memcmp(fs[q], fs[o], sizeof(int64_t) * (size_t)n);
+    if (dup) { /* the same walk as an earlier operand (x + x): the same DSR, moved once */
+      for (int q = o - 1; q >= 0; q--)
+        if (buf[q] == buf[o] && off[q] == off[o] && !memcmp(fs[q], fs[o], sizeof(int64_t) * (size_t)n)) d[o] = d[q];
+      continue;
+    }
+    int before = p->dsr.n;
+    d[o] = mem_dsr(p, buf[o], off[o], 4, fd + n - 4, fs[o] + n - 4);
+    if (!p->res && d[o] < before) { /* shared with an earlier one: a DSR of its own instead */
+      VEC_PUSH(p->dsr, p->dsr.v[d[o]]);
+      d[o] = p->dsr.n - 1;
+    }
+    if (!p->res) {
+      while (p->moved.n < p->dsr.n) VEC_PUSH(p->moved, false);
+      p->moved.v[d[o]] = true;
+    }
+  }
+  int64_t idx[IR_MAXRANK] = {0};
+  for (int64_t e = 0; e < count; e++) {
+    if (e) { /* the next index of the leading dims: each operand's DSR moves by the difference */
+      int64_t delta[3] = {0, 0, 0};
+      for (int k = n - 5; k >= 0; k--) {
+        for (int o = 0; o < nops; o++) delta[o] += fs[o][k];
+        if (++idx[k] < fd[k]) break;
+        for (int o = 0; o < nops; o++) delta[o] -= fs[o][k] * fd[k];
+        idx[k] = 0;
+      }
+      for (int o = 0; o < nops; o++) {
+        bool again = false;
+        for (int q = 0; q < o; q++) again |= d[q] == d[o];
+        if (again || !delta[o]) continue;
+        emit(p, OP_DINC, d[o], 0, 0, (int32_t)delta[o]);
+        if (p->res) p->res->at.v[d[o]] += delta[o] * ir_dtype_size(p->dsr.v[d[o]].dt);
+      }
+    }
+    emit(p, isa, d[0], d[1], d[2], imm);
+  }
 }
 
 static int add_task(Prog *p, int kind, int color) {
@@ -251,12 +376,13 @@ static void lower_elementwise(Prog *p, IrOp *op, int tile, const int *opbuf) {
   dense_strides(&tb->box, rank, st);
   for (int k = 0; k < rank; k++) dim[k] = tb->box.n[k];
   if (rank == 0) dim[0] = st[0] = 1;
-  int dd = mem_dsr(p, tile, 0, ndim, dim, st);
-  int src[2] = {0, 0};
+  int64_t wst[3][IR_MAXRANK] = {{0}}, woff[3] = {0, 0, 0};
+  int wbuf[3] = {tile, 0, 0};
+  memcpy(wst[0], st, sizeof st);
   for (int a = 0; a < op->nargs; a++) {
     const IrOp *arg = op->arg[a];
     const IrBuf *ab = &p->buf.v[opbuf[a]];
-    int64_t ast[IR_MAXRANK], bst[IR_MAXRANK] = {0};
+    int64_t ast[IR_MAXRANK], *bst = wst[1 + a];
     dense_strides(&ab->box, arg->shape.rank, ast);
     int off = rank - arg->shape.rank;
     for (int k = 0; k < rank; k++) {
@@ -264,9 +390,9 @@ static void lower_elementwise(Prog *p, IrOp *op, int tile, const int *opbuf) {
       bst[k] = (j < 0 || arg->shape.d[j] == 1) ? 0 : ast[j];
     }
     if (rank == 0) bst[0] = 0;
-    src[a] = mem_dsr(p, opbuf[a], 0, ndim, dim, bst);
+    wbuf[1 + a] = opbuf[a];
   }
-  emit(p, ir_ops[op->kind].isa, dd, src[0], op->nargs > 1 ? src[1] : 0, 0);
+  emit_walk(p, ir_ops[op->kind].isa, 1 + op->nargs, wbuf, woff, ndim, dim, (const int64_t(*)[IR_MAXRANK])wst, 0);
 }
 
 /* Body of a data-movement op: the operand slices arrived in the boxes the
@@ -283,10 +409,17 @@ static void lower_move(Prog *p, IrOp *op, int tile, const int *opbuf) {
       /* out[i] = in[j] with j[perm[k]] = i[k]: walk the tile in its order,
        * the operand buffer (which holds the permuted box) with its strides
        * permuted */
-      int64_t sst[IR_MAXRANK], sin[IR_MAXRANK];
+      int64_t sst[IR_MAXRANK], wst[2][IR_MAXRANK], woff[2] = {0, 0};
+      int wbuf[2] = {tile, opbuf[a]};
       dense_strides(&ob->box, rank, sst);
-      for (int k = 0; k < rank; k++) sin[k] = sst[op->perm[k]];
-      emit(p, OP_FMOV, mem_dsr(p, tile, 0, rank, tb->box.n, st), mem_dsr(p, opbuf[a], 0, rank, tb->box.n, sin), 0, 0);
+      memcpy(wst[0], st, sizeof st);
+      for (int k = 0; k < rank; k++) wst[1][k] = sst[op->perm[k]];
+      if (rank > 4) {
+        emit_walk(p, OP_FMOV, 2, wbuf, woff, rank, tb->box.n, (const int64_t(*)[IR_MAXRANK])wst, 0);
+        continue;
+      }
+      int src = mem_dsr(p, opbuf[a], 0, rank, tb->box.n, wst[1]); /* the source's DSR first: the order DSRs are numbered in */
+      emit(p, OP_FMOV, mem_dsr(p, tile, 0, rank, tb->box.n, st), src, 0, 0);
       continue;
     }
     if (op->kind == IR_RESHAPE) {
@@ -309,6 +442,15 @@ static void lower_move(Prog *p, IrOp *op, int tile, const int *opbuf) {
     if (op->kind == IR_CONCAT && a == 1) sub.lo[op->axis] += op->arg[0]->shape.d[op->axis];
     int64_t one = 1, sst[IR_MAXRANK];
     dense_strides(&ob->box, rank, sst);
+    if (rank > 4) { /* the tile's part and the operand's box, walked together */
+      int64_t wst[2][IR_MAXRANK], woff[2] = {0, 0};
+      int wbuf[2] = {tile, opbuf[a]};
+      dense_strides(&tb->box, rank, wst[0]);
+      for (int k = 0; k < rank; k++) woff[0] += (sub.lo[k] - tb->box.lo[k]) * wst[0][k];
+      memcpy(wst[1], sst, sizeof sst);
+      emit_walk(p, OP_FMOV, 2, wbuf, woff, rank, ob->box.n, (const int64_t(*)[IR_MAXRANK])wst, 0);
+      continue;
+    }
     int dsrc = rank ? mem_dsr(p, opbuf[a], 0, rank, ob->box.n, sst) : mem_dsr(p, opbuf[a], 0, 1, &one, &one);
     emit(p, OP_FMOV, sub_dsr(p, tile, &sub), dsrc, 0, 0);
   }
@@ -620,9 +762,11 @@ static void keep_core(IrModule *m, Prog *p, int x, int y, IrOp *op) {
   VEC_FREE(p->code);
 }
 
-static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool share_recv) {
+/* Lowers core (cx, cy) of op; returns the rank of a walk no DSR could
+ * take (mem_dsr), else 0. */
+static int lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool share_recv) {
   int x = op->place.x + cx, y = op->place.y + cy;
-  Prog p = {m, NULL, {0}, {0}, {0}, {0}, NULL, share_recv, {0}};
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}, NULL, share_recv, {0}, 0};
   Box held = {0};
   bool holds = map_held(op, cx, cy, &held);
 
@@ -738,7 +882,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
     Box need = map_view_box(&vm, &p.buf.v[opbuf[a]].box), part;
     int dst;
     if (!box_intersect(&need, &n->box, root->shape.rank, &part)) die("lower: net %d brings nothing to (%d,%d)", n->id, x, y);
-    if (box_eq(&part, &n->box, root->shape.rank)) {
+    if (box_eq(&part, &n->box, root->shape.rank) && view_folds(&p, opbuf[a], op->arg[a], &n->box)) {
       dst = view_dsr(&p, opbuf[a], op->arg[a], &n->box);
     } else if (shared[a] >= 0) { /* into the shared stage buffer */
       dst = sub_dsr(&p, shared[a], &n->box);
@@ -786,7 +930,20 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
   if (jmp_body >= 0) p.code.v[jmp_body].imm = body;
   for (int i = 0; i < copies.n; i++) {
     const Copy *c = &copies.v[i];
-    emit(&p, OP_FMOV, view_dsr(&p, opbuf[c->arg], op->arg[c->arg], &c->part), sub_dsr(&p, c->stage, &c->part), 0, 0);
+    int r = p.buf.v[c->stage].val->shape.rank;
+    if (r > 4) { /* walked together (emit_walk): a view's walk of rank 5 or 6 may not fold into one DSR */
+      const IrBuf *sb = &p.buf.v[c->stage];
+      int64_t wst[2][IR_MAXRANK], woff[2];
+      int wbuf[2] = {opbuf[c->arg], c->stage};
+      woff[0] = view_walk(&p, opbuf[c->arg], op->arg[c->arg], &c->part, wst[0]);
+      dense_strides(&sb->box, r, wst[1]);
+      woff[1] = 0;
+      for (int k = 0; k < r; k++) woff[1] += (c->part.lo[k] - sb->box.lo[k]) * wst[1][k];
+      emit_walk(&p, OP_FMOV, 2, wbuf, woff, r, c->part.n, (const int64_t(*)[IR_MAXRANK])wst, 0);
+      continue;
+    }
+    int src = sub_dsr(&p, c->stage, &c->part); /* the source's DSR first: the order DSRs are numbered in */
+    emit(&p, OP_FMOV, view_dsr(&p, opbuf[c->arg], op->arg[c->arg], &c->part), src, 0, 0);
   }
   VEC_FREE(copies);
 
@@ -828,8 +985,13 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
     int64_t d4[4] = {inner, M, nn, kn};
     int64_t sacc[4] = {M * nn, nn, 1, 0}, sa[4] = {r > 2 ? sA[r - 3] : 0, kn, 0, 1}, sb[4] = {r > 2 ? sB[r - 3] : 0, 0, 1, nn};
     for (int64_t o = 0; o < nb / inner; o++) {
-      /* the outer batch index o (rank 4: axis 0) */
-      int64_t offA = r > 3 ? o * sA[0] : 0, offB = r > 3 ? o * sB[0] : 0;
+      /* the outer batch index o: axes 0 .. r-4 in C order */
+      int64_t offA = 0, offB = 0;
+      for (int64_t k = r - 4, q = o; k >= 0; k--) {
+        offA += q % op->shape.d[k] * sA[k];
+        offB += q % op->shape.d[k] * sB[k];
+        q /= op->shape.d[k];
+      }
       int nd = r > 2 ? 4 : 3, k0d = 4 - nd; /* 2-D: a plain [M, nn, kn] walk */
       int da = mem_dsr(&p, acc, o * inner * M * nn, nd, d4 + k0d, sacc + k0d);
       int dA = mem_dsr(&p, opbuf[0], offA, nd, d4 + k0d, sa + k0d);
@@ -875,6 +1037,7 @@ static void lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool
   VEC_FREE(in);
   VEC_FREE(in_arg);
   VEC_FREE(out);
+  return p.deep;
 }
 
 /* ---- the resident layout (IrModule.resident) ----
@@ -982,11 +1145,13 @@ static int res_param_buf(Prog *p, IrOp *v, const Box *b) {
  * about 3 % fewer unrolled). */
 #define RES_UNROLL_MAX 4
 
-static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int cx, int cy, CoreNets *cn) {
+/* Lowers core (cx, cy) of the region; returns the first op with a walk no
+ * DSR could take (mem_dsr, p.deep), else NULL. */
+static const IrOp *lower_resident(IrModule *m, const int *last, const IrOp *anchor, int cx, int cy, CoreNets *cn) {
   const Rect *r = &anchor->place;
   int x = r->x + cx, y = r->y + cy, w = r->w, h = r->h;
   Res res = {0};
-  Prog p = {m, NULL, {0}, {0}, {0}, {0}, &res, false, {0}};
+  Prog p = {m, NULL, {0}, {0}, {0}, {0}, &res, false, {0}, 0};
   Stream sn = {NULL, NULL, NULL};
   for (int i = 0; i < cn->in.n; i++) {
     if (cn->in.v[i]->kind == NET_INGRESS) sn.weights = cn->in.v[i];
@@ -996,6 +1161,7 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
     if (cn->out.v[i]->kind == NET_PSUM) sn.out = cn->out.v[i];
   int *vb = xmalloc(sizeof(int) * ((size_t)m->nops + 1));
   for (int i = 0; i < m->nops; i++) vb[i] = -1;
+  const IrOp *deep = NULL;
   /* first what the host writes before the run: params and inputs */
   res.op = 0;
   for (int i = 0; i < m->nops; i++) {
@@ -1060,6 +1226,7 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
       lower_elementwise(&p, op, vb[i], ob);
     }
     p.buf.v[vb[i]].live_to = last[i];
+    if (p.deep && !deep) deep = op;
     /* the bytes of the values whose last use this was come free */
     int keep = 0;
     for (int k = 0; k < res.live.n; k++)
@@ -1077,6 +1244,7 @@ static void lower_resident(IrModule *m, const int *last, const IrOp *anchor, int
   VEC_FREE(res.at);
   VEC_FREE(res.pinned);
   free(vb);
+  return deep;
 }
 
 static int cmp_core(const void *a, const void *b) {
@@ -1087,6 +1255,8 @@ static int cmp_core(const void *a, const void *b) {
 
 bool pass_lower(IrModule *m, const Target *t) {
   m->ncores = 0;
+  const IrOp *deep_op = NULL; /* the first op with a walk no DSR could take */
+  int deep_rank = 0;
   /* Index nets by core: a dense array over the bounding box of all rects. */
   int W = 0, H = 0;
   for (int i = 0; i < m->nops; i++)
@@ -1113,8 +1283,10 @@ bool pass_lower(IrModule *m, const Target *t) {
     for (int i = 0; i < m->nops && !anchor; i++)
       if (m->ops[i]->placed) anchor = m->ops[i];
     for (int cy = 0; cy < anchor->place.h; cy++)
-      for (int cx = 0; cx < anchor->place.w; cx++)
-        lower_resident(m, last, anchor, cx, cy, &idx[(size_t)(anchor->place.y + cy) * (size_t)W + (size_t)(anchor->place.x + cx)]);
+      for (int cx = 0; cx < anchor->place.w; cx++) {
+        const IrOp *d = lower_resident(m, last, anchor, cx, cy, &idx[(size_t)(anchor->place.y + cy) * (size_t)W + (size_t)(anchor->place.x + cx)]);
+        if (d && !deep_op) deep_op = d;
+      }
     free(last);
   }
   for (int i = 0; i < m->nops && !m->resident; i++) {
@@ -1123,12 +1295,16 @@ bool pass_lower(IrModule *m, const Target *t) {
     for (int cy = 0; cy < op->place.h; cy++)
       for (int cx = 0; cx < op->place.w; cx++) {
         CoreNets *cn = &idx[(size_t)(op->place.y + cy) * (size_t)W + (size_t)(op->place.x + cx)];
-        lower_core(m, op, cx, cy, cn, false);
+        int d = lower_core(m, op, cx, cy, cn, false);
         /* over the target's DSRs (a core receiving many streams: two DSRs
          * each)? Again, with receives of one shape sharing a DSR */
         if (m->cores[m->ncores - 1]->ndsr > (int)t->dsrs) {
           m->ncores--;
-          lower_core(m, op, cx, cy, cn, true);
+          d = lower_core(m, op, cx, cy, cn, true);
+        }
+        if (d && !deep_op) {
+          deep_op = op;
+          deep_rank = d;
         }
       }
   }
@@ -1138,5 +1314,15 @@ bool pass_lower(IrModule *m, const Target *t) {
   }
   free(idx);
   if (m->ncores) qsort(m->cores, (size_t)m->ncores, sizeof(IrCore *), cmp_core);
+  if (deep_op) {
+    /* a tile of rank 5 or 6 whose axes do not fold into the 4 dims of a DSR
+     * in a send, a receive or a reduction (elementwise ops and copies loop instead) */
+    diag_error(&deep_op->loc,
+               "%s: a core would walk a part of a rank-%d value whose axes do not fold into the 4 dims a DSR has "
+               "(docs/isa.md); reshape it to rank 4 or less, merging neighbouring axes, or make unit axes of the ones "
+               "not needed",
+               ir_ops[deep_op->kind].name, deep_rank ? deep_rank : deep_op->shape.rank);
+    return false;
+  }
   return true;
 }

@@ -307,6 +307,17 @@ static void sram_grow(Core *c, uint64_t end, uint32_t sram_bytes) {
   c->sram_n = sram_bytes;
 }
 
+static uint64_t io_count(const WIo *io) {
+  uint64_t n = 1;
+  for (int k = 0; k < WIMG_MAXRANK; k++) n *= io->dim[k];
+  return n;
+}
+static size_t piece_bytes(const WIo *io, const WPiece *pc) {
+  size_t n = (size_t)wdt_size(io->dtype);
+  for (int k = 0; k < WIMG_MAXRANK; k++) n *= pc->n[k];
+  return n;
+}
+
 /* The bytes of SRAM the image uses on each core: its memory DSRs, its
  * initialised bytes and its I/O pieces (code is decoded apart and never
  * read from SRAM). */
@@ -327,7 +338,7 @@ static uint64_t *sram_need(const WImage *img) {
       const WPiece *pc = &img->io[i].piece[p];
       int32_t lo = wimg_find_core(img, pc->x, pc->y); /* wimg_read: a piece lies on a core with a program */
       if (lo < 0) continue;
-      uint64_t end = pc->addr + (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3] * (uint64_t)wdt_size(img->io[i].dtype);
+      uint64_t end = pc->addr + (uint64_t)piece_bytes(&img->io[i], pc);
       if (end > need[lo]) need[lo] = end;
     }
   for (uint32_t i = 0; i < img->ncore; i++) {
@@ -661,18 +672,11 @@ static inline uint16_t f2h(int dt, float f) { return dt == WDT_BF16 ? f32_to_bf1
  * core's SRAM (write: into SRAM). */
 static void piece_copy(Sim *s, const WIo *io, const WPiece *pc, float *data, bool write) {
   int es = wdt_size(io->dtype);
-  int64_t st[4], acc = 1;
-  for (int k = 3; k >= 0; k--) {
-    st[k] = acc;
-    acc *= io->dim[k];
-  }
   Core *c = core_at(s, pc->x, pc->y);
-  uint32_t idx[4] = {0};
-  uint64_t n = (uint64_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3];
-  for (uint64_t e = 0; e < n; e++) {
-    int64_t g = 0;
-    for (int k = 0; k < 4; k++) g += (int64_t)(pc->lo[k] + idx[k]) * st[k];
-    uint8_t *m = c->sram + pc->addr + e * (uint64_t)es;
+  uint8_t *m = c->sram + pc->addr;
+  WPieceWalk w;
+  for (wpiece_begin(&w, io, pc); w.left; wpiece_next(&w), m += es) {
+    uint64_t g = w.g;
     if (write) {
       if (es == 2) {
         uint16_t h = f2h(io->dtype, data[g]);
@@ -685,15 +689,7 @@ static void piece_copy(Sim *s, const WIo *io, const WPiece *pc, float *data, boo
         data[g] = h2f(io->dtype, h);
       } else memcpy(&data[g], m, 4);
     }
-    for (int k = 3; k >= 0; k--) {
-      if (++idx[k] < pc->n[k]) break;
-      idx[k] = 0;
-    }
   }
-}
-static uint64_t io_count(const WIo *io) { return (uint64_t)io->dim[0] * io->dim[1] * io->dim[2] * io->dim[3]; }
-static size_t piece_bytes(const WIo *io, const WPiece *pc) {
-  return (size_t)pc->n[0] * pc->n[1] * pc->n[2] * pc->n[3] * (size_t)wdt_size(io->dtype);
 }
 void sim_write_input(Sim *s, const WIo *io, const float *data) {
   for (uint32_t p = 0; p < io->npiece; p++) piece_copy(s, io, &io->piece[p], (float *)data, true);

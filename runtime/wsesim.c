@@ -414,7 +414,7 @@ int main(int argc, char **argv) {
         const WIo *io = &img.io[i];
         if (io->dir != WIO_OUT || strcmp(io->name, outs.v[j].name)) continue;
         uint64_t n = 1;
-        int64_t dim[4];
+        int64_t dim[WIMG_MAXRANK];
         for (int k = 0; k < io->rank; k++) {
           n *= io->dim[k];
           dim[k] = io->dim[k];

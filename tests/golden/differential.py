@@ -40,6 +40,21 @@ cases = {
           lambda i: {"y": i["a"] * i["a"] - i["a"] / i["a"] + i["a"], "z": i["a"] + i["a"].T}),
 "bmm_aa": ("model m { input a : f32[3, 5, 5]; output y = a @ a; output z = concat([a, a], axis=0); }", {"a": (3,5,5)},
            lambda i: {"y": i["a"] @ i["a"], "z": np.concatenate([i["a"]] * 2, 0)}),
+# Rank 5 and 6 (IR_MAXRANK): walks of more than 4 dims fold, loop over
+# their leading axes (emit_walk), or are received into a stage and copied.
+"r5_perm": ("model m { input g : f32[3, 4, 5, 6, 7]; output y = transpose(g, perm=[1, 0, 3, 2, 4]) + 1.0;\n"
+            " output z = sum(transpose(g, perm=[0, 2, 4, 1, 3]), axis=1); }", {"g": (3,4,5,6,7)},
+            lambda i: {"y": i["g"].transpose(1, 0, 3, 2, 4) + 1, "z": i["g"].transpose(0, 2, 4, 1, 3).sum(axis=1)}),
+"r6_bcast": ("model m { input a : f32[2, 3, 2, 3, 5, 6]; input b : f32[3, 1, 3, 1, 6]; output y = a * b + a;\n"
+             " output z = max(transpose(a, perm=[5, 4, 3, 2, 1, 0]), axis=3); }", {"a": (2,3,2,3,5,6), "b": (3,1,3,1,6)},
+             lambda i: {"y": i["a"] * i["b"] + i["a"], "z": i["a"].transpose(5, 4, 3, 2, 1, 0).max(axis=3)}),
+"r6_mm": ("model m { input a : f32[2, 1, 3, 1, 9, 20]; input b : f32[3, 1, 20, 11]; output y = a @ b;\n"
+          " output z = reshape(a, [54, 20]) @ reshape(b, [3, 20, 11]); }", {"a": (2,1,3,1,9,20), "b": (3,1,20,11)},
+          lambda i: {"y": i["a"] @ i["b"], "z": i["a"].reshape(54, 20) @ i["b"].reshape(3, 20, 11)}),
+"r5_slice_cat": ("model m { input a : f32[2, 3, 4, 5, 6]; let s = slice(a, axis=2, start=1, end=3);\n"
+                 " output y = concat([s, slice(a, axis=2, start=0, end=1)], axis=2); output z = softmax(a, axis=1); }", {"a": (2,3,4,5,6)},
+                 lambda i: {"y": np.concatenate([i["a"][:, :, 1:3], i["a"][:, :, 0:1]], 2),
+                            "z": np.exp(i["a"]) / np.exp(i["a"]).sum(axis=1, keepdims=True)}),
 }
 ok = True
 for name, (src, ins, *npref) in cases.items():

@@ -8,7 +8,10 @@ f32 (the fabric sums K in chunks, the evaluator in order), 2e-2 for f16
 result by a few ulps of 2^-11, compounded over up to 8 ops), 8e-2 for bf16
 (the same with ulps of 2^-8).
 
-    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED [--wide] [--compile-only] [WSECC OPTION...]
+    fuzz.py WSECC WSESIM WORKDIR FIRST_SEED END_SEED [--wide] [--rank6] [--compile-only] [WSECC OPTION...]
+
+--rank6 gives the batched input `a` 3 or 4 batch axes of sizes 1 to 3
+(rank 5 or 6, as ONNX's Unsqueeze writes them), at most 12 batches.
 
 (options after the seeds go to every compile, e.g. --exec=stream: the
 matmuls by params are then weight-streamed, their weights read from the
@@ -31,7 +34,8 @@ streamed matmul of N = 1 needed 45 DSRs). With --wide (M, K, N up to 300,
 batches up to 6) 46 of 300 are refused (87 before batch-axis reductions
 became local, route sent runs of boxes as one, the split pass's concats
 took their blocks' tiling and batched elementwise ops their operands'),
-26 of them reshapes.
+26 of them reshapes. With --rank6, 4 of seeds 0-199 are refused (N-D
+transposes and reshapes again), 0 failures.
 """
 import numpy as np, subprocess, sys, os, random, re
 MAX_REFUSED = 0.05
@@ -39,8 +43,9 @@ W, S = sys.argv[1], sys.argv[2]
 # fuzz.py's own options, among the compile options: --wide draws M, K, N up
 # to 300 and batches up to 6 (issue 10's sizes), --compile-only stops after
 # the compile (a measure of refusals, not of numbers)
-OPTS = [o for o in sys.argv[6:] if o not in ("--wide", "--compile-only")]
+OPTS = [o for o in sys.argv[6:] if o not in ("--wide", "--rank6", "--compile-only")]
 WIDE = "--wide" in sys.argv[6:]
+RANK6 = "--rank6" in sys.argv[6:]
 COMPILE_ONLY = "--compile-only" in sys.argv[6:]
 os.makedirs(sys.argv[3], exist_ok=True)
 os.chdir(sys.argv[3])
@@ -84,7 +89,14 @@ def gen(seed):
         B = r.randint(1, 6); M = r.randint(1, 300); K = r.randint(1, 300); N = r.randint(1, 300)
     else:
         B = r.randint(1, 4); M = r.randint(1, 40); K = r.randint(1, 70); N = r.randint(1, 50)
-    lines = [f"model z{seed} {{", f"  input a : {dt}[{B}, {M}, {K}];", f"  input x : {dt}[{M}, {K}];"]
+    ash = [B, M, K]
+    if RANK6:
+        pre = [r.randint(1, 3) for _ in range(r.choice([3, 4]))]
+        while np.prod(pre) > 12:
+            pre[r.randrange(len(pre))] = 1
+        ash = pre + [M, K]
+    ra = len(ash)
+    lines = [f"model z{seed} {{", f"  input a : {dt}[{', '.join(map(str, ash))}];", f"  input x : {dt}[{M}, {K}];"]
     lines.append(f"  param w1 : {dt}[{K}, {N}] = randn(seed={seed}, std=0.2);")
     lines.append(f"  param w2 : {dt}[{K}, {N}] = randn(seed={seed+1}, std=0.2);")
     lines.append(f"  param g : {dt}[{N}] = randn(seed={seed+2}, std=1.0);")
@@ -95,20 +107,20 @@ def gen(seed):
     elif k == 1:
         outs.append(f"layernorm(x @ w1, g, g, axis=-1) + x @ w2")
     elif k == 2:
-        outs.append(f"transpose(a, perm=[{','.join(map(str, r.sample(range(3), 3)))}]) * 2")
+        outs.append(f"transpose(a, perm=[{','.join(map(str, r.sample(range(ra), ra)))}]) * 2")
     elif k == 3:
-        n = B * M * K
+        n = int(np.prod(ash))
         d = [q for q in range(1, n + 1) if n % q == 0]
         p = r.choice(d)
         outs.append(f"reshape(a, [{p}, -1]) + 1")
     elif k == 4:
         outs.append(f"sum(gelu(x @ w1) * (x @ w2), axis={r.choice([0,1,-1])}, keepdims=true)")
     elif k == 5:
-        outs.append(f"concat([a @ w1, a @ w2], axis={r.choice([0,1,2])})")
+        outs.append(f"concat([a @ w1, a @ w2], axis={r.randrange(ra)})")
     elif k == 6:
         outs.append(f"max(a @ transpose(reshape(x, [{M}, {K}]), perm=[1, 0]) , 0.0) - 0.5")
     elif k == 7:  # over a batch axis
-        outs.append(f"softmax(a, axis=0) + {r.choice(['sum', 'mean', 'max'])}(a, axis=-3, keepdims=true)")
+        outs.append(f"softmax(a, axis=0) + {r.choice(['sum', 'mean', 'max'])}(a, axis=-{ra}, keepdims=true)")
     elif k == 8:  # a vector on the left: [K] @ [K, N]
         outs.append("sum(x, axis=0) @ w1 + g")
     else:  # a vector on the right: [B, M, K] @ [K]
@@ -118,7 +130,7 @@ def gen(seed):
     for i, o in enumerate(outs):
         lines.append(f"  output o{i} = {o};")
     lines.append("}")
-    return "\n".join(lines), dt, (B, M, K), (M, K), len(outs)
+    return "\n".join(lines), dt, tuple(ash), (M, K), len(outs)
 
 bad = 0
 refused = []  # (seed, first line of the diagnostic)

@@ -280,8 +280,8 @@ static int run_image(const Insn *prog, int n, Dsr *d, int nd, const uint8_t *ini
   WTask t = {TASK_MAIN, 0, 0};
   WInit in = {0, NB, 0};
   WCore c = {0, 0, 0, (uint32_t)nd, d, 1, &t, 0, NULL, 1, &in, 0};
-  WPiece pc = {0, 0, 0, {0, 0, 0, 0}, {NB / 4, 1, 1, 1}};
-  WIo io = {"y", WIO_OUT, WDT_F32, 1, {NB / 4, 1, 1, 1}, 1, &pc};
+  WPiece pc = {0, 0, 0, {0, 0, 0, 0, 0, 0}, {NB / 4, 1, 1, 1, 1, 1}};
+  WIo io = {"y", WIO_OUT, WDT_F32, 1, {NB / 4, 1, 1, 1, 1, 1}, 1, &pc};
   img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
   img.ndata = NB, img.data = (uint8_t *)init;
   Sim *s = sim_new(&img, err, sizeof err);

@@ -28,8 +28,8 @@ static long run_one_core(const Insn *prog, int n, Dsr *d, int nd, uint32_t out, 
   WProg p = {(uint32_t)n, code(prog, n)};
   WTask t = {TASK_MAIN, 0, 0};
   WCore c = {0, 0, 0, (uint32_t)nd, d, 1, &t, 0, NULL, 0, NULL, 0};
-  WPiece pc = {0, 0, out, {0, 0, 0, 0}, {8, 1, 1, 1}};
-  WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pc};
+  WPiece pc = {0, 0, out, {0, 0, 0, 0, 0, 0}, {8, 1, 1, 1, 1, 1}};
+  WIo io = {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1, 1, 1}, 1, &pc};
   img.nprog = 1, img.progs = &p, img.ncore = 1, img.cores = &c, img.nio = 1, img.io = &io;
   Sim *s = sim_new(&img, err, sizeof err);
   long r = -1;
@@ -75,10 +75,10 @@ int main(void) {
     WCore c[3] = {{0, 0, 0, 2, ds, 1, &ts, 1, &r0, 0, NULL, 0},
                   {1, 0, 1, 3, dr, 3, tr, 1, &r1, 0, NULL, 0},
                   {2, 0, 1, 3, dr, 3, tr, 1, &r2, 0, NULL, 0}};
-    WPiece pin = {0, 0, 64, {0, 0, 0, 0}, {8, 1, 1, 1}};
-    WPiece pout[2] = {{1, 0, 128, {0, 0, 0, 0}, {8, 1, 1, 1}}, {2, 0, 128, {0, 0, 0, 0}, {8, 1, 1, 1}}};
-    WIo io[2] = {{"x", WIO_IN, WDT_F32, 1, {8, 1, 1, 1}, 1, &pin}, {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pout[0]}};
-    WIo io2 = {"y2", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1}, 1, &pout[1]};
+    WPiece pin = {0, 0, 64, {0, 0, 0, 0, 0, 0}, {8, 1, 1, 1, 1, 1}};
+    WPiece pout[2] = {{1, 0, 128, {0, 0, 0, 0, 0, 0}, {8, 1, 1, 1, 1, 1}}, {2, 0, 128, {0, 0, 0, 0, 0, 0}, {8, 1, 1, 1, 1, 1}}};
+    WIo io[2] = {{"x", WIO_IN, WDT_F32, 1, {8, 1, 1, 1, 1, 1}, 1, &pin}, {"y", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1, 1, 1}, 1, &pout[0]}};
+    WIo io2 = {"y2", WIO_OUT, WDT_F32, 1, {8, 1, 1, 1, 1, 1}, 1, &pout[1]};
     img.nprog = 2, img.progs = p, img.ncore = 3, img.cores = c, img.nio = 2, img.io = io;
     Sim *s = sim_new(&img, err, sizeof err);
     CHECK(s != NULL);

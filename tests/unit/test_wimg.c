@@ -91,9 +91,9 @@ int main(void) {
     WPiece *pieces = calloc(N, sizeof(WPiece));
     for (int i = 0; i < N; i++) {
       cores[i] = (WCore){(uint16_t)(i % W), (uint16_t)(i / W), 0, 0, NULL, 1, &tk, 0, NULL, 0, NULL, WIMG_NO_DSRTAB};
-      pieces[i] = (WPiece){(uint16_t)(i % W), (uint16_t)(i / W), 64, {(uint32_t)i, 0, 0, 0}, {1, 1, 1, 1}};
+      pieces[i] = (WPiece){(uint16_t)(i % W), (uint16_t)(i / W), 64, {(uint32_t)i, 0, 0, 0, 0, 0}, {1, 1, 1, 1, 1, 1}};
     }
-    WIo io = {"x", WIO_IN, WDT_F32, 1, {N, 1, 1, 1}, N, pieces};
+    WIo io = {"x", WIO_IN, WDT_F32, 1, {N, 1, 1, 1, 1, 1}, N, pieces};
     big.nprog = 1, big.progs = &p, big.ncore = N, big.cores = cores, big.nio = 1, big.io = &io;
     uint8_t *bb;
     size_t bl;

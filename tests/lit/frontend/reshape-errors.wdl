@@ -23,7 +23,7 @@ model e {
 // CHECK-NEXT:{{.*}}reshape-errors.wdl:6:14: error: transpose() of f32[6, 10] needs perm= with 2 axes, got 3
 // CHECK-NEXT: 6 |   output d = transpose(x, perm=[2, 0, 1]);
 // CHECK-NEXT:   |              ^~~~~~~~~~~~~~~~~~~~~~~~~~~~
-// CHECK-NEXT:{{.*}}reshape-errors.wdl:7:14: error: reshape() takes a tensor and a list of up to 4 dimensions (one may be -1): reshape(x, [4, -1, 32])
+// CHECK-NEXT:{{.*}}reshape-errors.wdl:7:14: error: reshape() takes a tensor and a list of up to 6 dimensions (one may be -1): reshape(x, [4, -1, 32])
 // CHECK-NEXT: 7 |   output f = reshape(x, 60);
 // CHECK-NEXT:   |              ^~~~~~~~~~~~~~
 // CHECK-NEXT:{{.*}}reshape-errors.wdl:8:27: error: transpose() has no argument 'axes' (it takes perm=[...])

@@ -163,9 +163,10 @@ class Image:
                 self.f[base + ".name[%d]" % j] = (self.pos + j, 1)
             self.pos += n
             d = t(base + ".dir", 1)
-            for nm in ["dtype", "rank", "pad"]:
-                t(base + "." + nm, 1)
-            for j in range(4):
+            t(base + ".dtype", 1)
+            nd = max(4, t(base + ".rank", 1))  # docs/wimg.md: max(rank, 4) dims
+            t(base + ".pad", 1)
+            for j in range(nd):
                 t(base + ".dim[%d]" % j, 4)
             npc = t(base + ".npiece", 4)
             for p in range(npc):
@@ -173,9 +174,9 @@ class Image:
                 t(pb + ".x", 2)
                 t(pb + ".y", 2)
                 t(pb + ".addr", 4)
-                for j in range(4):
+                for j in range(nd):
                     t(pb + ".lo[%d]" % j, 4)
-                for j in range(4):
+                for j in range(nd):
                     t(pb + ".n[%d]" % j, 4)
             self.io.append((d, npc))
         self.f["data"] = (self.pos, len(self.b) - self.pos)
