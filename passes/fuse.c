@@ -29,6 +29,7 @@ static bool fusable(const IrOp *op, const IrOp *a) {
 
 bool pass_fuse(IrModule *m, const Target *t) {
   (void)t;
+  fuse_heads(m); /* passes/heads.c */
   /* streamed weights cost no SRAM and a wide fused layer fans out to more
    * users from each core: --exec=stream keeps the matmuls apart */
   if (m->exec_stream) return true;

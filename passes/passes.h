@@ -5,7 +5,8 @@
  * after each:
  *
  *   infer   shape/type inference, broadcasting checks, canonical op order
- *   fuse    matmuls sharing their left operand and weights -> one matmul
+ *   fuse    matmuls sharing their left operand and weights -> one matmul;
+ *           heads split by reshape -> one chain per head
  *   split   matmuls with too many rows -> blocks of rows, concatenated
  *   place   tiling + placement of each op on a rectangle of the core grid
  *   route   nets between producer and consumer cores; trees and colors
@@ -24,6 +25,9 @@ bool pass_infer(IrModule *m, const Target *t);
  * that adds ops calls again. */
 void pass_order(IrModule *m);
 bool pass_fuse(IrModule *m, const Target *t);
+/* Attention heads split from a matrix by reshape and transpose become one
+ * chain of ops per head, on slices (passes/heads.c; run by pass_fuse). */
+void fuse_heads(IrModule *m);
 bool pass_split(IrModule *m, const Target *t);
 bool pass_place(IrModule *m, const Target *t);
 bool pass_route(IrModule *m, const Target *t);

@@ -4,7 +4,7 @@
 
 const PassInfo pass_list[] = {
     {"infer", STAGE_INFER, pass_infer, "shape/type inference, broadcasting checks, canonical op order"},
-    {"fuse", STAGE_FUSE, pass_fuse, "matmuls of one activation by weights become one wider matmul"},
+    {"fuse", STAGE_FUSE, pass_fuse, "matmuls of one activation by weights become one wider matmul; heads split by reshape, one chain per head"},
     {"split", STAGE_SPLIT, pass_split, "matmuls too tall for a core become blocks of rows"},
     {"place", STAGE_PLACE, pass_place, "tile each op's tensors and place it on a rectangle of cores"},
     {"route", STAGE_ROUTE, pass_route, "nets between cores: multicast trees and colors"},

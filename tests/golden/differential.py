@@ -55,6 +55,15 @@ cases = {
                  " output y = concat([s, slice(a, axis=2, start=0, end=1)], axis=2); output z = softmax(a, axis=1); }", {"a": (2,3,4,5,6)},
                  lambda i: {"y": np.concatenate([i["a"][:, :, 1:3], i["a"][:, :, 0:1]], 2),
                             "z": np.exp(i["a"]) / np.exp(i["a"]).sum(axis=1, keepdims=True)}),
+# Heads split by reshape (passes/heads.c): k^T as a transpose that keeps
+# the head axis first, a head value used twice, f16; and a batched value
+# with another user (a sum over the heads), which keeps the batch.
+"heads_f16": ("model m { input a : f16[6, 12]; input b : f16[6, 12]; let h = transpose(reshape(a, [6, 2, 6]), perm=[1, 0, 2]);\n"
+              " let g = transpose(reshape(b, [6, 2, 6]), perm=[1, 0, 2]); let s = h @ transpose(g, perm=[0, 2, 1]);\n"
+              " output y = reshape(transpose(softmax(s, axis=-1) @ (h * 0.5 + g), perm=[1, 0, 2]), [6, 12]); }", {"a": (6,12), "b": (6,12)}),
+"heads_kept": ("model m { input a : f32[4, 6]; let h = transpose(reshape(a, [4, 3, 2]), perm=[1, 0, 2]); let o = h @ transpose(h, perm=[0, 2, 1]);\n"
+               " output y = reshape(transpose(o @ h, perm=[1, 0, 2]), [4, 6]); output z = sum(o, axis=0); }", {"a": (4,6)},
+               lambda i: (lambda h: (lambda o: {"y": (o @ h).transpose(1, 0, 2).reshape(4, 6), "z": o.sum(0)})(h @ h.transpose(0, 2, 1)))(i["a"].reshape(4, 3, 2).transpose(1, 0, 2))),
 }
 ok = True
 for name, (src, ins, *npref) in cases.items():
