@@ -2,14 +2,16 @@
 """Big matmuls for wse2, both modes: compile time, peak memory, and a check.
 
     bench/bigmm.py [--build build] [--simulate 512,2048] [--work DIR]
-                   [--cases 512,2048,4096] [--modes pipeline,stream] [--timeout 600]
+                   [--cases 512,2048,4096] [--modes auto,pipeline,stream] [--timeout 600]
 
 For each of f16[512,2048] @ f16[2048,2048], f16[2048,2048] @ f16[2048,2048]
 and f16[4096,4096] @ f16[4096,4096] (weights randn, std 0.05; x from NumPy,
-std 0.5), compile with --exec=pipeline and --exec=stream and print the
+std 0.5), compile with no --exec (auto, the default), --exec=pipeline and
+--exec=stream and print the
 wall time and peak RSS of wsecc (GNU time), the cores, the image and
 weight-store sizes and the first error line of a refusal. With --simulate
-M,..., the stream images of those M are run by wsesim and compared with
+M,..., the default (auto) images of those M - or, without auto among the
+--modes, the stream ones - are run by wsesim and compared with
 wsecc --reference at the f16 tolerance of tests/golden/run_golden.py,
 with the simulated cycles and FMAC utilisation (512: ~30 s of simulation,
 2048: ~2 min, 4096: ~20 min and 8 GB of the reference). --cases and
@@ -30,7 +32,7 @@ ap.add_argument("--build", default=os.path.join(ROOT, "build"))
 ap.add_argument("--simulate", default="512", help="comma-separated M of the stream images to simulate ('' for none)")
 ap.add_argument("--work", default=None)
 ap.add_argument("--cases", default="512,2048,4096", help="comma-separated M of the cases to run")
-ap.add_argument("--modes", default="pipeline,stream")
+ap.add_argument("--modes", default="auto,pipeline,stream")
 ap.add_argument("--timeout", type=float, default=600, help="seconds a compile may take before it is stopped")
 a = ap.parse_args()
 wsecc, wsesim = os.path.join(a.build, "wsecc"), os.path.join(a.build, "wsesim")
@@ -39,7 +41,8 @@ work = a.work or tempfile.mkdtemp(prefix="bigmm-")
 os.makedirs(work, exist_ok=True)
 CASES = [c for c in [(512, 2048, 2048), (2048, 2048, 2048), (4096, 4096, 4096)]
          if str(c[0]) in a.cases.split(",")]
-MODES = [m for m in ("pipeline", "stream") if m in a.modes.split(",")]
+MODES = [m for m in ("auto", "pipeline", "stream") if m in a.modes.split(",")]
+SIM_MODE = "auto" if "auto" in MODES else "stream"
 
 
 def timed(cmd, timeout=None):
@@ -60,7 +63,8 @@ for M, K, N in CASES:
     print(f"f16[{M},{K}] @ f16[{K},{N}]")
     for mode in MODES:
         img = os.path.join(work, f"{name}-{mode}.wimg")
-        rc, sec, mb, err = timed([wsecc, src, "--exec=" + mode, "--stats", "-o", img], a.timeout)
+        rc, sec, mb, err = timed([wsecc, src] + ([] if mode == "auto" else ["--exec=" + mode]) + ["--stats", "-o", img],
+                                 a.timeout)
         cores = re.search(r"cores +(\d+) in rectangles", err)
         if rc:
             first = next((l for l in err.splitlines() if "error:" in l), err.splitlines()[0] if err else "")
@@ -68,9 +72,10 @@ for M, K, N in CASES:
             continue
         wmx = img[:-5] + ".wmx"
         extra = f", store {os.path.getsize(wmx) / 1e6:.1f} MB" if os.path.exists(wmx) else ""
+        chose = " (chose stream)" if mode == "auto" and "compiled with --exec=stream" in err else ""
         print(f"  {mode:8}  compiled in {sec:.1f} s, {mb} MB; {cores.group(1) if cores else '?'} cores; "
-              f"image {os.path.getsize(img) / 1e6:.2f} MB{extra}")
-        if mode == "stream" and M in sim:
+              f"image {os.path.getsize(img) / 1e6:.2f} MB{extra}{chose}")
+        if mode == SIM_MODE and M in sim:
             x = os.path.join(work, f"{name}-x.npy")
             subprocess.run([PY, "-c", f"import numpy as np; np.save('{x}', (np.random.default_rng(3)"
                             f".standard_normal(({M}, {K})) * 0.5).astype(np.float16))"], check=True)

@@ -29,6 +29,11 @@ bool pass_fuse(IrModule *m, const Target *t);
  * chain of ops per head, on slices (passes/heads.c; run by pass_fuse). */
 void fuse_heads(IrModule *m);
 bool pass_split(IrModule *m, const Target *t);
+/* --exec=auto, after infer: sets m->exec_stream when pipeline mode could not
+ * preload the weights once each (they exceed the grid's SRAM, or a matmul's
+ * 1 MiB or more would be copied into every block of rows split makes),
+ * with a note that says which and why (passes/split.c). */
+void split_choose_exec(IrModule *m, const Target *t);
 bool pass_place(IrModule *m, const Target *t);
 bool pass_route(IrModule *m, const Target *t);
 bool pass_lower(IrModule *m, const Target *t);

@@ -54,6 +54,47 @@ static IrOp *join(IrModule *m, IrOp *mm, int64_t M, int p, int b0, int b1, IrOp 
   return c;
 }
 
+/* --exec=auto chooses stream for a matmul whose weights are at least this
+ * big and would be preloaded once per block of rows. */
+#define AUTO_STREAM_BYTES ((int64_t)1 << 20)
+
+void split_choose_exec(IrModule *m, const Target *t) {
+  if (m->exec_stream) return;
+  int64_t cores = (int64_t)(m->grid_w > 0 ? m->grid_w : (int)t->grid_w) * (m->grid_h > 0 ? m->grid_h : (int)t->grid_h);
+  int64_t bytes = 0, sram = cores * (int64_t)t->sram_bytes;
+  const IrOp *big = NULL, *copied = NULL;
+  int64_t copies = 0;
+  for (int i = 0; i < m->nops; i++) {
+    const IrOp *op = m->ops[i];
+    if (op->kind == IR_PARAM) {
+      bytes += shape_count(&op->shape) * ir_dtype_size(op->dt);
+      if (!big || shape_count(&op->shape) > shape_count(&big->shape)) big = op;
+    }
+    if (!copied && map_weights_matmul(op)) {
+      const IrOp *w = op->arg[1];
+      int64_t rows = op->shape.d[0], wb = shape_count(&w->shape) * ir_dtype_size(w->dt);
+      if (rows > SPLIT_ROWS && wb >= AUTO_STREAM_BYTES) copied = op, copies = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
+    }
+  }
+  if (big && bytes > sram) {
+    diag_note(&big->loc,
+              "compiled with --exec=stream: the model's parameters (%.1f MB) are more than the SRAM of all %lld cores "
+              "(%.1f MB), so they stream in from MemoryX (--exec=pipeline insists on preloading them)",
+              (double)bytes / 1048576.0, (long long)cores, (double)sram / 1048576.0);
+  } else if (copied) {
+    const IrOp *w = copied->arg[1];
+    diag_note(&copied->loc,
+              "compiled with --exec=stream: this matmul's %.1f MB of weights would be preloaded %lld times over in pipeline "
+              "mode, once per block of %d of its %lld rows; streamed from MemoryX, they take no SRAM "
+              "(--exec=pipeline insists on preloading them)",
+              (double)(shape_count(&w->shape) * ir_dtype_size(w->dt)) / 1048576.0, (long long)copies, SPLIT_ROWS,
+              (long long)copied->shape.d[0]);
+  } else {
+    return;
+  }
+  m->exec_stream = true;
+}
+
 bool pass_split(IrModule *m, const Target *t) {
   bool changed = false, ok = true;
   int64_t cores = (int64_t)(m->grid_w > 0 ? m->grid_w : (int)t->grid_w) * (m->grid_h > 0 ? m->grid_h : (int)t->grid_h);

@@ -50,8 +50,10 @@ static void usage(FILE *f) {
         "                         routes (the routing table), svg (the mapping as a picture)\n"
         "  --target NAME|FILE.xml target machine (default: wse2; built-in: wse2 wse3 small tiny)\n"
         "  --grid WxH             use at most W x H cores\n"
-        "  --exec=MODE            pipeline (default: weights preloaded, a rectangle per op) or stream\n"
-        "                         (matmul weights stream in from MemoryX: also writes MODEL.wmx)\n"
+        "  --exec=MODE            pipeline (weights preloaded, a rectangle per op), stream (matmul\n"
+        "                         weights stream in from MemoryX: also writes MODEL.wmx) or auto\n"
+        "                         (default: pipeline unless its weights could not be preloaded\n"
+        "                         once each; a note says why stream was chosen)\n"
         "  --print-after-all      print the IR after every pass (to stderr)\n"
         "  --print-after=PASS     print the IR after PASS\n"
         "  --print-before=PASS    print the IR before PASS\n"
@@ -149,7 +151,8 @@ static void parse_args(int argc, char **argv, Opts *o) {
     } else if ((v = opt_value(argc, argv, &i, "--grid"))) {
       once(&o->grid, "--grid", v);
     } else if ((v = opt_value(argc, argv, &i, "--exec"))) {
-      if (strcmp(v, "pipeline") && strcmp(v, "stream")) fail("unknown --exec mode '%s' (expected pipeline or stream)", v);
+      if (strcmp(v, "pipeline") && strcmp(v, "stream") && strcmp(v, "auto"))
+        fail("unknown --exec mode '%s' (expected pipeline, stream or auto)", v);
       once(&o->exec, "--exec", v);
     } else if (!strcmp(a, "--print-after-all")) {
       o->print_after_all = true;
@@ -452,7 +455,8 @@ int main(int argc, char **argv) {
     m->grid_w = (int)w;
     m->grid_h = (int)h;
   }
-  if (o.exec) {
+  bool exec_auto = !o.exec || !strcmp(o.exec, "auto");
+  if (!exec_auto) {
     bool s = !strcmp(o.exec, "stream");
     /* a .wir placed for one mode is that mode's mapping */
     if (m->wir && m->stage >= STAGE_PLACE && s != m->exec_stream)
@@ -496,6 +500,8 @@ int main(int argc, char **argv) {
       break;
     }
     m->stage = p->stage;
+    /* --exec=auto: with the shapes known, pipeline or stream (passes/split.c) */
+    if (p->stage == STAGE_INFER && exec_auto && !o.reference) split_choose_exec(m, &t);
     timing_phase("verify");
     ir_verify(m, p->name);
     if (o.print_after_all || pa == p) print_ir(m, "after", p->name);
