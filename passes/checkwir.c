@@ -394,9 +394,9 @@ static bool check_place(C *c) {
     const Rect *r = &op->place;
     if (!check_in_grid(c, op, p)) return false;
     int64_t wmax, hmax;
-    if (op->stream) { /* rows over y; K and N over x, some of each in every column */
-      wmax = op->arg[0]->shape.d[1] < op->shape.d[1] ? op->arg[0]->shape.d[1] : op->shape.d[1];
-      hmax = op->shape.d[0];
+    if (op->stream) { /* rows over y (every batch on each); K and N over x, some of each in every column */
+      wmax = op->arg[1]->shape.d[0] < op->arg[1]->shape.d[1] ? op->arg[1]->shape.d[0] : op->arg[1]->shape.d[1];
+      hmax = op->shape.d[op->shape.rank - 2];
     } else if (op->kind == IR_MATMUL) {
       wmax = op->shape.d[op->shape.rank - 1];
       hmax = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1];

@@ -25,8 +25,8 @@ static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 void cost_stream(const IrOp *op, const Target *t, const float *B, StreamCost *c) {
   memset(c, 0, sizeof *c);
   int w = op->place.w, h = op->place.h;
-  int64_t M = op->shape.d[0], K = op->arg[1]->shape.d[0], N = op->shape.d[1];
-  int64_t rn = cdiv(M, h);
+  int64_t M = op->shape.d[op->shape.rank - 2], K = op->arg[1]->shape.d[0], N = op->arg[1]->shape.d[1];
+  int64_t rn = map_batch(&op->shape) * cdiv(M, h); /* a core's rows: its M rows of every batch */
   int lanes = (int)(op->dt == DT_F32 ? t->simd_f32 : t->simd_f16), per_weight = op->arg[1]->dt == DT_F32 ? 2 : 1;
   double per_w = (double)(cdiv(rn, lanes) > per_weight ? cdiv(rn, lanes) : per_weight);
   double *chan = calloc((size_t)t->mx_channels + 1, sizeof(double));

@@ -156,6 +156,13 @@ static int add_dsr(Prog *p, IrDsr d) {
   return p->dsr.n - 1;
 }
 
+/* DSR d moves (DINC) outside the resident layout's bookkeeping: add_dsr
+ * never hands it out again for an identical descriptor. */
+static void mark_moved(Prog *p, int d) {
+  while (p->moved.n < p->dsr.n) VEC_PUSH(p->moved, false);
+  p->moved.v[d] = true;
+}
+
 static int fab_dsr(Prog *p, DsrKind kind, DType dt, int color, int64_t len) {
   IrDsr d;
   memset(&d, 0, sizeof d);
@@ -332,10 +339,7 @@ static void emit_walk(Prog *p, int isa, int nops, const int *buf, const int64_t 
       VEC_PUSH(p->dsr, p->dsr.v[d[o]]);
       d[o] = p->dsr.n - 1;
     }
-    if (!p->res) {
-      while (p->moved.n < p->dsr.n) VEC_PUSH(p->moved, false);
-      p->moved.v[d[o]] = true;
-    }
+    if (!p->res) mark_moved(p, d[o]);
   }
   int64_t idx[IR_MAXRANK] = {0};
   for (int64_t e = 0; e < count; e++) {
@@ -612,20 +616,37 @@ static int32_t res_word(Prog *p, int i) { return (int32_t)(p->buf.v[p->res->wbuf
  * shape share one program. */
 static void lower_stream(Prog *p, IrOp *op, int cx, int tile, int abuf, const Stream *sn) {
   int w = op->place.w;
-  int64_t k0, kn, n0, nn, p0, pn, N = op->shape.d[1];
+  int64_t k0, kn, n0, nn, p0, pn, N = op->arg[1]->shape.d[1];
   map_matmul_chunks(op, (cx + w - 1) % w, 0, &k0, &kn, &p0, &pn); /* the west neighbour's rows */
   map_matmul_chunks(op, cx, 0, &k0, &kn, &n0, &nn);
   const IrBuf *ab = &p->buf.v[abuf];
-  int64_t rn = ab->box.n[0], one = 1;
+  /* the core's rows: its M rows of every batch (A's box [.., rn, kn] is
+   * dense, so they follow each other kn elements apart, as do the tile's
+   * nn apart) */
+  int rk = op->shape.rank;
+  int64_t rn = box_count(&ab->box, op->arg[0]->shape.rank) / (kn ? kn : 1), one = 1;
   if (!sn->weights || (w > 1 && (!sn->in || !sn->out))) die("lower: a core of streamed %%%s lacks its nets", op->name);
-  Box rb = {{ab->box.lo[0], 0}, {rn * MAP_STREAM_ACCS, 1}}; /* ACCS columns of the output's rows */
+  Box rb = {{0}, {0}}; /* ACCS columns of the output's rows */
+  for (int k = 0; k < rk; k++) rb.n[k] = 1;
+  rb.lo[rk - 2] = ab->box.lo[op->arg[0]->shape.rank - 2];
+  rb.n[rk - 2] = rn * MAP_STREAM_ACCS;
   int accbuf = add_buf(p, BUF_ACC, op, &rb, DT_F32);
   int acc = mem_dsr(p, accbuf, 0, 1, &rn, &one);
   int64_t tdim[2] = {kn, rn}, tst[2] = {1, kn};
   int tab = mem_dsr(p, abuf, 0, 2, tdim, tst);
   int win = fab_dsr(p, DSR_FABIN, op->arg[1]->dt, sn->weights->color, kn);
   int64_t ystride = nn;
-  int yout = mem_dsr(p, tile, 0, 1, &rn, &ystride);
+  int before = p->dsr.n, yout = mem_dsr(p, tile, 0, 1, &rn, &ystride);
+  /* yout walks the tile's columns (DINC after each): outside the resident
+   * layout (which moves it back at the end) no later walk of the tile may
+   * share it - say a send of the whole tile, or an op in place on it */
+  if (!p->res) {
+    if (yout < before) { /* shared with an earlier one: one of its own */
+      VEC_PUSH(p->dsr, p->dsr.v[yout]);
+      yout = p->dsr.n - 1;
+    }
+    mark_moved(p, yout);
+  }
   int fin = sn->in ? fab_dsr(p, DSR_FABIN, DT_F32, sn->in->color, rn) : -1;
   int fout = sn->out ? fab_dsr(p, DSR_FABOUT, DT_F32, sn->out->color, rn) : -1;
   /* the runs, in row order: rows[r] rows of kind kinds[r] */
@@ -907,8 +928,7 @@ static int lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool 
       if (dst == p.dsr.n - 1) {
         VEC_PUSH(rdsr, dst);
         VEC_PUSH(roff, nd.off);
-        while (p.moved.n < p.dsr.n) VEC_PUSH(p.moved, false);
-        p.moved.v[dst] = true;
+        mark_moved(&p, dst);
       }
     }
     int src = fab_dsr(&p, DSR_FABIN, n->dt, n->color, box_count(&n->box, n->src->shape.rank));

@@ -87,7 +87,7 @@ int *map_last_uses(const IrModule *m) {
 
 bool map_weights_matmul(const IrOp *op) {
   return op->kind == IR_MATMUL && ir_is_preloaded(op->arg[1]) && !ir_is_preloaded(op->arg[0]) &&
-         op->arg[0]->shape.rank == 2 && op->arg[1]->shape.rank == 2;
+         op->arg[0]->shape.rank >= 2 && op->arg[1]->shape.rank == 2;
 }
 
 bool map_resident_ok(const IrModule *m, char *why, size_t n) {
@@ -146,9 +146,9 @@ bool map_resident_ok(const IrModule *m, char *why, size_t n) {
 
 void map_matmul_chunks(const IrOp *op, int cx, int cy, int64_t *k0, int64_t *kn,
                        int64_t *n0, int64_t *nn) {
-  if (op->stream) { /* K and N both over the columns */
-    map_chunk(op->arg[0]->shape.d[1], op->place.w, cx, k0, kn);
-    map_chunk(op->shape.d[1], op->place.w, cx, n0, nn);
+  if (op->stream) { /* K and N both over the columns (the weights are [K, N]) */
+    map_chunk(op->arg[1]->shape.d[0], op->place.w, cx, k0, kn);
+    map_chunk(op->arg[1]->shape.d[1], op->place.w, cx, n0, nn);
     return;
   }
   int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
@@ -267,10 +267,10 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out) {
     *out = b;
     return cx == 0 && (!op->shape.rank || b.n[s] > 0);
   }
-  if (op->kind == IR_MATMUL && op->stream) { /* rows over y, N over x: an elementwise op's tiling */
-    int64_t r0, rn, n0, nn;
-    map_chunk(op->shape.d[0], op->place.h, cy, &r0, &rn);
-    map_chunk(op->shape.d[1], op->place.w, cx, &n0, &nn);
+  if (op->kind == IR_MATMUL && op->stream) { /* rows over y, N over x: an elementwise op's tiling (batches whole) */
+    int64_t r0, rn, n0, nn, r = op->shape.rank;
+    map_chunk(op->shape.d[r - 2], op->place.h, cy, &r0, &rn);
+    map_chunk(op->shape.d[r - 1], op->place.w, cx, &n0, &nn);
     if (rn <= 0 || nn <= 0) return false;
     *out = box_from_matrix(&op->shape, r0, rn, n0, nn);
     return true;
@@ -298,8 +298,8 @@ bool map_need(const IrOp *op, int argi, int cx, int cy, Box *out) {
   Box b = {0};
   if (op->kind == IR_MATMUL && op->stream) { /* A's rows of the core's row, its column's K chunk; B streams in */
     int64_t r0, rn, k0, kn;
-    map_chunk(op->shape.d[0], op->place.h, cy, &r0, &rn);
-    map_chunk(a->shape.d[1], op->place.w, cx, &k0, &kn);
+    map_chunk(op->shape.d[op->shape.rank - 2], op->place.h, cy, &r0, &rn);
+    map_chunk(a->shape.d[a->shape.rank - 1], op->place.w, cx, &k0, &kn);
     if (argi != 0 || rn <= 0 || kn <= 0) return false;
     *out = box_from_matrix(&a->shape, r0, rn, k0, kn);
     return true;

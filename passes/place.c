@@ -56,7 +56,9 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   int64_t es = ir_dtype_size(op->dt);
   const int64_t code = 1024;
   if (op->kind == IR_MATMUL && op->stream) { /* A's tile, C's tile, the f32 row accumulators */
-    int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1], r = cdiv(M, h);
+    const Shape *s = &op->shape;
+    int64_t M = s->d[s->rank - 2], K = op->arg[1]->shape.d[0], N = op->arg[1]->shape.d[1];
+    int64_t r = map_batch(s) * cdiv(M, h); /* a core's rows: its M rows of every batch */
     return code + es * r * (cdiv(K, w) + cdiv(N, w)) + MAP_STREAM_ACCS * 4 * r;
   }
   if (op->kind == IR_MATMUL) {
@@ -188,11 +190,13 @@ static void unplace(IrOp *op) {
  * weight is less work: then as many columns as one ingress channel keeps
  * busy, so that the layer's rows go by faster (docs/mapping.md). */
 static void stream_size(const IrOp *op, const Target *t, int64_t *w, int64_t *h, int64_t *wmax) {
-  int64_t M = op->shape.d[0], K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+  /* batched ([.., M, K] @ [K, N]): a core's rows are its M rows of every batch */
+  int64_t M = op->shape.d[op->shape.rank - 2], nb = map_batch(&op->shape);
+  int64_t K = op->arg[1]->shape.d[0], N = op->arg[1]->shape.d[1];
   *wmax = min64(K, N);
   *w = min64(*wmax, max64(2, cdiv(max64(K, N), 64)));
-  *h = min64(M, max64(1, cdiv(M, 64)));
-  int64_t r = cdiv(M, *h), lanes = op->dt == DT_F32 ? t->simd_f32 : t->simd_f16;
+  *h = min64(M, max64(1, cdiv(nb * M, 64)));
+  int64_t r = nb * cdiv(M, *h), lanes = op->dt == DT_F32 ? t->simd_f32 : t->simd_f16;
   int64_t per_weight = op->arg[1]->dt == DT_F32 ? 2 : 1; /* wavelets */
   if (r < 64) *w = max64(*w, min64(min64(*wmax, STREAM_WIDE_MAX), (int64_t)t->mx_rate * r / (1000 * lanes * per_weight)));
   /* a data wavelet carries its index in 15 bits */
@@ -315,7 +319,7 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
     for (int k = 0; k < op->shape.rank; k++) op->tile[k] = b.n[k];
     if (op->kind == IR_MATMUL) {
       op->stream = true;
-      op->ktile = cdiv(op->arg[0]->shape.d[1], w);
+      op->ktile = cdiv(op->arg[1]->shape.d[0], w);
     }
   }
   m->resident = true;
@@ -411,7 +415,7 @@ bool pass_place(IrModule *m, const Target *t) {
     op->stream = map_streamable(m, op);
     if (op->stream) {
       stream_size(op, t, &w, &h, &wmax);
-      hmax = op->shape.d[0];
+      hmax = op->shape.d[op->shape.rank - 2];
     } else if (op->kind == IR_MATMUL) {
       int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
       wmax = N;

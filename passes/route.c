@@ -283,7 +283,8 @@ static void build_psum_nets(IrModule *m, IrOp *op) {
  * and the last column back to the first. */
 static void build_stream_nets(IrModule *m, IrOp *op) {
   const Rect *r = &op->place;
-  int64_t K = op->arg[0]->shape.d[1], N = op->shape.d[1];
+  int64_t K = op->arg[1]->shape.d[0], N = op->arg[1]->shape.d[1];
+  int rk = op->shape.rank;
   IrDest *col = xmalloc(sizeof(IrDest) * (size_t)r->h);
   for (int cx = 0; cx < r->w; cx++) {
     for (int cy = 0; cy < r->h; cy++) col[cy] = (IrDest){r->x + cx, r->y + cy, op, 1};
@@ -294,9 +295,10 @@ static void build_stream_nets(IrModule *m, IrOp *op) {
   }
   free(col);
   for (int cy = 0; cy < r->h && r->w > 1; cy++) {
-    Box b = {{0}, {0}};
-    map_chunk(op->shape.d[0], r->h, cy, &b.lo[0], &b.n[0]);
-    b.n[1] = N;
+    Box b = {{0}, {0}}; /* the core row's rows of the result, every batch, all N */
+    for (int k = 0; k + 2 < rk; k++) b.n[k] = op->shape.d[k];
+    map_chunk(op->shape.d[rk - 2], r->h, cy, &b.lo[rk - 2], &b.n[rk - 2]);
+    b.n[rk - 1] = N;
     for (int cx = 0; cx < r->w; cx++) {
       IrDest to = {r->x + (cx + 1) % r->w, r->y + cy, op, 0};
       new_net(m, NET_PSUM, op, (IrCoord){r->x + cx, r->y + cy}, b, DT_F32, &to, 1);

@@ -72,7 +72,7 @@ void split_choose_exec(IrModule *m, const Target *t) {
     }
     if (!copied && map_weights_matmul(op)) {
       const IrOp *w = op->arg[1];
-      int64_t rows = op->shape.d[0], wb = shape_count(&w->shape) * ir_dtype_size(w->dt);
+      int64_t rows = map_batch(&op->shape) * op->shape.d[op->shape.rank - 2], wb = shape_count(&w->shape) * ir_dtype_size(w->dt);
       if (rows > SPLIT_ROWS && wb >= AUTO_STREAM_BYTES) copied = op, copies = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
     }
   }
@@ -88,7 +88,7 @@ void split_choose_exec(IrModule *m, const Target *t) {
               "mode, once per block of %d of its %lld rows; streamed from MemoryX, they take no SRAM "
               "(--exec=pipeline insists on preloading them)",
               (double)(shape_count(&w->shape) * ir_dtype_size(w->dt)) / 1048576.0, (long long)copies, SPLIT_ROWS,
-              (long long)copied->shape.d[0]);
+              (long long)(map_batch(&copied->shape) * copied->shape.d[copied->shape.rank - 2]));
   } else {
     return;
   }
