@@ -13,8 +13,9 @@ weight-store sizes and the first error line of a refusal. With --simulate
 M,..., the default (auto) images of those M - or, without auto among the
 --modes, the stream ones - are run by wsesim and compared with
 wsecc --reference at the f16 tolerance of tests/golden/run_golden.py,
-with the simulated cycles and FMAC utilisation (512: ~30 s of simulation,
-2048: ~2 min, 4096: ~20 min and 8 GB of the reference). --cases and
+with the simulated cycles and FMAC utilisation (measured on the 2-core
+machine, one simulator thread: 512: 32 s of simulation, 2048: 676 s; 4096:
+longer, and 8 GB for the reference). --cases and
 --modes choose among them; a compile still running after --timeout
 seconds is stopped and shown as such. Not part of ctest.
 """
