@@ -150,6 +150,20 @@ IrOp *ir_add_temp(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc) {
   return op;
 }
 
+IrOp *ir_concat_tree(IrModule *m, IrOp *const *parts, int n, int axis, IrOp *into, SrcLoc loc) {
+  if (n == 1) return parts[0];
+  IrOp *l = ir_concat_tree(m, parts, n / 2, axis, NULL, loc), *r = ir_concat_tree(m, parts + n / 2, n - n / 2, axis, NULL, loc);
+  IrOp *c = into ? into : ir_add_temp(m, IR_CONCAT, NULL, NULL, loc);
+  c->kind = IR_CONCAT;
+  c->nargs = 2;
+  c->arg[0] = l;
+  c->arg[1] = r;
+  c->axis = axis;
+  c->typed = false;
+  if (!ir_type_op(c)) die("a concat of %d parts along axis %d does not type", n, axis);
+  return c;
+}
+
 IrNet *ir_add_net(IrModule *m) {
   IrNet *n = ARENA_NEW(&m->arena, IrNet, 1);
   n->id = m->nnets;

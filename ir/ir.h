@@ -315,6 +315,10 @@ IrOp *ir_add_op(IrModule *m, IrOpKind k, const char *name); /* appended; name co
  * source location loc, appended; passes that add ops use it and then
  * restore the canonical order (pass_order renames temporaries). */
 IrOp *ir_add_temp(IrModule *m, IrOpKind k, IrOp *a, IrOp *b, SrcLoc loc);
+/* parts[0 .. n) joined along `axis` by a balanced tree of typed binary
+ * concats (n >= 1; one part is returned as it is); `into` (if given) is
+ * made the root, so its users and name stay. */
+IrOp *ir_concat_tree(IrModule *m, IrOp *const *parts, int n, int axis, IrOp *into, SrcLoc loc);
 IrNet *ir_add_net(IrModule *m);
 IrCore *ir_add_core(IrModule *m, int x, int y);  /* appended; caller keeps (y,x) order */
 IrOp *ir_find_op(IrModule *m, const char *name);

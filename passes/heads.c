@@ -83,22 +83,6 @@ static IrOp *typed(IrOp *op) {
   return op;
 }
 
-/* Heads [h0, h1) of v's per-head values, joined along axis 1 (a balanced
- * tree); `into` (if given) becomes the root. */
-static IrOp *join(IrModule *m, IrOp **per, int h0, int h1, IrOp *into, SrcLoc loc) {
-  if (h1 - h0 == 1) return per[h0];
-  int mid = (h0 + h1) / 2;
-  IrOp *l = join(m, per, h0, mid, NULL, loc), *r = join(m, per, mid, h1, NULL, loc);
-  IrOp *c = into ? into : ir_add_temp(m, IR_CONCAT, NULL, NULL, loc);
-  c->kind = IR_CONCAT;
-  c->nargs = 2;
-  c->arg[0] = l;
-  c->arg[1] = r;
-  c->axis = 1;
-  c->typed = false;
-  return typed(c);
-}
-
 void fuse_heads(IrModule *m) {
   int n0 = m->nops;
   ir_renumber(m);
@@ -133,7 +117,7 @@ void fuse_heads(IrModule *m) {
     IrOp *op = m->ops[i];
     if (merge_reshape(op, nh)) {
       IrOp **heads = per[op->arg[0]->arg[0]->idx];
-      join(m, heads, 0, (int)nh[op->arg[0]->arg[0]->idx], op, op->loc);
+      ir_concat_tree(m, heads, (int)nh[op->arg[0]->arg[0]->idx], 1, op, op->loc);
       continue;
     }
     if (!nh[i]) continue;

@@ -10,6 +10,7 @@
  * tree; the original op becomes its root, so its users are unchanged).
  * Every output element is the same dot product as before.
  */
+#include <stdlib.h>
 #include "ir/diag.h"
 #include "passes/mapping.h"
 #include "passes/passes.h"
@@ -35,23 +36,16 @@ static IrOp *block(IrModule *m, IrOp *mm, int64_t lo, int64_t hi) {
   return r;
 }
 
-/* Blocks [b0, b1) of p over M, joined; `into` (if given) becomes the root. */
-static IrOp *join(IrModule *m, IrOp *mm, int64_t M, int p, int b0, int b1, IrOp *into) {
-  if (b1 - b0 == 1) {
+/* The p blocks of mm over M, joined along M; `into` becomes the root. */
+static void join(IrModule *m, IrOp *mm, int64_t M, int p, IrOp *into) {
+  IrOp **blocks = xmalloc(sizeof(IrOp *) * (size_t)p);
+  for (int b = 0; b < p; b++) {
     int64_t lo, n;
-    map_chunk(M, p, b0, &lo, &n);
-    return block(m, mm, lo, lo + n);
+    map_chunk(M, p, b, &lo, &n);
+    blocks[b] = block(m, mm, lo, lo + n);
   }
-  int mid = (b0 + b1) / 2;
-  IrOp *l = join(m, mm, M, p, b0, mid, NULL), *r = join(m, mm, M, p, mid, b1, NULL);
-  IrOp *c = into ? into : ir_add_temp(m, IR_CONCAT, NULL, NULL, mm->loc);
-  c->kind = IR_CONCAT;
-  c->nargs = 2;
-  c->arg[0] = l;
-  c->arg[1] = r;
-  c->axis = mm->shape.rank - 2;
-  if (!into && !ir_type_op(c)) die("split: concat does not type");
-  return c;
+  ir_concat_tree(m, blocks, p, mm->shape.rank - 2, into, mm->loc);
+  free(blocks);
 }
 
 /* --exec=auto chooses stream for a matmul whose weights are at least this
@@ -130,7 +124,7 @@ bool pass_split(IrModule *m, const Target *t) {
     }
     /* the original op becomes the root concat: its users and name stay */
     IrOp orig = *op;
-    join(m, &orig, M, (int)p, 0, (int)p, op);
+    join(m, &orig, M, (int)p, op);
     changed = true;
   }
   if (changed) pass_order(m);
