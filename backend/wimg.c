@@ -281,6 +281,12 @@ static int cmp_prange(const void *a, const void *b) {
   return (p->piece > q->piece) - (p->piece < q->piece);
 }
 
+uint64_t wimg_io_count(const WIo *io) {
+  uint64_t n = 1;
+  for (int k = 0; k < WIMG_MAXRANK; k++) n *= io->dim[k];
+  return n;
+}
+
 void wpiece_begin(WPieceWalk *w, const WIo *io, const WPiece *pc) {
   uint64_t acc = 1;
   w->pc = pc;

@@ -94,6 +94,8 @@ typedef struct WPieceWalk {
   uint64_t g, left;          /* left: elements not yet walked, this one included */
 } WPieceWalk;
 void wpiece_begin(WPieceWalk *w, const WIo *io, const WPiece *pc);
+/* The elements of an I/O tensor (wimg_read: at most 2^32). */
+uint64_t wimg_io_count(const WIo *io);
 void wpiece_next(WPieceWalk *w);
 
 #endif

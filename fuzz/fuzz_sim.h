@@ -24,10 +24,8 @@ static void fuzz_fix_header(uint8_t *bytes, size_t size, int raw) {
 
 /* Element count of io, or 0 when it is above FUZZ_MAX_ELEMS. */
 static uint64_t fuzz_io_count(const WIo *io) {
-  uint64_t n = 1;
-  for (int k = 0; k < WIMG_MAXRANK; k++)
-    if (__builtin_mul_overflow(n, (uint64_t)io->dim[k], &n) || n > FUZZ_MAX_ELEMS) return 0;
-  return n;
+  uint64_t n = wimg_io_count(io); /* wimg_read: at most 2^32 */
+  return n > FUZZ_MAX_ELEMS ? 0 : n;
 }
 
 /* Every input written (a fixed pattern), the run (at most max_cycles),

@@ -90,6 +90,18 @@ bool map_weights_matmul(const IrOp *op) {
          op->arg[0]->shape.rank >= 2 && op->arg[1]->shape.rank == 2;
 }
 
+int64_t map_param_bytes(const IrModule *m, const IrOp **big) {
+  int64_t bytes = 0;
+  const IrOp *b = NULL;
+  for (int i = 0; i < m->nops; i++)
+    if (m->ops[i]->kind == IR_PARAM) {
+      bytes += shape_count(&m->ops[i]->shape) * ir_dtype_size(m->ops[i]->dt);
+      if (!b || shape_count(&m->ops[i]->shape) > shape_count(&b->shape)) b = m->ops[i];
+    }
+  if (big) *big = b;
+  return bytes;
+}
+
 bool map_resident_ok(const IrModule *m, char *why, size_t n) {
   char tmp[8];
   if (!why) why = tmp, n = sizeof tmp;

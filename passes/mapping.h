@@ -60,6 +60,10 @@ bool map_streamable(const IrModule *m, const IrOp *op);
 /* A matmul by weights: its right operand known at compile time, both
  * operands matrices (what --exec=stream streams). */
 bool map_weights_matmul(const IrOp *op);
+/* The bytes of the module's params, and (if big) the largest param: what
+ * pipeline mode would preload (place refuses past the grid's SRAM, and
+ * --exec=auto streams instead: passes/split.c). */
+int64_t map_param_bytes(const IrModule *m, const IrOp **big);
 /* Per op, the index of the last op that uses its value (its own index if
  * none; INT_MAX if an output names it); heap-allocated. */
 int *map_last_uses(const IrModule *m);

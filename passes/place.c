@@ -352,13 +352,8 @@ bool pass_place(IrModule *m, const Target *t) {
   /* Weights preloaded into SRAM must fit in it, whatever the placement: say
    * so at once, and what to do instead. */
   if (!m->exec_stream) {
-    int64_t bytes = 0;
-    const IrOp *big = NULL;
-    for (int i = 0; i < m->nops; i++)
-      if (m->ops[i]->kind == IR_PARAM) {
-        bytes += shape_count(&m->ops[i]->shape) * ir_dtype_size(m->ops[i]->dt);
-        if (!big || shape_count(&m->ops[i]->shape) > shape_count(&big->shape)) big = m->ops[i];
-      }
+    const IrOp *big;
+    int64_t bytes = map_param_bytes(m, &big);
     int64_t sram = (int64_t)gw * gh * t->sram_bytes;
     if (big && bytes > sram) {
       diag_error(&big->loc,

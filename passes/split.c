@@ -36,6 +36,15 @@ static IrOp *block(IrModule *m, IrOp *mm, int64_t lo, int64_t hi) {
   return r;
 }
 
+/* The blocks of rows pass_split cuts matmul op into (1: none): batch x M
+ * rows in blocks of SPLIT_ROWS, at most M of them. */
+static int64_t row_blocks(const IrOp *op) {
+  int64_t M = op->shape.d[op->shape.rank - 2], rows = map_batch(&op->shape) * M;
+  if (rows <= SPLIT_ROWS || M < 2) return 1;
+  int64_t p = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
+  return p > M ? M : p;
+}
+
 /* The p blocks of mm over M, joined along M; `into` becomes the root. */
 static void join(IrModule *m, IrOp *mm, int64_t M, int p, IrOp *into) {
   IrOp **blocks = xmalloc(sizeof(IrOp *) * (size_t)p);
@@ -55,20 +64,13 @@ static void join(IrModule *m, IrOp *mm, int64_t M, int p, IrOp *into) {
 void split_choose_exec(IrModule *m, const Target *t) {
   if (m->exec_stream) return;
   int64_t cores = (int64_t)(m->grid_w > 0 ? m->grid_w : (int)t->grid_w) * (m->grid_h > 0 ? m->grid_h : (int)t->grid_h);
-  int64_t bytes = 0, sram = cores * (int64_t)t->sram_bytes;
-  const IrOp *big = NULL, *copied = NULL;
-  int64_t copies = 0;
-  for (int i = 0; i < m->nops; i++) {
-    const IrOp *op = m->ops[i];
-    if (op->kind == IR_PARAM) {
-      bytes += shape_count(&op->shape) * ir_dtype_size(op->dt);
-      if (!big || shape_count(&op->shape) > shape_count(&big->shape)) big = op;
-    }
-    if (!copied && map_weights_matmul(op)) {
-      const IrOp *w = op->arg[1];
-      int64_t rows = map_batch(&op->shape) * op->shape.d[op->shape.rank - 2], wb = shape_count(&w->shape) * ir_dtype_size(w->dt);
-      if (rows > SPLIT_ROWS && wb >= AUTO_STREAM_BYTES) copied = op, copies = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
-    }
+  int64_t sram = cores * (int64_t)t->sram_bytes;
+  const IrOp *big, *copied = NULL;
+  int64_t bytes = map_param_bytes(m, &big), copies = 0;
+  for (int i = 0; i < m->nops && !copied; i++) {
+    const IrOp *op = m->ops[i], *w = op->arg[1];
+    if (map_weights_matmul(op) && row_blocks(op) > 1 && shape_count(&w->shape) * ir_dtype_size(w->dt) >= AUTO_STREAM_BYTES)
+      copied = op, copies = row_blocks(op);
   }
   if (big && bytes > sram) {
     diag_note(&big->loc,
@@ -97,11 +99,8 @@ bool pass_split(IrModule *m, const Target *t) {
   for (int i = 0; i < n0; i++) {
     IrOp *op = m->ops[i];
     if (op->kind != IR_MATMUL || map_streamable(m, op)) continue; /* a streamed one splits M over its rows */
-    int r = op->shape.rank;
-    int64_t M = op->shape.d[r - 2], rows = map_batch(&op->shape) * M;
-    if (rows <= SPLIT_ROWS || M < 2) continue;
-    int64_t p = (rows + SPLIT_ROWS - 1) / SPLIT_ROWS;
-    if (p > M) p = M;
+    int64_t M = op->shape.d[op->shape.rank - 2], rows = map_batch(&op->shape) * M, p = row_blocks(op);
+    if (p == 1) continue;
     /* every block is a matmul and (but one) a concat, each on a core at
      * least: refuse before building more ops than the grid could place */
     need += 2 * p - 1;

@@ -307,11 +307,6 @@ static void sram_grow(Core *c, uint64_t end, uint32_t sram_bytes) {
   c->sram_n = sram_bytes;
 }
 
-static uint64_t io_count(const WIo *io) {
-  uint64_t n = 1;
-  for (int k = 0; k < WIMG_MAXRANK; k++) n *= io->dim[k];
-  return n;
-}
 static size_t piece_bytes(const WIo *io, const WPiece *pc) {
   size_t n = (size_t)wdt_size(io->dtype);
   for (int k = 0; k < WIMG_MAXRANK; k++) n *= pc->n[k];
@@ -696,8 +691,8 @@ void sim_write_input(Sim *s, const WIo *io, const float *data) {
   if (s->indata) { /* --repeat writes it again before every run */
     size_t i = (size_t)(io - s->img->io);
     free(s->indata[i]);
-    s->indata[i] = xmalloc(sizeof(float) * io_count(io) + 1);
-    memcpy(s->indata[i], data, sizeof(float) * io_count(io));
+    s->indata[i] = xmalloc(sizeof(float) * wimg_io_count(io) + 1);
+    memcpy(s->indata[i], data, sizeof(float) * wimg_io_count(io));
   }
 }
 void sim_read_output(Sim *s, const WIo *io, float *data) {

@@ -132,9 +132,7 @@ static void check_input_file(const char *file, const WIo *io, const char *type) 
   struct stat st;
   if (stat(file, &st) != 0) fail("%s: cannot read: %s", file, strerror(errno));
   if (S_ISDIR(st.st_mode)) fail("%s: is a directory, not a .npy file (input '%s')", file, io->name);
-  uint64_t n = 1;
-  for (int k = 0; k < io->rank; k++) n *= io->dim[k];
-  uint64_t limit = n * 4 + NPY_HEADER_MAX;
+  uint64_t n = wimg_io_count(io), limit = n * 4 + NPY_HEADER_MAX;
   if (!S_ISREG(st.st_mode))
     fail("%s: not a regular file; wsesim reads input '%s' (%s) from a regular .npy file of at most %llu bytes", file, io->name,
          type, (unsigned long long)limit);
