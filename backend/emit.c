@@ -257,6 +257,32 @@ static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *prog
 }
 
 static void add_piece(PieceVec *pieces, const IrCore *c, const IrOp *v) {
+  if (v->kind == IR_INPUT && v->host && v->host->kind == IR_RESHAPE) {
+    /* an input written into its reshape's tiles: each tile is one run of
+     * C order, which is at most 2*rank-1 boxes of the input, one after
+     * another in the tile (passes/place.c) */
+    const IrOp *r = v->host;
+    for (int i = 0; i < c->nbuf; i++) {
+      const IrBuf *b = &c->buf[i];
+      if (b->kind != BUF_TILE || b->val != r) continue;
+      int64_t f0 = map_flat(&r->shape, b->box.lo), n = box_count(&b->box, r->shape.rank);
+      Box pc[2 * IR_MAXRANK];
+      int np = map_flat_pieces(&v->shape, f0, n, pc);
+      for (int j = 0; j < np; j++) {
+        WPiece p;
+        memset(&p, 0, sizeof p);
+        p.x = (uint16_t)c->x;
+        p.y = (uint16_t)c->y;
+        p.addr = (uint32_t)(b->addr + (map_flat(&v->shape, pc[j].lo) - f0) * ir_dtype_size(v->dt));
+        for (int k = 0; k < WIMG_MAXRANK; k++) {
+          p.lo[k] = k < v->shape.rank ? (uint32_t)pc[j].lo[k] : 0;
+          p.n[k] = k < v->shape.rank ? (uint32_t)pc[j].n[k] : 1;
+        }
+        VEC_PUSH(*pieces, p);
+      }
+    }
+    return;
+  }
   for (int i = 0; i < c->nbuf; i++) {
     const IrBuf *b = &c->buf[i];
     if (b->kind != BUF_TILE || b->val != v) continue;

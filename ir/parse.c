@@ -52,6 +52,10 @@ typedef struct P {
   IrOp **tab;
   size_t tabn;
   VEC(int) depth;  /* per op: the longest operand chain ending at it */
+  /* 'on %h' of an input names a later op (its streamed matmul or reshape):
+   * resolved when the ops end */
+  struct PendingHost { IrOp *op; const char *name; WirPos at; } *host;
+  size_t nhost, caphost;
 } P;
 
 static size_t name_hash(const char *s) {
@@ -86,6 +90,9 @@ static void insert(P *p, IrOp *op) {
 }
 
 static void free_vecs(P *p) {
+  free(p->host);
+  p->host = NULL;
+  p->nhost = p->caphost = 0;
   free(p->tab);
   p->tab = NULL;
   p->tabn = 0;
@@ -371,6 +378,16 @@ static IrOpKind op_kind(P *p, const char *w, WirPos at) {
   perr_at(p, at, "unknown op '%s'", w);
 }
 
+/* The hosts of inputs ('on %h', a later op), once every op is known. */
+static void resolve_hosts(P *p) {
+  for (size_t i = 0; i < p->nhost; i++) {
+    IrOp *h = lookup(p, p->host[i].name);
+    if (!h) perr_at(p, p->host[i].at, "unknown value '%%%s'", p->host[i].name);
+    p->host[i].op->host = h;
+  }
+  p->nhost = 0;
+}
+
 static void parse_op(P *p) {
   WirOpPos pos;
   memset(&pos, 0, sizeof pos);
@@ -514,11 +531,22 @@ static void parse_op(P *p) {
     expect(p, ')', "to close the initialiser");
   }
   if (peek(p, 'o') && !strncmp(p->s + p->i, "on ", 3)) {
-    if (!p->m->exec_stream && op->kind == IR_INPUT)
-      perr(p, "an input 'on' another op's cores is held by a weight-streamed matmul, which needs 'exec stream' in the "
-              "module header");
     expect_kw(p, "on");
-    op->host = value(p); /* an earlier op: its cores hold this one's value (checkwir checks the rest) */
+    if (op->kind == IR_INPUT) { /* a later op holds the input: resolved when the ops end */
+      expect(p, '%', "before a value name");
+      WirPos at = here(p);
+      size_t st = p->i;
+      while (word_char(p->s[p->i])) adv(p);
+      if (p->i == st) perr(p, "expected a value name after '%%'");
+      if (p->i - st > 255) perr_at(p, at, "a name of at most 255 characters");
+      if (p->nhost == p->caphost) {
+        p->caphost = p->caphost ? 2 * p->caphost : 8;
+        p->host = xrealloc(p->host, sizeof *p->host * p->caphost);
+      }
+      p->host[p->nhost++] = (struct PendingHost){op, arena_printf(&p->m->arena, "%.*s", (int)(p->i - st), p->s + st), at};
+    } else {
+      op->host = value(p); /* an earlier op: its cores hold this one's value (checkwir checks the rest) */
+    }
   }
   if (peek(p, 'p') && !strncmp(p->s + p->i, "place", 5)) {
     WirPos at = here(p);
@@ -823,6 +851,7 @@ IrModule *ir_parse(const char *file, const char *text) {
   int part = 0;
   for (;;) {
     WirPos at = here(&p);
+    if (part == 0 && (peek(&p, 'n') || peek(&p, 'c') || peek(&p, '}'))) resolve_hosts(&p);
     if (kw(&p, "net")) {
       if (part > 1) perr_at(&p, at, "nets come before the core programs");
       part = 1;

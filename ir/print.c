@@ -125,7 +125,9 @@ static void pop(Buf *b, const IrOp *op) {
 static void pnet(Buf *b, const IrNet *n) {
   buf_printf(b, "  net %d %s %%%s %s box ", n->id, n->kind == NET_PSUM ? "psum" : n->kind == NET_INGRESS ? "ingress" : "operand", n->src->name,
              ir_dtype_name(n->dt));
-  pbox(b, &n->box, n->src->shape.rank);
+  /* a MemoryX stream carries a box of the matmul's weights */
+  bool w = n->kind == NET_INGRESS && n->src->kind == IR_MATMUL;
+  pbox(b, &n->box, (w ? n->src->arg[1] : n->src)->shape.rank);
   buf_printf(b, " from (%d,%d) to {", n->from.x, n->from.y);
   for (int i = 0; i < n->ndst; i++) {
     buf_printf(b, "%s(%d,%d)", i ? ", " : "", n->to[i].x, n->to[i].y);

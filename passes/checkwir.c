@@ -200,7 +200,7 @@ static bool check_types(C *c) {
 static bool wants_place(const IrModule *m, int i) {
   const IrOp *op = m->ops[i];
   if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) return false;
-  if (op->kind == IR_INPUT && op->host && !m->resident) return false; /* written into its streamed matmul's cores */
+  if (op->kind == IR_INPUT && op->host && !m->resident) return false; /* written into its streamed matmul's or reshape's cores */
   if (!ir_is_view_kind(op)) return true;
   for (int j = i + 1; j < m->nops; j++)
     if (m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op) return true;
@@ -218,13 +218,13 @@ static bool check_host(C *c, IrModule *m, int i) {
   const WirOpPos *p = opos(c, op);
   const IrOp *h = op->host;
   char sa[64], sb[64];
-  if (op->kind == IR_INPUT) { /* --exec=stream: written by the host into the cores of its only user, a streamed matmul */
+  if (op->kind == IR_INPUT) { /* written by the host into the cores of its only user, a streamed matmul (--exec=stream) or a reshape */
     int uses = 0;
     for (int j = 0; j < m->nops; j++)
       for (int a = 0; a < m->ops[j]->nargs; a++) uses += m->ops[j]->arg[a] == op;
-    if (!h->stream || h->arg[0] != op || uses != 1)
+    if (!(h->stream || h->kind == IR_RESHAPE) || h->arg[0] != op || uses != 1 || (h->kind == IR_RESHAPE && m->resident))
       return err_at(c, p->at, "input %%%s is on %%%s, so %%%s is its only use and a streamed matmul with it as its left "
-                    "operand", op->name, h->name, h->name),
+                    "operand or a reshape of it", op->name, h->name, h->name),
              false;
     return true;
   }

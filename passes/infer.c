@@ -3,7 +3,11 @@
  * 1. Types. Ops are visited in order (operands first) and typed by
  *    ir_type_op (ir/type.c: by the typing class of the op table). All
  *    errors are reported; an op whose operand failed is skipped silently.
- * 2. Canonical order. So that the image does not depend on the order of
+ * 2. Identity reshapes. A reshape to its operand's own shape moves no
+ *    data, so its users (outputs too) read the operand instead, and the
+ *    reshape is dropped with the dead ops below. (Mapped as an op, it would
+ *    gather its operand into one column of cores for nothing.)
+ * 3. Canonical order. So that the image does not depend on the order of
  *    declarations, ops are re-listed as a post-order walk from the outputs
  *    (sorted by name), operands in operand order; inputs nobody uses come
  *    last, sorted by name; unused params and dead lets are dropped.
@@ -81,6 +85,14 @@ bool pass_infer(IrModule *m, const Target *t) {
   }
   strmap_free(&outs);
   if (!ok) return false;
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    for (int a = 0; a < op->nargs; a++) {
+      IrOp *r = op->arg[a];
+      while (r->kind == IR_RESHAPE && shape_eq(&r->shape, &r->arg[0]->shape) && r->dt == r->arg[0]->dt) r = r->arg[0];
+      op->arg[a] = r;
+    }
+  }
   pass_order(m);
   return true;
 }

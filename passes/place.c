@@ -71,6 +71,7 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
     int64_t n = shape_count(&op->shape), most = 0;
     int s = map_reshape_axis(&op->shape);
     int64_t ds = op->shape.rank ? op->shape.d[s] : 1, per = n / ds;
+    if (op->arg[0]->host == op) return code + es * cdiv(ds, h) * per; /* the host writes the input into its tiles */
     for (int cy = 0; cy < h; cy++) {
       int64_t lo, len;
       map_chunk(ds, (int)h, cy, &lo, &len);
@@ -393,6 +394,13 @@ bool pass_place(IrModule *m, const Target *t) {
         for (int k = 0; k < op->shape.rank; k++) op->tile[k] = h->tile[k];
         continue;
       }
+    }
+    /* An input whose only use is a reshape is written by the host straight
+     * into the reshape's cores, each core's run of C order as the boxes of
+     * the input it spans (backend/emit.c): the reshape moves nothing. */
+    if (op->kind == IR_INPUT && uses[op->idx] == 1 && user[op->idx] && user[op->idx]->kind == IR_RESHAPE) {
+      op->host = user[op->idx];
+      continue;
     }
     if (op->kind == IR_INPUT && m->exec_stream) { /* held by its only user, a streamed matmul? */
       if (uses[op->idx] == 1 && user[op->idx] && map_streamable(m, user[op->idx])) {

@@ -55,6 +55,17 @@ cases = {
                  " output y = concat([s, slice(a, axis=2, start=0, end=1)], axis=2); output z = softmax(a, axis=1); }", {"a": (2,3,4,5,6)},
                  lambda i: {"y": np.concatenate([i["a"][:, :, 1:3], i["a"][:, :, 0:1]], 2),
                             "z": np.exp(i["a"]) / np.exp(i["a"]).sum(axis=1, keepdims=True)}),
+# An input whose only use is a reshape is written by the host straight into
+# the reshape's cores (passes/place.c): each core's run of C order crosses
+# rows and batches of the input, so it is several pieces of it (in f16 and
+# f32); an identity reshape is its operand (passes/infer.c).
+"reshape_in": ("model m { input a : f32[3, 7, 10]; input b : f32[2, 9, 5];\n"
+               " output y = reshape(a, [21, -1]) + 1.0; output z = reshape(b, [6, 15]) * 2.0; }", {"a": (3,7,10), "b": (2,9,5)},
+               lambda i: {"y": i["a"].reshape(21, 10) + 1, "z": i["b"].reshape(6, 15) * 2}),
+"reshape_in16": ("model m { input a : f16[2, 9, 5]; input b : f16[4, 3]; output y = reshape(a, [6, 15]) * 2.0; output z = reshape(b, [3, 4]); }",
+                 {"a": (2,9,5), "b": (4,3)}, lambda i: {"y": i["a"].reshape(6, 15) * 2, "z": i["b"].reshape(3, 4)}),
+"reshape_id": ("model m { input x : f32[5, 6]; param w : f32[6, 4] = randn(seed=4, std=0.3);\n"
+               " output y = reshape(x, [5, 6]) @ w; output z = reshape(reshape(x, [5, 6]), [5, 6]); }", {"x": (5,6)}),
 # Heads split by reshape (passes/heads.c): k^T as a transpose that keeps
 # the head axis first, a head value used twice, f16; and a batched value
 # with another user (a sum over the heads), which keeps the batch.
