@@ -172,12 +172,13 @@ typedef struct IrOp {
    * at compile time) stream in from MemoryX instead of being preloaded;
    * docs/mapping.md, "Weight streaming" */
   bool stream;
-  /* --exec=stream (place decides), the streamed matmul on whose cores this
-   * op's value lives:
-   *  INPUT: its only user; the host writes the input straight into that
-   *         matmul's cores (the activations are where they are used); the
+  /* (place decides) the op on whose cores this op's value lives:
+   *  INPUT: its only user, a reshape (either mode) or, in --exec=stream, a
+   *         streamed matmul; the host writes the input straight into that
+   *         op's cores (the activations are where they are used); the
    *         input is not placed;
-   *  elementwise: computed in place on the matmul's cores, after it, on
+   *  elementwise (--exec=stream): a streamed matmul; computed in place
+   *         on the matmul's cores, after it, on
    *         the value of the matmul or of the op fused before it (its only
    *         user) and a preloaded operand (a bias); placed on the
    *         matmul's rectangle, it has no cores of its own */

@@ -10,6 +10,12 @@
  * fused matmul's cores. The concatenated weights are computed at compile
  * time (a concat of preloaded values is preloaded: ir/param.c).
  *
+ * Not two matmuls whose results meet in one op (x @ w1 - x @ w2): apart,
+ * the second takes the first's tiling and each core of that op reads both
+ * operands from the cores above it; fused, it would read two column ranges
+ * of the fused result, tiled unlike itself, from across the rectangle -
+ * the routes of 12 of fuzz.py --wide's seeds 0-299 that did not fit.
+ *
  * Algorithm: for each value A in op order, the MATMUL users whose left
  * operand is A, whose right operand is preloaded and 2-D, and whose result
  * is 2-D, in op order; if there are two or more, their weights are joined
@@ -40,10 +46,18 @@ bool pass_fuse(IrModule *m, const Target *t) {
    * the ops instead of one per operand */
   typedef VEC(IrOp *) OpVec;
   OpVec *users = xcalloc((size_t)n0 + 1, sizeof(OpVec));
+  bool *meet = xcalloc((size_t)n0 + 1, 1); /* a matmul whose result meets another one of its activation's in one op */
+  for (int j = 0; j < n0; j++) {
+    const IrOp *op = m->ops[j];
+    if (op->nargs == 2 && op->arg[0] != op->arg[1] && op->arg[0]->kind == IR_MATMUL && op->arg[1]->kind == IR_MATMUL &&
+        op->arg[0]->arg[0] == op->arg[1]->arg[0])
+      meet[op->arg[0]->idx] = meet[op->arg[1]->idx] = true;
+  }
   for (int j = 0; j < n0; j++) {
     IrOp *op = m->ops[j];
-    if (op->kind == IR_MATMUL && fusable(op, op->arg[0])) VEC_PUSH(users[op->arg[0]->idx], op);
+    if (op->kind == IR_MATMUL && fusable(op, op->arg[0]) && !meet[op->idx]) VEC_PUSH(users[op->arg[0]->idx], op);
   }
+  free(meet);
   for (int i = 0; i < n0; i++) {
     IrOp *a = m->ops[i];
     if (ir_is_preloaded(a) || a->kind == IR_OUTPUT) continue;

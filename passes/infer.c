@@ -7,7 +7,11 @@
  *    data, so its users (outputs too) read the operand instead, and the
  *    reshape is dropped with the dead ops below. (Mapped as an op, it would
  *    gather its operand into one column of cores for nothing.)
- * 3. Canonical order. So that the image does not depend on the order of
+ * 3. Common subexpressions. An op that computes what an earlier one does
+ *    (the same kind, operands, attributes and type: `x @ w1` written in two
+ *    outputs) is that op: its users read the earlier one, and it is
+ *    dropped. Each value is then computed once, on one rectangle.
+ * 4. Canonical order. So that the image does not depend on the order of
  *    declarations, ops are re-listed as a post-order walk from the outputs
  *    (sorted by name), operands in operand order; inputs nobody uses come
  *    last, sorted by name; unused params and dead lets are dropped.
@@ -55,6 +59,65 @@ static bool all_digits(const char *s) {
   return true;
 }
 
+/* Ops a and b compute the same value (operands already the representatives). */
+static bool same_op(const IrOp *a, const IrOp *b) {
+  if (a->kind != b->kind || a->dt != b->dt || !shape_eq(&a->shape, &b->shape) || a->nargs != b->nargs) return false;
+  for (int k = 0; k < a->nargs; k++)
+    if (a->arg[k] != b->arg[k]) return false;
+  if (a->axis != b->axis || a->keepdims != b->keepdims || a->start != b->start || a->end != b->end) return false;
+  if (memcmp(a->perm, b->perm, sizeof a->perm)) return false;
+  if (a->kind == IR_CONST && memcmp(&a->fill, &b->fill, sizeof a->fill)) return false; /* the same bits: 0.0 is not -0.0 */
+  return true;
+}
+
+static uint64_t op_hash(const IrOp *op) {
+  uint64_t h = 1469598103934665603u;
+#define MIX(v) (h = (h ^ (uint64_t)(v)) * 1099511628211u)
+  MIX(op->kind);
+  MIX(op->dt);
+  MIX(op->shape.rank);
+  for (int k = 0; k < op->shape.rank; k++) MIX(op->shape.d[k]);
+  for (int k = 0; k < op->nargs; k++) MIX(op->arg[k]->idx + 1);
+  MIX(op->axis);
+  MIX(op->start);
+  MIX(op->end);
+  if (op->kind == IR_CONST) {
+    uint64_t bits;
+    memcpy(&bits, &op->fill, sizeof bits);
+    MIX(bits);
+  }
+#undef MIX
+  return h;
+}
+
+/* Steps 2 and 3: every operand slot is pointed at its value's first
+ * computation, in op order (operands come before their users). */
+static void merge_same(IrModule *m) {
+  ir_renumber(m);
+  IrOp **repr = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
+  size_t cap = 16;
+  while (cap < 2 * (size_t)m->nops) cap *= 2;
+  IrOp **tab = xcalloc(cap, sizeof(IrOp *));
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    for (int a = 0; a < op->nargs; a++) {
+      IrOp *r = repr[op->arg[a]->idx] ? repr[op->arg[a]->idx] : op->arg[a];
+      while (r->kind == IR_RESHAPE && shape_eq(&r->shape, &r->arg[0]->shape) && r->dt == r->arg[0]->dt) r = r->arg[0];
+      op->arg[a] = r;
+    }
+    repr[i] = op;
+    /* (not inputs and params, each its own value, nor outputs; a constant
+     * is its literal, so `x * 2 + x * 2` multiplies once) */
+    if (op->kind == IR_INPUT || op->kind == IR_PARAM || op->kind == IR_OUTPUT || !op->typed) continue;
+    size_t j = (size_t)op_hash(op) & (cap - 1);
+    while (tab[j] && !same_op(tab[j], op)) j = (j + 1) & (cap - 1);
+    if (tab[j]) repr[i] = tab[j];
+    else tab[j] = op;
+  }
+  free(tab);
+  free(repr);
+}
+
 bool pass_infer(IrModule *m, const Target *t) {
   (void)t;
   bool ok = true;
@@ -85,14 +148,7 @@ bool pass_infer(IrModule *m, const Target *t) {
   }
   strmap_free(&outs);
   if (!ok) return false;
-  for (int i = 0; i < m->nops; i++) {
-    IrOp *op = m->ops[i];
-    for (int a = 0; a < op->nargs; a++) {
-      IrOp *r = op->arg[a];
-      while (r->kind == IR_RESHAPE && shape_eq(&r->shape, &r->arg[0]->shape) && r->dt == r->arg[0]->dt) r = r->arg[0];
-      op->arg[a] = r;
-    }
-  }
+  merge_same(m);
   pass_order(m);
   return true;
 }

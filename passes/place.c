@@ -429,7 +429,9 @@ bool pass_place(IrModule *m, const Target *t) {
       int64_t ds = op->shape.rank ? op->shape.d[map_reshape_axis(&op->shape)] : 1;
       wmax = w = 1;
       hmax = ds;
-      h = min64(ds, max64(4, cdiv(shape_count(&op->shape), 64 * 64)));
+      /* (written by the host, its input costs nothing: then tiles of about
+       * 1024 elements, which its elementwise users can take as they are) */
+      h = min64(ds, max64(4, cdiv(shape_count(&op->shape), op->arg[0]->host == op ? 1024 : 64 * 64)));
     } else {
       int64_t R, C;
       /* a reduction is tiled like its operand */
@@ -460,9 +462,20 @@ bool pass_place(IrModule *m, const Target *t) {
          * tiles, all in one row, would all cross one link to the next
          * matmul's K rows - GPT-2's MLP at 64 tokens) */
         bool row = p->kind == IR_MATMUL && !p->stream && pw > (int64_t)t->colors;
-        if (pw <= wmax && ph <= hmax && !row && need_bytes(op, pw, ph) <= budget) {
-          w = pw;
-          h = ph;
+        /* (over the SRAM budget on the operand's tiling: each tile split in
+         * 2, 3 or 4 along its rows, else its columns - each core's operand
+         * then still comes from one or two producer cores. Not on a
+         * matmul's result, held by its last row of cores: split, GPT-2
+         * small's attention scores, softmax and MLP did not route) */
+        int64_t kw = pw, kh = ph;
+        for (int k = 2; k <= 4 && p->kind != IR_MATMUL && need_bytes(op, kw, kh) > budget; k++) {
+          if (ph * k <= hmax) kh = ph * k;
+          else if (pw * k <= wmax) kh = ph, kw = pw * k;
+          else break;
+        }
+        if (pw <= wmax && ph <= hmax && !row && need_bytes(op, kw, kh) <= budget) {
+          w = kw;
+          h = kh;
           wmax = w;
           hmax = h;
           under = p;
@@ -547,6 +560,20 @@ bool pass_place(IrModule *m, const Target *t) {
     /* An op tiled like its operand goes right below it when it can: each
      * core's tile then travels straight down its own column. */
     int below_x = under ? under->place.x : -1;
+    /* (Not a tall one: each of its columns would carry all h tiles down
+     * through the last row of the operand - more than a router has colors.
+     * That one goes right beside the operand, level with it, when it can:
+     * each tile then travels w cores along its own row.) */
+    if (under && h > (int64_t)t->colors / 2) {
+      below_x = -1;
+      int bx = under->place.x + under->place.w, by = under->place.y;
+      bool free = bx + (int)w <= gw && by + h <= gh;
+      for (int x = bx; x < bx + (int)w && free; x++) free = top[x] <= by;
+      if (free) {
+        best_x = bx;
+        best_y = by;
+      }
+    }
     if (below_x >= 0 && below_x + (int)w <= gw) {
       int y = 0;
       for (int x = below_x; x < below_x + (int)w; x++) y = top[x] > y ? top[x] : y;

@@ -75,6 +75,13 @@ cases = {
 "heads_kept": ("model m { input a : f32[4, 6]; let h = transpose(reshape(a, [4, 3, 2]), perm=[1, 0, 2]); let o = h @ transpose(h, perm=[0, 2, 1]);\n"
                " output y = reshape(transpose(o @ h, perm=[1, 0, 2]), [4, 6]); output z = sum(o, axis=0); }", {"a": (4,6)},
                lambda i: (lambda h: (lambda o: {"y": (o @ h).transpose(1, 0, 2).reshape(4, 6), "z": o.sum(0)})(h @ h.transpose(0, 2, 1)))(i["a"].reshape(4, 3, 2).transpose(1, 0, 2))),
+# Common subexpressions (passes/infer.c): a matmul, a reduction and a
+# constant written twice are one op; x @ v - x @ w is not fused (fuse.c)
+"cse": ("model m { input x : f32[6, 7]; param w : f32[7, 5] = randn(seed=2, std=0.3); param v : f32[7, 5] = randn(seed=3, std=0.3);\n"
+        " output y = relu(x @ w) + relu(x @ w) - (x @ v - x @ w); output z = sum(x * 2, axis=1) + sum(x * 2, axis=1) * 2; }", {"x": (6,7)}),
+"cse_in16": ("model m { input a : f16[5, 9]; input u : f16[9, 4]; output y = (a @ u) * (a @ u) - max(a @ u, axis=1, keepdims=true);\n"
+             " output z = max(a @ u, axis=0) + max(a @ u, axis=0); }", {"a": (5,9), "u": (9,4)},
+             lambda i: (lambda p: {"y": p * p - p.max(1, keepdims=True), "z": 2 * p.max(0)})(i["a"] @ i["u"])),
 }
 ok = True
 for name, (src, ins, *npref) in cases.items():
