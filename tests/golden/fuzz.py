@@ -31,10 +31,13 @@ streams, 14 of them staged, needs 63 DSRs; 3, over their SRAM, before route
 capped staging); with --exec=stream 0 of seeds 0-199 (19 of 2000 before
 receives of one shape shared a DSR: a core receiving 17 streams next to a
 streamed matmul of N = 1 needed 45 DSRs). With --wide (M, K, N up to 300,
-batches up to 6) 46 of 300 are refused (87 before batch-axis reductions
-became local, route sent runs of boxes as one, the split pass's concats
-took their blocks' tiling and batched elementwise ops their operands'),
-26 of them reshapes. With --rank6, 4 of seeds 0-199 are refused (N-D
+batches up to 6) 22 of 300 are refused, all but one for routing
+(87 before batch-axis reductions became local, route sent runs of boxes
+as one, the split pass's concats took their blocks' tiling and batched
+elementwise ops their operands'; 46 before a reshape of an input was
+written by the host, infer merged common subexpressions, fuse left apart
+matmuls that meet in one op, and place put tall ops beside their operand
+and split an over-budget operand tiling). With --rank6, 4 of seeds 0-199 are refused (N-D
 transposes and reshapes again), 0 failures; with --rank6 --exec=stream 5,
 0 failures (2 wrong numbers before lower_stream's moving output DSR got
 one of its own: tests/lit/stream/batched.test).
