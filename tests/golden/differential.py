@@ -2,7 +2,7 @@
 broadcasting both ways, rank 0 and 1, f16 matmul, activation @ activation,
 values used several times, a larger matmul, a matmul split into row
 blocks, and one value in two operand slots of one op: concat([a, a]),
-a @ a, a @ transpose(a), views of views), compiled and simulated, and
+a @ a, a @ transpose(a), views of views, common subexpressions), compiled and simulated, and
 compared with the host reference evaluator (wsecc --reference), which never
 sees the mapping, and, where a case gives one, with NumPy. Tolerance: 1e-3 relative to the output scale (f16 inputs;
 the f32 cases agree to ~1e-6).
@@ -79,6 +79,8 @@ cases = {
 # constant written twice are one op; x @ v - x @ w is not fused (fuse.c)
 "cse": ("model m { input x : f32[6, 7]; param w : f32[7, 5] = randn(seed=2, std=0.3); param v : f32[7, 5] = randn(seed=3, std=0.3);\n"
         " output y = relu(x @ w) + relu(x @ w) - (x @ v - x @ w); output z = sum(x * 2, axis=1) + sum(x * 2, axis=1) * 2; }", {"x": (6,7)}),
+"cse_out": ("model m { input x : f32[5, 6]; input u : f32[6, 4]; output y = x @ u; output z = x @ u; }", {"x": (5,6), "u": (6,4)},
+            lambda i: {"y": i["x"] @ i["u"], "z": i["x"] @ i["u"]}),
 "cse_in16": ("model m { input a : f16[5, 9]; input u : f16[9, 4]; output y = (a @ u) * (a @ u) - max(a @ u, axis=1, keepdims=true);\n"
              " output z = max(a @ u, axis=0) + max(a @ u, axis=0); }", {"a": (5,9), "u": (9,4)},
              lambda i: (lambda p: {"y": p * p - p.max(1, keepdims=True), "z": 2 * p.max(0)})(i["a"] @ i["u"])),
