@@ -34,6 +34,10 @@ ap.add_argument("--exec", dest="exec_mode", default=None, help="pipeline or stre
 ap.add_argument("--time-passes", action="store_true", help="print the build's per-phase table of the last run")
 ap.add_argument("models", nargs="*")
 a = ap.parse_args()
+# (each compile runs in its model's directory, so relative build paths are made absolute)
+a.build = os.path.abspath(a.build)
+if a.baseline:
+    a.baseline = os.path.abspath(a.baseline)
 models = [os.path.abspath(m) for m in a.models] or [os.path.join(ROOT, "examples", m) for m in ("gpt2_small.wdl", "gpt2_block.wdl", "stack.wdl")]
 builds = [("this", a.build)] + ([("baseline", a.baseline)] if a.baseline else [])
 work = tempfile.mkdtemp(prefix="bench-compile-")
