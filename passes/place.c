@@ -370,6 +370,24 @@ bool pass_place(IrModule *m, const Target *t) {
       return false;
     }
   }
+  /* per op: the first matmul using it, when every use is as the right
+   * operand of a matmul in pipeline mode, all of one K and N (row blocks of
+   * one matmul, say); else NULL */
+  IrOp **rhs = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
+  bool *not_rhs = xcalloc((size_t)m->nops + 1, 1);
+  for (int j = 0; j < m->nops; j++) {
+    IrOp *u = m->ops[j];
+    for (int a = 0; a < u->nargs; a++) {
+      int v = u->arg[a]->idx;
+      bool mm = u->kind == IR_MATMUL && a == 1 && !m->exec_stream && u->arg[0] != u->arg[1];
+      if (mm && rhs[v] && !shape_eq(&rhs[v]->arg[1]->shape, &u->arg[1]->shape)) mm = false;
+      if (!mm) not_rhs[v] = true;
+      else if (!rhs[v]) rhs[v] = u;
+    }
+  }
+  for (int v = 0; v < m->nops; v++)
+    if (not_rhs[v]) rhs[v] = NULL;
+  free(not_rhs);
 
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
@@ -440,6 +458,21 @@ bool pass_place(IrModule *m, const Target *t) {
       hmax = R;
       w = min64(C, max64(4, cdiv(C, 64)));
       h = min64(R, max64(4, cdiv(R, 64)));
+      /* An input that is only ever a matmul's right operand is tiled as
+       * that matmul's cores hold it (K rows by N columns, below), so each of
+       * its cores sends one box to one core of each such matmul: tiled
+       * otherwise, each would send a box to each of the several matmul
+       * cores its tile spans, more nets than the routers around it have
+       * colors (an activation @ activation with M of 222 did not route).
+       * Through a transpose, the same transposed. */
+      const IrOp *tr = op->kind == IR_INPUT && uses[op->idx] == 1 ? user[op->idx] : NULL; /* or as a transpose (a view) */
+      if (tr && (tr->kind != IR_TRANSPOSE || tr->shape.rank != 2 || !rhs[tr->idx])) tr = NULL;
+      if (op->kind == IR_INPUT && op->shape.rank == 2 && (rhs[op->idx] || tr)) {
+        int64_t K = op->shape.d[tr ? 1 : 0], N = op->shape.d[tr ? 0 : 1];
+        int64_t wn = min64(N, max64(4, cdiv(N, 32))), hk = min64(K, max64(4, cdiv(K, 32)));
+        w = tr ? hk : wn;
+        h = tr ? wn : hk;
+      }
     }
     wmax = min64(wmax, gw);
     hmax = min64(hmax, gh);
@@ -615,5 +648,6 @@ bool pass_place(IrModule *m, const Target *t) {
   free(mx_load);
   free(uses);
   free(user);
+  free(rhs);
   return ok;
 }

@@ -81,6 +81,13 @@ cases = {
         " output y = relu(x @ w) + relu(x @ w) - (x @ v - x @ w); output z = sum(x * 2, axis=1) + sum(x * 2, axis=1) * 2; }", {"x": (6,7)}),
 "cse_out": ("model m { input x : f32[5, 6]; input u : f32[6, 4]; output y = x @ u; output z = x @ u; }", {"x": (5,6), "u": (6,4)},
             lambda i: {"y": i["x"] @ i["u"], "z": i["x"] @ i["u"]}),
+# An input that is only a matmul's right operand (itself or transposed) is
+# tiled as the matmul's cores hold it (passes/place.c); with M = 222 the
+# two row blocks share its boxes (these did not route before)
+"mm_rhs_in": ("model m { input a : f32[222, 254]; input u : f32[254, 222]; output y = a @ u; }", {"a": (222,254), "u": (254,222)},
+              lambda i: {"y": i["a"] @ i["u"]}),
+"mm_rhs_t16": ("model m { input a : f16[222, 300]; input x : f16[300, 300]; output y = relu(a @ transpose(x)); }", {"a": (222,300), "x": (300,300)},
+               lambda i: {"y": np.maximum(i["a"] @ i["x"].T, 0)}),
 "cse_in16": ("model m { input a : f16[5, 9]; input u : f16[9, 4]; output y = (a @ u) * (a @ u) - max(a @ u, axis=1, keepdims=true);\n"
              " output z = max(a @ u, axis=0) + max(a @ u, axis=0); }", {"a": (5,9), "u": (9,4)},
              lambda i: (lambda p: {"y": p * p - p.max(1, keepdims=True), "z": 2 * p.max(0)})(i["a"] @ i["u"])),
