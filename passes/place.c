@@ -387,7 +387,40 @@ bool pass_place(IrModule *m, const Target *t) {
   }
   for (int v = 0; v < m->nops; v++)
     if (not_rhs[v]) rhs[v] = NULL;
+  /* per op: used only as the left operand of matmuls in pipeline mode
+   * (lhs_only), or only so and through slices of its rows that are (the
+   * row blocks of pass_split: lhs_blocks counts the slices) */
+  bool *lhs_only = xcalloc((size_t)m->nops + 1, 1), *lhs_rows = xcalloc((size_t)m->nops + 1, 1);
+  int *lhs_blocks = xcalloc((size_t)m->nops + 1, sizeof(int)), *lhs_sets = xcalloc((size_t)m->nops + 1, sizeof(int));
+  memset(not_rhs, 0, (size_t)m->nops + 1);
+  for (int j = 0; j < m->nops; j++) {
+    IrOp *u = m->ops[j];
+    for (int a = 0; a < u->nargs; a++) {
+      int v = u->arg[a]->idx;
+      lhs_only[v] = true;
+      if (!(u->kind == IR_MATMUL && a == 0 && !m->exec_stream && u->arg[0] != u->arg[1])) not_rhs[v] = true;
+    }
+  }
+  for (int v = 0; v < m->nops; v++) lhs_only[v] = lhs_only[v] && !not_rhs[v];
+  for (int j = 0; j < m->nops; j++) {
+    IrOp *u = m->ops[j];
+    for (int a = 0; a < u->nargs; a++) {
+      int v = u->arg[a]->idx;
+      if (u->kind == IR_SLICE && u->shape.rank >= 2 && u->axis == u->shape.rank - 2 && lhs_only[u->idx]) {
+        lhs_blocks[v]++;
+        lhs_sets[v] += u->start == 0; /* (one set of blocks per matmul cut up) */
+      }
+      else if (!lhs_only[v]) lhs_rows[v] = true; /* (marks a use that is neither) */
+    }
+  }
+  for (int v = 0; v < m->nops; v++) {
+    lhs_rows[v] = !lhs_rows[v] && (lhs_only[v] || lhs_blocks[v] > 0);
+    /* the blocks of one matmul (several cut alike: split cuts one M alike) */
+    lhs_blocks[v] = lhs_sets[v] > 0 && lhs_blocks[v] % lhs_sets[v] == 0 ? lhs_blocks[v] / lhs_sets[v] : 0;
+  }
+  free(lhs_sets);
   free(not_rhs);
+  free(lhs_only);
 
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
@@ -472,6 +505,15 @@ bool pass_place(IrModule *m, const Target *t) {
         int64_t wn = min64(N, max64(4, cdiv(N, 32))), hk = min64(K, max64(4, cdiv(K, 32)));
         w = tr ? hk : wn;
         h = tr ? wn : hk;
+      }
+      /* An input that is only ever a matmul's left operand, itself or in
+       * row blocks, is tiled as those matmuls take it: its columns as
+       * their K rows of cores, and its rows as the blocks, so each of its
+       * cores sends one box, to one K row of one block. */
+      if (op->kind == IR_INPUT && op->shape.rank >= 2 && lhs_rows[op->idx]) {
+        int64_t K = op->shape.d[op->shape.rank - 1];
+        w = min64(K, max64(4, cdiv(K, 32)));
+        if (lhs_blocks[op->idx] > 1) h = min64(R, lhs_blocks[op->idx]);
       }
     }
     wmax = min64(wmax, gw);
@@ -649,5 +691,7 @@ bool pass_place(IrModule *m, const Target *t) {
   free(uses);
   free(user);
   free(rhs);
+  free(lhs_rows);
+  free(lhs_blocks);
   return ok;
 }

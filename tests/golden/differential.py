@@ -88,6 +88,12 @@ cases = {
               lambda i: {"y": i["a"] @ i["u"]}),
 "mm_rhs_t16": ("model m { input a : f16[222, 300]; input x : f16[300, 300]; output y = relu(a @ transpose(x)); }", {"a": (222,300), "x": (300,300)},
                lambda i: {"y": np.maximum(i["a"] @ i["x"].T, 0)}),
+# An input only ever a matmul's left operand, in row blocks, is tiled as
+# the blocks take it (rows as the blocks, columns as their K rows); two
+# matmuls cut alike share the tiling
+"mm_lhs_blocks": ("model m { input a : f32[5, 276, 156]; param w : f32[156, 60] = randn(seed=6, std=0.2); output y = softmax(a @ w, axis=-1); }", {"a": (5,276,156)}),
+"mm_lhs_two16": ("model m { input a : f16[4, 144, 286]; param u : f16[286, 40] = randn(seed=1, std=0.1); param v : f16[286, 40] = randn(seed=2, std=0.1);\n"
+                 " output y = a @ u - a @ v; }", {"a": (4,144,286)}),
 "cse_in16": ("model m { input a : f16[5, 9]; input u : f16[9, 4]; output y = (a @ u) * (a @ u) - max(a @ u, axis=1, keepdims=true);\n"
              " output z = max(a @ u, axis=0) + max(a @ u, axis=0); }", {"a": (5,9), "u": (9,4)},
              lambda i: (lambda p: {"y": p * p - p.max(1, keepdims=True), "z": 2 * p.max(0)})(i["a"] @ i["u"])),
