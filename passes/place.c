@@ -327,6 +327,52 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
   return true;
 }
 
+/* How each value is used as a matmul's operand, for the tiling of inputs
+ * (pipeline mode, below). rhs[v]: every use is as a matmul's right operand.
+ * lhs[v]: every use is as a matmul's left operand, itself or through slices
+ * of its rows (split's row blocks); then the number of blocks of one
+ * matmul (several matmuls cut alike count once), or 1 without blocks; 0
+ * when v has another use. A matmul of a value by itself counts as neither. */
+static void operand_uses(const IrModule *m, bool *rhs, int *lhs) {
+  size_t n = (size_t)m->nops + 1;
+  bool *used = xcalloc(n, 1), *not_r = xcalloc(n, 1), *not_l = xcalloc(n, 1), *bad = xcalloc(n, 1);
+  int *slices = xcalloc(n, sizeof(int)), *sets = xcalloc(n, sizeof(int));
+#define MM(u) ((u)->kind == IR_MATMUL && (u)->arg[0] != (u)->arg[1])
+  for (int j = 0; j < m->nops; j++) {
+    const IrOp *u = m->ops[j];
+    for (int a = 0; a < u->nargs; a++) {
+      int v = u->arg[a]->idx;
+      used[v] = true;
+      not_r[v] |= !(MM(u) && a == 1);
+      not_l[v] |= !(MM(u) && a == 0);
+    }
+  }
+  for (int j = 0; j < m->nops; j++) {
+    const IrOp *u = m->ops[j];
+    for (int a = 0; a < u->nargs; a++) {
+      int v = u->arg[a]->idx;
+      if (MM(u) && a == 0) continue;
+      if (u->kind == IR_SLICE && u->shape.rank >= 2 && u->axis == u->shape.rank - 2 && used[u->idx] && !not_l[u->idx]) {
+        slices[v]++;
+        sets[v] += u->start == 0;
+      } else {
+        bad[v] = true;
+      }
+    }
+  }
+#undef MM
+  for (int v = 0; v < m->nops; v++) {
+    rhs[v] = used[v] && !not_r[v];
+    lhs[v] = !used[v] || bad[v] ? 0 : sets[v] && slices[v] % sets[v] == 0 ? slices[v] / sets[v] : 1;
+  }
+  free(used);
+  free(not_r);
+  free(not_l);
+  free(bad);
+  free(slices);
+  free(sets);
+}
+
 bool pass_place(IrModule *m, const Target *t) {
   int gw = (int)t->grid_w, gh = (int)t->grid_h;
   if (m->grid_w > 0) gw = m->grid_w < gw ? m->grid_w : gw;
@@ -370,57 +416,9 @@ bool pass_place(IrModule *m, const Target *t) {
       return false;
     }
   }
-  /* per op: the first matmul using it, when every use is as the right
-   * operand of a matmul in pipeline mode, all of one K and N (row blocks of
-   * one matmul, say); else NULL */
-  IrOp **rhs = xcalloc((size_t)m->nops + 1, sizeof(IrOp *));
-  bool *not_rhs = xcalloc((size_t)m->nops + 1, 1);
-  for (int j = 0; j < m->nops; j++) {
-    IrOp *u = m->ops[j];
-    for (int a = 0; a < u->nargs; a++) {
-      int v = u->arg[a]->idx;
-      bool mm = u->kind == IR_MATMUL && a == 1 && !m->exec_stream && u->arg[0] != u->arg[1];
-      if (mm && rhs[v] && !shape_eq(&rhs[v]->arg[1]->shape, &u->arg[1]->shape)) mm = false;
-      if (!mm) not_rhs[v] = true;
-      else if (!rhs[v]) rhs[v] = u;
-    }
-  }
-  for (int v = 0; v < m->nops; v++)
-    if (not_rhs[v]) rhs[v] = NULL;
-  /* per op: used only as the left operand of matmuls in pipeline mode
-   * (lhs_only), or only so and through slices of its rows that are (the
-   * row blocks of pass_split: lhs_blocks counts the slices) */
-  bool *lhs_only = xcalloc((size_t)m->nops + 1, 1), *lhs_rows = xcalloc((size_t)m->nops + 1, 1);
-  int *lhs_blocks = xcalloc((size_t)m->nops + 1, sizeof(int)), *lhs_sets = xcalloc((size_t)m->nops + 1, sizeof(int));
-  memset(not_rhs, 0, (size_t)m->nops + 1);
-  for (int j = 0; j < m->nops; j++) {
-    IrOp *u = m->ops[j];
-    for (int a = 0; a < u->nargs; a++) {
-      int v = u->arg[a]->idx;
-      lhs_only[v] = true;
-      if (!(u->kind == IR_MATMUL && a == 0 && !m->exec_stream && u->arg[0] != u->arg[1])) not_rhs[v] = true;
-    }
-  }
-  for (int v = 0; v < m->nops; v++) lhs_only[v] = lhs_only[v] && !not_rhs[v];
-  for (int j = 0; j < m->nops; j++) {
-    IrOp *u = m->ops[j];
-    for (int a = 0; a < u->nargs; a++) {
-      int v = u->arg[a]->idx;
-      if (u->kind == IR_SLICE && u->shape.rank >= 2 && u->axis == u->shape.rank - 2 && lhs_only[u->idx]) {
-        lhs_blocks[v]++;
-        lhs_sets[v] += u->start == 0; /* (one set of blocks per matmul cut up) */
-      }
-      else if (!lhs_only[v]) lhs_rows[v] = true; /* (marks a use that is neither) */
-    }
-  }
-  for (int v = 0; v < m->nops; v++) {
-    lhs_rows[v] = !lhs_rows[v] && (lhs_only[v] || lhs_blocks[v] > 0);
-    /* the blocks of one matmul (several cut alike: split cuts one M alike) */
-    lhs_blocks[v] = lhs_sets[v] > 0 && lhs_blocks[v] % lhs_sets[v] == 0 ? lhs_blocks[v] / lhs_sets[v] : 0;
-  }
-  free(lhs_sets);
-  free(not_rhs);
-  free(lhs_only);
+  bool *rhs = xcalloc((size_t)m->nops + 1, 1);
+  int *lhs = xcalloc((size_t)m->nops + 1, sizeof(int));
+  operand_uses(m, rhs, lhs);
 
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
@@ -499,8 +497,8 @@ bool pass_place(IrModule *m, const Target *t) {
        * colors (an activation @ activation with M of 222 did not route).
        * Through a transpose, the same transposed. */
       const IrOp *tr = op->kind == IR_INPUT && uses[op->idx] == 1 ? user[op->idx] : NULL; /* or as a transpose (a view) */
-      if (tr && (tr->kind != IR_TRANSPOSE || tr->shape.rank != 2 || !rhs[tr->idx])) tr = NULL;
-      if (op->kind == IR_INPUT && op->shape.rank == 2 && (rhs[op->idx] || tr)) {
+      if (tr && (tr->kind != IR_TRANSPOSE || tr->shape.rank != 2 || !rhs[tr->idx] || m->exec_stream)) tr = NULL;
+      if (op->kind == IR_INPUT && op->shape.rank == 2 && !m->exec_stream && (rhs[op->idx] || tr)) {
         int64_t K = op->shape.d[tr ? 1 : 0], N = op->shape.d[tr ? 0 : 1];
         int64_t wn = min64(N, max64(4, cdiv(N, 32))), hk = min64(K, max64(4, cdiv(K, 32)));
         w = tr ? hk : wn;
@@ -510,10 +508,10 @@ bool pass_place(IrModule *m, const Target *t) {
        * row blocks, is tiled as those matmuls take it: its columns as
        * their K rows of cores, and its rows as the blocks, so each of its
        * cores sends one box, to one K row of one block. */
-      if (op->kind == IR_INPUT && op->shape.rank >= 2 && lhs_rows[op->idx]) {
+      if (op->kind == IR_INPUT && op->shape.rank >= 2 && !m->exec_stream && lhs[op->idx]) {
         int64_t K = op->shape.d[op->shape.rank - 1];
         w = min64(K, max64(4, cdiv(K, 32)));
-        if (lhs_blocks[op->idx] > 1) h = min64(R, lhs_blocks[op->idx]);
+        if (lhs[op->idx] > 1) h = min64(R, lhs[op->idx]);
       }
     }
     wmax = min64(wmax, gw);
@@ -691,7 +689,6 @@ bool pass_place(IrModule *m, const Target *t) {
   free(uses);
   free(user);
   free(rhs);
-  free(lhs_rows);
-  free(lhs_blocks);
+  free(lhs);
   return ok;
 }
