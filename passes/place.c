@@ -539,9 +539,12 @@ bool pass_place(IrModule *m, const Target *t) {
          * 2, 3 or 4 along its rows, else its columns - each core's operand
          * then still comes from one or two producer cores. Not on a
          * matmul's result, held by its last row of cores: split, GPT-2
-         * small's attention scores, softmax and MLP did not route) */
+         * small's attention scores, softmax and MLP did not route; nor a
+         * batched op, whose every tile holds the whole batch: a softmax
+         * over the batch axis then stacked tall rectangles in 4 columns
+         * that did not route, where grown as below they spread) */
         int64_t kw = pw, kh = ph;
-        for (int k = 2; k <= 4 && p->kind != IR_MATMUL && need_bytes(op, kw, kh) > budget; k++) {
+        for (int k = 2; k <= 4 && p->kind != IR_MATMUL && op->shape.rank <= 2 && need_bytes(op, kw, kh) > budget; k++) {
           if (ph * k <= hmax) kh = ph * k;
           else if (pw * k <= wmax) kh = ph, kw = pw * k;
           else break;

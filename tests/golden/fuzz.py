@@ -31,14 +31,14 @@ common subexpressions: a core receiving 16 streams, 14 of them staged,
 needed 63 DSRs; 3, over their SRAM, before route capped staging); with --exec=stream 0 of seeds 0-199 (19 of 2000 before
 receives of one shape shared a DSR: a core receiving 17 streams next to a
 streamed matmul of N = 1 needed 45 DSRs). With --wide (M, K, N up to 300,
-batches up to 6) 16 of 300 are refused, all but one for routing
+batches up to 6) 15 of 300 are refused, all but one for routing
 (87 before batch-axis reductions became local, route sent runs of boxes
 as one, the split pass's concats took their blocks' tiling and batched
 elementwise ops their operands'; 46 before a reshape of an input was
 written by the host, infer merged common subexpressions, fuse left apart
 matmuls that meet in one op, and place put tall ops beside their operand
-and split an over-budget operand tiling; 22 before inputs used only as a
-matmul's operands were tiled as its cores take them). With --rank6, 1 of seeds 0-199 is refused (4 before
+and split an over-budget 2-D operand tiling; 22 before inputs used only
+as a matmul's operands were tiled as its cores take them). With --rank6, 1 of seeds 0-199 is refused (4 before
 the changes above; a core receiving 16 streams needs 65 DSRs), 0
 failures; with --rank6 --exec=stream 2 (5 before), 0 failures (2 wrong numbers before lower_stream's moving output DSR got
 one of its own: tests/lit/stream/batched.test).
