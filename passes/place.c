@@ -327,6 +327,11 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
   return true;
 }
 
+/* The cores a matmul's rectangle spreads its K (rows) or N (columns) of d
+ * over, before growing for SRAM: tiles of 32, at least 4 cores. The
+ * inputs it reads are tiled alike (below). */
+static int64_t mm_side(int64_t d) { return min64(d, max64(4, cdiv(d, 32))); }
+
 /* How each value is used as a matmul's operand, for the tiling of inputs
  * (pipeline mode, below). rhs[v]: every use is as a matmul's right operand.
  * lhs[v]: every use is as a matmul's left operand, itself or through slices
@@ -472,8 +477,8 @@ bool pass_place(IrModule *m, const Target *t) {
       int64_t K = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1], N = op->shape.d[op->shape.rank - 1];
       wmax = N;
       hmax = K;
-      w = min64(N, max64(4, cdiv(N, 32)));
-      h = min64(K, max64(4, cdiv(K, 32)));
+      w = mm_side(N);
+      h = mm_side(K);
     } else if (op->kind == IR_RESHAPE) { /* one column, split along the first axis longer than 1 */
       int64_t ds = op->shape.rank ? op->shape.d[map_reshape_axis(&op->shape)] : 1;
       wmax = w = 1;
@@ -497,12 +502,11 @@ bool pass_place(IrModule *m, const Target *t) {
        * colors (an activation @ activation with M of 222 did not route).
        * Through a transpose, the same transposed. */
       const IrOp *tr = op->kind == IR_INPUT && uses[op->idx] == 1 ? user[op->idx] : NULL; /* or as a transpose (a view) */
-      if (tr && (tr->kind != IR_TRANSPOSE || tr->shape.rank != 2 || !rhs[tr->idx] || m->exec_stream)) tr = NULL;
+      if (tr && (tr->kind != IR_TRANSPOSE || !rhs[tr->idx])) tr = NULL;
       if (op->kind == IR_INPUT && op->shape.rank == 2 && !m->exec_stream && (rhs[op->idx] || tr)) {
         int64_t K = op->shape.d[tr ? 1 : 0], N = op->shape.d[tr ? 0 : 1];
-        int64_t wn = min64(N, max64(4, cdiv(N, 32))), hk = min64(K, max64(4, cdiv(K, 32)));
-        w = tr ? hk : wn;
-        h = tr ? wn : hk;
+        w = mm_side(tr ? K : N);
+        h = mm_side(tr ? N : K);
       }
       /* An input that is only ever a matmul's left operand, itself or in
        * row blocks, is tiled as those matmuls take it: its columns as
@@ -510,7 +514,7 @@ bool pass_place(IrModule *m, const Target *t) {
        * cores sends one box, to one K row of one block. */
       if (op->kind == IR_INPUT && op->shape.rank >= 2 && !m->exec_stream && lhs[op->idx]) {
         int64_t K = op->shape.d[op->shape.rank - 1];
-        w = min64(K, max64(4, cdiv(K, 32)));
+        w = mm_side(K);
         if (lhs[op->idx] > 1) h = min64(R, lhs[op->idx]);
       }
     }
