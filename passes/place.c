@@ -116,6 +116,22 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   return code + tile * (1 + op->nargs);
 }
 
+/* The SRAM an input's w x h tiling needs on its busiest core, taken by
+ * itself or by any of its users (ops after index i) that would be tiled like
+ * it: an elementwise op of its shape, or a reduction of it. */
+static int64_t input_need(const IrModule *m, const IrOp *op, int i, int64_t w, int64_t h) {
+  int64_t most = need_bytes(op, w, h);
+  for (int j = i + 1; j < m->nops; j++) {
+    const IrOp *u = m->ops[j];
+    bool uses = false;
+    for (int a = 0; a < u->nargs; a++) uses |= u->arg[a] == op;
+    if (!uses || !(ir_is_reduction(u) || (ir_is_elementwise(u) && shape_eq(&u->shape, &op->shape)))) continue;
+    int64_t n = need_bytes(u, w, h);
+    most = n > most ? n : most;
+  }
+  return most;
+}
+
 /* Weight of one row of depth for a streamed matmul (against one row for
  * other ops): its weights travel from the north edge down to it. */
 #define STREAM_DEPTH 4
@@ -563,14 +579,20 @@ bool pass_place(IrModule *m, const Target *t) {
         break;
       }
     }
-    /* Grow until the busiest core fits in the SRAM budget. */
-    while (need_bytes(op, w, h) > budget) {
-      int64_t gain_w = w < wmax ? need_bytes(op, w, h) - need_bytes(op, min64(2 * w, wmax), h) : 0;
-      int64_t gain_h = h < hmax ? need_bytes(op, w, h) - need_bytes(op, w, min64(2 * h, hmax)) : 0;
+    /* Grow until the busiest core fits in the SRAM budget (an input: with
+     * its elementwise users and reductions too, so that they can take its
+     * tiling - tiled finer, each of its cores would send to several of
+     * theirs, and a batch-axis softmax of a [4,295,159] input did not route). */
+    bool in = op->kind == IR_INPUT;
+#define NEED(w_, h_) (in ? input_need(m, op, i, (w_), (h_)) : need_bytes(op, (w_), (h_)))
+    while (NEED(w, h) > budget) {
+      int64_t gain_w = w < wmax ? NEED(w, h) - NEED(min64(2 * w, wmax), h) : 0;
+      int64_t gain_h = h < hmax ? NEED(w, h) - NEED(w, min64(2 * h, hmax)) : 0;
       if (gain_w <= 0 && gain_h <= 0) break;
       if (gain_w >= gain_h) w = min64(2 * w, wmax);
       else h = min64(2 * h, hmax);
     }
+#undef NEED
     if (need_bytes(op, w, h) > (int64_t)t->sram_bytes) {
       diag_error(&op->loc,
                  "%%%s (%s %s%s) needs about %lld bytes per core even on %lldx%lld cores; "

@@ -97,6 +97,11 @@ cases = {
 "cse_in16": ("model m { input a : f16[5, 9]; input u : f16[9, 4]; output y = (a @ u) * (a @ u) - max(a @ u, axis=1, keepdims=true);\n"
              " output z = max(a @ u, axis=0) + max(a @ u, axis=0); }", {"a": (5,9), "u": (9,4)},
              lambda i: (lambda p: {"y": p * p - p.max(1, keepdims=True), "z": 2 * p.max(0)})(i["a"] @ i["u"])),
+# An input over its elementwise users' SRAM budget at its own tiling: it is
+# tiled as they need, so each takes its tiles one for one (issue 10's z90).
+"in_users_budget": ("model m { input a : f32[4, 295, 159];\n output y = softmax(a, axis=0) + max(a, axis=-3, keepdims=true); }",
+                    {"a": (4,295,159)},
+                    lambda i: (lambda e: {"y": e / e.sum(0, keepdims=True) + i["a"].max(0, keepdims=True)})(np.exp(i["a"] - i["a"].max(0, keepdims=True)))),
 }
 ok = True
 for name, (src, ins, *npref) in cases.items():
