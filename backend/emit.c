@@ -283,6 +283,36 @@ static void add_piece(PieceVec *pieces, const IrCore *c, const IrOp *v) {
     }
     return;
   }
+  if (v->kind == IR_INPUT && v->host && v->host->kind == IR_TRANSPOSE) {
+    /* an input written into its transpose's tiles: each tile as one run per
+     * index of its leading axes, a box of the input in the same C order
+     * (mapping.h: map_perm_lead) */
+    const IrOp *t = v->host;
+    int r = t->shape.rank, lead = map_perm_lead(t);
+    for (int i = 0; i < c->nbuf; i++) {
+      const IrBuf *b = &c->buf[i];
+      if (b->kind != BUF_TILE || b->val != t) continue;
+      int64_t run = 1, idx[IR_MAXRANK] = {0};
+      for (int k = lead; k < r; k++) run *= b->box.n[k];
+      for (int64_t at = 0;; at += run) {
+        WPiece p;
+        memset(&p, 0, sizeof p);
+        p.x = (uint16_t)c->x;
+        p.y = (uint16_t)c->y;
+        p.addr = (uint32_t)(b->addr + at * ir_dtype_size(v->dt));
+        for (int k = 0; k < WIMG_MAXRANK; k++) p.n[k] = 1;
+        for (int k = 0; k < r; k++) {
+          p.lo[t->perm[k]] = (uint32_t)(b->box.lo[k] + (k < lead ? idx[k] : 0));
+          p.n[t->perm[k]] = k < lead ? 1 : (uint32_t)b->box.n[k];
+        }
+        VEC_PUSH(*pieces, p);
+        int k = lead - 1; /* the next index of the leading axes, last fastest */
+        while (k >= 0 && ++idx[k] == b->box.n[k]) idx[k--] = 0;
+        if (k < 0) break;
+      }
+    }
+    return;
+  }
   for (int i = 0; i < c->nbuf; i++) {
     const IrBuf *b = &c->buf[i];
     if (b->kind != BUF_TILE || b->val != v) continue;

@@ -173,10 +173,11 @@ typedef struct IrOp {
    * docs/mapping.md, "Weight streaming" */
   bool stream;
   /* (place decides) the op on whose cores this op's value lives:
-   *  INPUT: its only user, a reshape (either mode) or, in --exec=stream, a
-   *         streamed matmul; the host writes the input straight into that
-   *         op's cores (the activations are where they are used); the
-   *         input is not placed;
+   *  INPUT: its only user, a reshape or a transpose (either mode;
+   *         ir_host_written) or, in --exec=stream, a streamed matmul; the
+   *         host writes the input straight into that op's cores (the
+   *         activations are where they are used), permuted for a
+   *         transpose; the input is not placed;
    *  elementwise (--exec=stream): a streamed matmul; computed in place
    *         on the matmul's cores, after it, on
    *         the value of the matmul or of the op fused before it (its only
@@ -332,6 +333,11 @@ static inline bool ir_is_preloaded(const IrOp *op) {
   while (ir_is_view_kind(op)) op = op->arg[0];
   if (op->kind == IR_CONCAT) return ir_is_preloaded(op->arg[0]) && ir_is_preloaded(op->arg[1]); /* fused weights */
   return op->kind == IR_PARAM || op->kind == IR_CONST;
+}
+/* A reshape or transpose whose operand, an input, the host writes straight
+ * into its tiles (IrOp.host): it receives and moves nothing. */
+static inline bool ir_host_written(const IrOp *op) {
+  return (op->kind == IR_RESHAPE || op->kind == IR_TRANSPOSE) && op->arg[0]->kind == IR_INPUT && op->arg[0]->host == op;
 }
 /* The op whose cores hold op's value: its host (ir.h IrOp.host) or itself. */
 static inline const struct IrOp *ir_cores_of(const struct IrOp *op) { return op->host ? op->host : op; }

@@ -200,8 +200,8 @@ static bool check_types(C *c) {
 static bool wants_place(const IrModule *m, int i) {
   const IrOp *op = m->ops[i];
   if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) return false;
-  if (op->kind == IR_INPUT && op->host && !m->resident) return false; /* written into its streamed matmul's or reshape's cores */
-  if (!ir_is_view_kind(op)) return true;
+  if (op->kind == IR_INPUT && op->host && !m->resident) return false; /* written into its streamed matmul's, reshape's or transpose's cores */
+  if (!ir_is_view_kind(op) || ir_host_written(op)) return true;
   for (int j = i + 1; j < m->nops; j++)
     if (m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op) return true;
   return false;
@@ -218,13 +218,18 @@ static bool check_host(C *c, IrModule *m, int i) {
   const WirOpPos *p = opos(c, op);
   const IrOp *h = op->host;
   char sa[64], sb[64];
-  if (op->kind == IR_INPUT) { /* written by the host into the cores of its only user, a streamed matmul (--exec=stream) or a reshape */
+  if (op->kind == IR_INPUT) { /* written by the host into the cores of its only user, a streamed matmul (--exec=stream), a reshape or a transpose */
     int uses = 0;
     for (int j = 0; j < m->nops; j++)
       for (int a = 0; a < m->ops[j]->nargs; a++) uses += m->ops[j]->arg[a] == op;
-    if (!(h->stream || h->kind == IR_RESHAPE) || h->arg[0] != op || uses != 1 || (h->kind == IR_RESHAPE && m->resident))
+    bool moves = h->kind == IR_RESHAPE || h->kind == IR_TRANSPOSE;
+    if (!(h->stream || moves) || h->arg[0] != op || uses != 1 || (moves && m->resident))
       return err_at(c, p->at, "input %%%s is on %%%s, so %%%s is its only use and a streamed matmul with it as its left "
-                    "operand or a reshape of it", op->name, h->name, h->name),
+                    "operand, a reshape or a transpose of it (not in the resident layout)", op->name, h->name, h->name),
+             false;
+    if (h->kind == IR_TRANSPOSE && map_perm_runs(h) > 65536)
+      return err_at(c, p->at, "input %%%s is on %%%s, a transpose whose tiles would be more than 65536 runs each (%lld)",
+                    op->name, h->name, (long long)map_perm_runs(h)),
              false;
     return true;
   }

@@ -805,7 +805,7 @@ static int lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool 
         opbuf[1] = opbuf[0]; /* the same value twice: one buffer (route sends it once) */
         continue;
       }
-      if (op->kind == IR_RESHAPE && op->arg[a]->host == op) continue; /* the host writes it into the tile */
+      if (ir_host_written(op)) continue; /* the host writes it into the tile */
       /* an input this op holds (op->arg[a]->host) is written here by the host */
       opbuf[a] = add_buf(&p, ir_is_preloaded(op->arg[a]) ? BUF_PARAM : op->arg[a]->host == op ? BUF_TILE : BUF_OPERAND,
                          op->arg[a], &nb, op->arg[a]->dt);
@@ -1032,8 +1032,8 @@ static int lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool 
         emit(&p, OP_FMOV, t2, acc2, 0, 0);
       }
     }
-  } else if (op->kind == IR_RESHAPE && op->arg[0]->host == op) {
-    tile = add_buf(&p, BUF_TILE, op, &held, op->dt); /* the input's run of C order, written by the host */
+  } else if (ir_host_written(op)) {
+    tile = add_buf(&p, BUF_TILE, op, &held, op->dt); /* the input's run of C order, or its permuted box, written by the host */
   } else if (op->kind == IR_TRANSPOSE || op->kind == IR_SLICE || op->kind == IR_CONCAT || op->kind == IR_RESHAPE) {
     tile = add_buf(&p, BUF_TILE, op, &held, op->dt);
     lower_move(&p, op, tile, opbuf);

@@ -481,6 +481,18 @@ static int pieces(const Shape *s, int k, int64_t *idx, int64_t f0, int64_t n, Bo
   return np;
 }
 
+int map_perm_lead(const IrOp *tr) {
+  int p = tr->shape.rank ? tr->shape.rank - 1 : 0;
+  while (p > 0 && tr->perm[p - 1] < tr->perm[p]) p--;
+  return p;
+}
+
+int64_t map_perm_runs(const IrOp *tr) {
+  int64_t n = 1;
+  for (int k = 0; k < map_perm_lead(tr); k++) n *= tr->shape.d[k];
+  return n;
+}
+
 int map_flat_pieces(const Shape *s, int64_t f0, int64_t n, Box *out) {
   int64_t idx[IR_MAXRANK] = {0};
   if (s->rank == 0) {

@@ -123,6 +123,13 @@ int map_reshape_axis(const Shape *s);
 int64_t map_flat(const Shape *s, const int64_t *idx);
 Box map_flat_bounds(const Shape *s, int64_t f0, int64_t n);
 int map_flat_pieces(const Shape *s, int64_t f0, int64_t n, Box *out);
+/* TRANSPOSE written by the host (ir_host_written): a tile is copied as runs,
+ * one per index of its leading axes [0, map_perm_lead), along the trailing
+ * axes, whose perm is increasing (so each run is a box of the operand in
+ * the same C order). map_perm_runs: the most runs a tile can have, the
+ * product of the transpose's leading dims. */
+int map_perm_lead(const IrOp *tr);
+int64_t map_perm_runs(const IrOp *tr);
 /* Per-core tile shape of the value held by (cx,cy) as a matrix box:
  * rows/cols of the box in matrix view. */
 void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64_t *c0, int64_t *cn);

@@ -116,9 +116,10 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
   return code + tile * (1 + op->nargs);
 }
 
-/* The SRAM an input's w x h tiling needs on its busiest core, taken by
- * itself or by any of its users (ops after index i) that would be tiled like
- * it: an elementwise op of its shape, or a reduction of it. */
+/* The SRAM an input's w x h tiling (or a host-written transpose's) needs on
+ * its busiest core, taken by itself or by any of its users (ops after index
+ * i) that would be tiled like it: an elementwise op of its shape, or a
+ * reduction of it. */
 static int64_t input_need(const IrModule *m, const IrOp *op, int i, int64_t w, int64_t h) {
   int64_t most = need_bytes(op, w, h);
   for (int j = i + 1; j < m->nops; j++) {
@@ -472,13 +473,27 @@ bool pass_place(IrModule *m, const Target *t) {
       op->host = user[op->idx];
       continue;
     }
+    /* So is an input whose only use is a transpose, permuted: the transpose
+     * gets cores and a tiling of its own, which its users take (read through
+     * the view from the input's own tiling, each core of a batched
+     * elementwise op wanted a box of every input core: perm [1,0,2] of
+     * f32[6,218,248] did not route). The host writes each tile as runs
+     * along the transpose's trailing axes that keep their order; at most
+     * 65,536 runs per tile. (Not a matrix that is only a matmul's right
+     * operand through the transpose: that input is tiled transposed,
+     * below.) */
+    if (op->kind == IR_INPUT && uses[op->idx] == 1 && user[op->idx] && user[op->idx]->kind == IR_TRANSPOSE &&
+        !(op->shape.rank == 2 && !m->exec_stream && rhs[user[op->idx]->idx]) && map_perm_runs(user[op->idx]) <= 65536) {
+      op->host = user[op->idx];
+      continue;
+    }
     if (op->kind == IR_INPUT && m->exec_stream) { /* held by its only user, a streamed matmul? */
       if (uses[op->idx] == 1 && user[op->idx] && map_streamable(m, user[op->idx])) {
         op->host = user[op->idx];
         continue;
       }
     }
-    if (ir_is_view_kind(op)) { /* a view unless an output names it */
+    if (ir_is_view_kind(op) && !ir_host_written(op)) { /* a view unless an output names it (or the host writes it) */
       bool named = false;
       for (int j = i + 1; j < m->nops; j++) named |= m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op;
       if (!named) continue;
@@ -583,13 +598,13 @@ bool pass_place(IrModule *m, const Target *t) {
      * its elementwise users and reductions too, so that they can take its
      * tiling - tiled finer, each of its cores would send to several of
      * theirs, and a batch-axis softmax of a [4,295,159] input did not route). */
-    bool in = op->kind == IR_INPUT;
+    bool in = op->kind == IR_INPUT || ir_host_written(op);
 #define NEED(w_, h_) (in ? input_need(m, op, i, (w_), (h_)) : need_bytes(op, (w_), (h_)))
     while (NEED(w, h) > budget) {
       int64_t gain_w = w < wmax ? NEED(w, h) - NEED(min64(2 * w, wmax), h) : 0;
       int64_t gain_h = h < hmax ? NEED(w, h) - NEED(w, min64(2 * h, hmax)) : 0;
       if (gain_w <= 0 && gain_h <= 0) break;
-      if (gain_w >= gain_h) w = min64(2 * w, wmax);
+      if (gain_w > gain_h || (gain_w == gain_h && !in)) w = min64(2 * w, wmax); /* (an input: rows first, as the split above) */
       else h = min64(2 * h, hmax);
     }
 #undef NEED

@@ -102,6 +102,20 @@ cases = {
 "in_users_budget": ("model m { input a : f32[4, 295, 159];\n output y = softmax(a, axis=0) + max(a, axis=-3, keepdims=true); }",
                     {"a": (4,295,159)},
                     lambda i: (lambda e: {"y": e / e.sum(0, keepdims=True) + i["a"].max(0, keepdims=True)})(np.exp(i["a"] - i["a"].max(0, keepdims=True)))),
+# ... and one tiled rows first, as the split of exp(x)'s tiling that the mul
+# takes: y then feeds it one for one (tiled 10x5, this did not route).
+"in_users_split": ("model m { input x : f32[300, 300]; input yb : f32[300, 300];\n output y = exp(x) * yb - yb; }",
+                   {"x": (300,300), "yb": (300,300)}, lambda i: {"y": np.exp(i["x"]) * i["yb"] - i["yb"]}),
+# An input whose only use is a transpose: the host writes it permuted into
+# the transpose's tiles, one run per index of the leading axes (z107).
+"tr_in": ("model m { input a : f32[6, 218, 248];\n output y = transpose(a, perm=[1,0,2]) * 2; }", {"a": (6,218,248)},
+          lambda i: {"y": i["a"].transpose(1, 0, 2) * 2}),
+"tr_in16": ("model m { input a : f16[3, 5, 7, 9]; input b : f16[9, 7];\n"
+            " output y = relu(transpose(a, perm=[2,0,3,1])); output z = transpose(b, perm=[1,0]) - 1; }",
+            {"a": (3,5,7,9), "b": (9,7)},
+            lambda i: {"y": np.maximum(i["a"].transpose(2, 0, 3, 1), 0), "z": i["b"].T - 1}),
+"tr_in_last": ("model m { input c : f32[40, 30, 6];\n output y = exp(transpose(c, perm=[0,2,1])); }", {"c": (40,30,6)},
+               lambda i: {"y": np.exp(i["c"].transpose(0, 2, 1))}),
 }
 ok = True
 for name, (src, ins, *npref) in cases.items():
