@@ -256,6 +256,32 @@ static void emit_core_program(Emit *e, const IrCore *c, WCore *wc, ProgVec *prog
   wc->init = inits.v;
 }
 
+/* Buffer b of core c holds box b->box of a view (vm: into the input) in the
+ * view's C order: the host writes it as one run per index of the leading
+ * axes, each a box of the input in the same C order (mapping.h:
+ * map_perm_lead). */
+static void add_view_pieces(PieceVec *pieces, const IrCore *c, const IrBuf *b, const ViewMap *vm, DType dt) {
+  int r = vm->rank, lead = map_perm_lead(vm->perm, r);
+  int64_t run = 1, idx[IR_MAXRANK] = {0};
+  for (int k = lead; k < r; k++) run *= b->box.n[k];
+  for (int64_t at = 0;; at += run) {
+    WPiece p;
+    memset(&p, 0, sizeof p);
+    p.x = (uint16_t)c->x;
+    p.y = (uint16_t)c->y;
+    p.addr = (uint32_t)(b->addr + at * ir_dtype_size(dt));
+    for (int k = 0; k < WIMG_MAXRANK; k++) p.n[k] = 1;
+    for (int k = 0; k < r; k++) { /* input axis perm[k] is view axis k, offset */
+      p.lo[vm->perm[k]] = (uint32_t)(b->box.lo[k] + (k < lead ? idx[k] : 0) + vm->off[vm->perm[k]]);
+      p.n[vm->perm[k]] = k < lead ? 1 : (uint32_t)b->box.n[k];
+    }
+    VEC_PUSH(*pieces, p);
+    int k = lead - 1; /* the next index of the leading axes, last fastest */
+    while (k >= 0 && ++idx[k] == b->box.n[k]) idx[k--] = 0;
+    if (k < 0) break;
+  }
+}
+
 static void add_piece(PieceVec *pieces, const IrCore *c, const IrOp *v) {
   if (v->kind == IR_INPUT && v->host && v->host->kind == IR_RESHAPE) {
     /* an input written into its reshape's tiles: each tile is one run of
@@ -284,33 +310,11 @@ static void add_piece(PieceVec *pieces, const IrCore *c, const IrOp *v) {
     return;
   }
   if (v->kind == IR_INPUT && v->host && v->host->kind == IR_TRANSPOSE) {
-    /* an input written into its transpose's tiles: each tile as one run per
-     * index of its leading axes, a box of the input in the same C order
-     * (mapping.h: map_perm_lead) */
-    const IrOp *t = v->host;
-    int r = t->shape.rank, lead = map_perm_lead(t);
-    for (int i = 0; i < c->nbuf; i++) {
-      const IrBuf *b = &c->buf[i];
-      if (b->kind != BUF_TILE || b->val != t) continue;
-      int64_t run = 1, idx[IR_MAXRANK] = {0};
-      for (int k = lead; k < r; k++) run *= b->box.n[k];
-      for (int64_t at = 0;; at += run) {
-        WPiece p;
-        memset(&p, 0, sizeof p);
-        p.x = (uint16_t)c->x;
-        p.y = (uint16_t)c->y;
-        p.addr = (uint32_t)(b->addr + at * ir_dtype_size(v->dt));
-        for (int k = 0; k < WIMG_MAXRANK; k++) p.n[k] = 1;
-        for (int k = 0; k < r; k++) {
-          p.lo[t->perm[k]] = (uint32_t)(b->box.lo[k] + (k < lead ? idx[k] : 0));
-          p.n[t->perm[k]] = k < lead ? 1 : (uint32_t)b->box.n[k];
-        }
-        VEC_PUSH(*pieces, p);
-        int k = lead - 1; /* the next index of the leading axes, last fastest */
-        while (k >= 0 && ++idx[k] == b->box.n[k]) idx[k--] = 0;
-        if (k < 0) break;
-      }
-    }
+    /* an input written into its transpose's tiles, permuted */
+    ViewMap vm = {v->shape.rank, {0}, {0}}; /* (the transpose is placed: map_root stops at it) */
+    for (int k = 0; k < vm.rank; k++) vm.perm[k] = v->host->perm[k];
+    for (int i = 0; i < c->nbuf; i++)
+      if (c->buf[i].kind == BUF_TILE && c->buf[i].val == v->host) add_view_pieces(pieces, c, &c->buf[i], &vm, v->dt);
     return;
   }
   for (int i = 0; i < c->nbuf; i++) {
@@ -434,6 +438,16 @@ bool be_emit(const IrModule *m, const Target *t, WImage *img) {
     for (int c = 0; c < m->ncores; c++) /* an input held by its streamed matmul (v->host) is in that one's cores;
                                            in the resident layout every core's op is the first */
       if (m->cores[c]->op == ir_cores_of(v)) add_piece(&pieces, m->cores[c], v);
+    /* and each host_rhs matmul's box of it, on every core of the matmul */
+    for (int c = 0; c < m->ncores && op->kind == IR_INPUT; c++) {
+      const IrCore *core = m->cores[c];
+      if (!core->op->host_rhs) continue;
+      for (int k = 0; k < core->nbuf; k++) {
+        const IrBuf *b = &core->buf[k];
+        ViewMap vm;
+        if (b->kind == BUF_INPUT && map_root(b->val, &vm) == v) add_view_pieces(&pieces, core, b, &vm, v->dt);
+      }
+    }
     io.npiece = (uint32_t)pieces.n;
     io.piece = pieces.v;
     VEC_PUSH(ios, io);

@@ -182,6 +182,22 @@ IrCore *ir_add_core(IrModule *m, int x, int y) {
   return c;
 }
 
+static bool rhs_only_from(const IrModule *m, const IrOp *v) {
+  bool any = false;
+  for (int i = v->idx + 1; i < m->nops; i++) {
+    const IrOp *u = m->ops[i];
+    for (int a = 0; a < u->nargs; a++) {
+      if (u->arg[a] != v) continue;
+      if (u->kind == IR_MATMUL && a == 1 && u->host_rhs) any = true;
+      else if (ir_is_view_kind(u) && !u->placed && rhs_only_from(m, u)) any = true;
+      else return false;
+    }
+  }
+  return any;
+}
+
+bool ir_input_rhs_only(const IrModule *m, const IrOp *v) { return v->kind == IR_INPUT && !v->placed && !v->host && rhs_only_from(m, v); }
+
 IrOp *ir_find_op(IrModule *m, const char *name) {
   for (int i = 0; i < m->nops; i++)
     if (m->ops[i]->kind != IR_OUTPUT && !strcmp(m->ops[i]->name, name)) return m->ops[i];

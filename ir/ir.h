@@ -172,6 +172,12 @@ typedef struct IrOp {
    * at compile time) stream in from MemoryX instead of being preloaded;
    * docs/mapping.md, "Weight streaming" */
   bool stream;
+  /* MATMUL, not streamed, outside the resident layout (place decides,
+   * passes/mapping.c: map_host_rhs): its right operand is an input (or a
+   * view of one) that the host writes straight into the matmul's cores,
+   * each core's box as a preloaded weight's: no net brings it. Printed
+   * 'host_rhs' after the tile. */
+  bool host_rhs;
   /* (place decides) the op on whose cores this op's value lives:
    *  INPUT: its only user, a reshape or a transpose (either mode;
    *         ir_host_written) or, in --exec=stream, a streamed matmul; the
@@ -230,7 +236,8 @@ typedef struct IrNet {
   X(PARAM,   "param",   "preloaded weights") \
   X(ACC,     "acc",     "f32 partial sums") \
   X(STAGE,   "stage",   "whole tiles of a producer staged for a part of each") \
-  X(WORDS,   "words",   "the per-core constants of a program shared by several cores")
+  X(WORDS,   "words",   "the per-core constants of a program shared by several cores") \
+  X(INPUT,   "input",   "the parts of an input the host writes for it (a matmul's right operand)")
 typedef enum {
 #define X(e, s, d) BUF_##e,
   IR_BUF_KINDS(X)
@@ -339,6 +346,9 @@ static inline bool ir_is_preloaded(const IrOp *op) {
 static inline bool ir_host_written(const IrOp *op) {
   return (op->kind == IR_RESHAPE || op->kind == IR_TRANSPOSE) && op->arg[0]->kind == IR_INPUT && op->arg[0]->host == op;
 }
+/* An input every use of which, through views, is the right operand of a
+ * host_rhs matmul: it has no cores of its own (ir.c). */
+bool ir_input_rhs_only(const IrModule *m, const IrOp *v);
 /* The op whose cores hold op's value: its host (ir.h IrOp.host) or itself. */
 static inline const struct IrOp *ir_cores_of(const struct IrOp *op) { return op->host ? op->host : op; }
 /* An elementwise op (one ISA tensor instruction per tile). */

@@ -576,6 +576,7 @@ static void parse_op(P *p) {
         perr_at(p, sat, "%%%s is weight-streamed, which needs 'exec stream' in the module header", op->name);
       op->stream = true;
     }
+    if (kw(p, "host_rhs")) op->host_rhs = true; /* (checkwir checks where it may be) */
   }
   loc(p, op);
 }

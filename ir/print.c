@@ -113,6 +113,7 @@ static void pop(Buf *b, const IrOp *op) {
     pints(b, op->tile, op->shape.rank);
     if (op->kind == IR_MATMUL && op->ktile > 0) buf_printf(b, " k %lld", (long long)op->ktile);
     if (op->stream) buf_printf(b, " stream");
+    if (op->host_rhs) buf_printf(b, " host_rhs");
   }
   if (op->loc.file) {
     buf_printf(b, " loc(");

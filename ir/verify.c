@@ -41,7 +41,7 @@ void ir_verify(const IrModule *m, const char *after) {
     if (m->stage >= STAGE_INFER && !op->typed) FAIL("op %%%s is untyped", after, op->name);
     if (m->stage >= STAGE_PLACE) {
       bool want = !ir_is_preloaded(op) && op->kind != IR_OUTPUT;
-      if (want != op->placed && !(ir_is_view_kind(op) && !op->placed) && !(op->host && !op->placed))
+      if (want != op->placed && !(ir_is_view_kind(op) && !op->placed) && !(op->host && !op->placed) && !ir_input_rhs_only(m, op))
         FAIL("op %%%s is %splaced", after, op->name, op->placed ? "" : "not ");
       if (op->placed) {
         if (op->place.w < 1 || op->place.h < 1 || op->place.x < 0 || op->place.y < 0)

@@ -65,14 +65,14 @@ bool pass_alloc(IrModule *m, const Target *t) {
         if (c->insn[k].op == OP_LD) c->insn[k].imm += (int32_t)c->code_bytes;
     }
     for (int b = 0; b < c->nbuf && !m->resident; b++)
-      if (c->buf[b].kind == BUF_PARAM || c->buf[b].kind == BUF_OPERAND) {
+      if (c->buf[b].kind == BUF_PARAM || c->buf[b].kind == BUF_OPERAND || c->buf[b].kind == BUF_INPUT) {
         c->buf[b].addr = live;
         live = (live + c->buf[b].elems * ir_dtype_size(c->buf[b].dt) + 15) & ~(int64_t)15;
       }
     int64_t body = live, stage = live;
     for (int b = 0; b < c->nbuf && !m->resident; b++) {
       IrBufKind k = c->buf[b].kind;
-      if (k == BUF_PARAM || k == BUF_OPERAND) continue;
+      if (k == BUF_PARAM || k == BUF_OPERAND || k == BUF_INPUT) continue;
       int64_t *at = k == BUF_STAGE ? &stage : &body;
       c->buf[b].addr = *at;
       *at = (*at + c->buf[b].elems * ir_dtype_size(c->buf[b].dt) + 15) & ~(int64_t)15;

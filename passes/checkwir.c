@@ -201,6 +201,7 @@ static bool wants_place(const IrModule *m, int i) {
   const IrOp *op = m->ops[i];
   if (ir_is_preloaded(op) || op->kind == IR_OUTPUT) return false;
   if (op->kind == IR_INPUT && op->host && !m->resident) return false; /* written into its streamed matmul's, reshape's or transpose's cores */
+  if (ir_input_rhs_only(m, op)) return false;                          /* written into its host_rhs matmuls' cores */
   if (!ir_is_view_kind(op) || ir_host_written(op)) return true;
   for (int j = i + 1; j < m->nops; j++)
     if (m->ops[j]->kind == IR_OUTPUT && m->ops[j]->arg[0] == op) return true;
@@ -374,6 +375,23 @@ static bool check_place(C *c) {
       return false;
     }
   }
+  /* host_rhs is where place puts it: a matmul not streamed whose right
+   * operand is an input through views no output names */
+  bool *named = map_output_named(m);
+  for (int i = 0; i < m->nops; i++) {
+    IrOp *op = m->ops[i];
+    if (op->host_rhs == map_host_rhs(m, op, named)) continue;
+    const WirOpPos *p = opos(c, op);
+    free(named);
+    if (op->host_rhs)
+      err_at(c, p->place, "%%%s is 'host_rhs', but only a matmul (not streamed, outside the resident layout) whose right "
+             "operand is an input, through views no output names, takes it from the host", op->name);
+    else
+      err_at(c, p->place, "%%%s takes its right operand, an input, from the host: place marks it 'host_rhs' (after its tile)",
+             op->name);
+    return false;
+  }
+  free(named);
   if (m->resident) return check_resident(c);
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];

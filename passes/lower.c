@@ -806,9 +806,13 @@ static int lower_core(IrModule *m, IrOp *op, int cx, int cy, CoreNets *cn, bool 
         continue;
       }
       if (ir_host_written(op)) continue; /* the host writes it into the tile */
-      /* an input this op holds (op->arg[a]->host) is written here by the host */
-      opbuf[a] = add_buf(&p, ir_is_preloaded(op->arg[a]) ? BUF_PARAM : op->arg[a]->host == op ? BUF_TILE : BUF_OPERAND,
-                         op->arg[a], &nb, op->arg[a]->dt);
+      /* an input this op holds (op->arg[a]->host) is written here by the
+       * host, and so is a host_rhs matmul's right operand */
+      IrBufKind k = ir_is_preloaded(op->arg[a]) ? BUF_PARAM
+                    : op->arg[a]->host == op   ? BUF_TILE
+                    : a == 1 && op->host_rhs   ? BUF_INPUT
+                                               : BUF_OPERAND;
+      opbuf[a] = add_buf(&p, k, op->arg[a], &nb, op->arg[a]->dt);
     }
 
   /* Incoming nets of this op at this core (operands, not partial sums). */

@@ -64,6 +64,20 @@ void map_box_matrix(const IrOp *v, const Box *b, int64_t *r0, int64_t *rn, int64
 
 bool map_streamable(const IrModule *m, const IrOp *op) { return m->exec_stream && map_weights_matmul(op); }
 
+bool *map_output_named(const IrModule *m) {
+  bool *named = xcalloc((size_t)m->nops + 1, 1);
+  for (int i = 0; i < m->nops; i++)
+    if (m->ops[i]->kind == IR_OUTPUT) named[m->ops[i]->arg[0]->idx] = true;
+  return named;
+}
+
+bool map_host_rhs(const IrModule *m, const IrOp *op, const bool *named) {
+  if (op->kind != IR_MATMUL || map_streamable(m, op) || m->resident) return false;
+  const IrOp *v = op->arg[1];
+  while (ir_is_view_kind(v) && !named[v->idx]) v = v->arg[0];
+  return v->kind == IR_INPUT;
+}
+
 void map_resident_box(const IrOp *v, int w, int h, int cx, int cy, Box *out) {
   Box b = {0};
   int r = v->shape.rank, c = r - 1; /* rank 2 [M, F] or rank 1 [F] */
@@ -481,15 +495,17 @@ static int pieces(const Shape *s, int k, int64_t *idx, int64_t f0, int64_t n, Bo
   return np;
 }
 
-int map_perm_lead(const IrOp *tr) {
-  int p = tr->shape.rank ? tr->shape.rank - 1 : 0;
-  while (p > 0 && tr->perm[p - 1] < tr->perm[p]) p--;
+int map_perm_lead(const int *perm, int rank) {
+  int p = rank ? rank - 1 : 0;
+  while (p > 0 && perm[p - 1] < perm[p]) p--;
   return p;
 }
 
 int64_t map_perm_runs(const IrOp *tr) {
   int64_t n = 1;
-  for (int k = 0; k < map_perm_lead(tr); k++) n *= tr->shape.d[k];
+  int perm[IR_MAXRANK];
+  for (int k = 0; k < tr->shape.rank; k++) perm[k] = tr->perm[k];
+  for (int k = 0; k < map_perm_lead(perm, tr->shape.rank); k++) n *= tr->shape.d[k];
   return n;
 }
 

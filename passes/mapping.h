@@ -57,6 +57,12 @@ void map_matmul_acc(const IrOp *op, int cx, Box *out);
  * matrices; any other matmul keeps the spatial mapping. place sets
  * op->stream from this; split leaves such matmuls whole. */
 bool map_streamable(const IrModule *m, const IrOp *op);
+/* map_output_named: per op index, whether an output names it (xcalloc'd;
+ * the caller frees it). map_host_rhs: whether the matmul op takes its right
+ * operand from the host (IrOp.host_rhs): not streamed, outside the resident
+ * layout, and the operand, through views no output names, an input. */
+bool *map_output_named(const IrModule *m);
+bool map_host_rhs(const IrModule *m, const IrOp *op, const bool *named);
 /* A matmul by weights: its right operand known at compile time, both
  * operands matrices (what --exec=stream streams). */
 bool map_weights_matmul(const IrOp *op);
@@ -123,12 +129,13 @@ int map_reshape_axis(const Shape *s);
 int64_t map_flat(const Shape *s, const int64_t *idx);
 Box map_flat_bounds(const Shape *s, int64_t f0, int64_t n);
 int map_flat_pieces(const Shape *s, int64_t f0, int64_t n, Box *out);
-/* TRANSPOSE written by the host (ir_host_written): a tile is copied as runs,
- * one per index of its leading axes [0, map_perm_lead), along the trailing
- * axes, whose perm is increasing (so each run is a box of the operand in
- * the same C order). map_perm_runs: the most runs a tile can have, the
- * product of the transpose's leading dims. */
-int map_perm_lead(const IrOp *tr);
+/* A box of a view (a TRANSPOSE written by the host, ir_host_written, or a
+ * host_rhs matmul's right operand) is written by the host as runs, one per
+ * index of its leading axes [0, map_perm_lead), along the trailing axes,
+ * whose perm is increasing (so each run is a box of the input in the same
+ * C order). map_perm_runs: the most runs a tile of transpose tr can have,
+ * the product of its leading dims. */
+int map_perm_lead(const int *perm, int rank);
 int64_t map_perm_runs(const IrOp *tr);
 /* Per-core tile shape of the value held by (cx,cy) as a matrix box:
  * rows/cols of the box in matrix view. */

@@ -349,23 +349,24 @@ static bool place_resident(IrModule *m, const Target *t, int gw, int gh) {
  * inputs it reads are tiled alike (below). */
 static int64_t mm_side(int64_t d) { return min64(d, max64(4, cdiv(d, 32))); }
 
-/* How each value is used as a matmul's operand, for the tiling of inputs
- * (pipeline mode, below). rhs[v]: every use is as a matmul's right operand.
- * lhs[v]: every use is as a matmul's left operand, itself or through slices
- * of its rows (split's row blocks); then the number of blocks of one
- * matmul (several matmuls cut alike count once), or 1 without blocks; 0
- * when v has another use. A matmul of a value by itself counts as neither. */
-static void operand_uses(const IrModule *m, bool *rhs, int *lhs) {
+/* How each value is used as a matmul's left operand, for the tiling of
+ * inputs (pipeline mode, below). lhs[v]: every use is as a matmul's left
+ * operand, itself or through slices of its rows (split's row blocks); then
+ * the number of blocks of one matmul (several matmuls cut alike count once),
+ * or 1 without blocks; 0 when v has another use. A right operand the host
+ * writes (host_rhs) is no use of v's cores. */
+static void operand_uses(const IrModule *m, int *lhs) {
   size_t n = (size_t)m->nops + 1;
-  bool *used = xcalloc(n, 1), *not_r = xcalloc(n, 1), *not_l = xcalloc(n, 1), *bad = xcalloc(n, 1);
+  bool *used = xcalloc(n, 1), *not_l = xcalloc(n, 1), *bad = xcalloc(n, 1);
   int *slices = xcalloc(n, sizeof(int)), *sets = xcalloc(n, sizeof(int));
-#define MM(u) ((u)->kind == IR_MATMUL && (u)->arg[0] != (u)->arg[1])
+#define MM(u) ((u)->kind == IR_MATMUL && ((u)->arg[0] != (u)->arg[1] || (u)->host_rhs))
+#define HOSTED(u, a) ((u)->kind == IR_MATMUL && (a) == 1 && (u)->host_rhs)
   for (int j = 0; j < m->nops; j++) {
     const IrOp *u = m->ops[j];
     for (int a = 0; a < u->nargs; a++) {
       int v = u->arg[a]->idx;
+      if (HOSTED(u, a)) continue;
       used[v] = true;
-      not_r[v] |= !(MM(u) && a == 1);
       not_l[v] |= !(MM(u) && a == 0);
     }
   }
@@ -373,7 +374,7 @@ static void operand_uses(const IrModule *m, bool *rhs, int *lhs) {
     const IrOp *u = m->ops[j];
     for (int a = 0; a < u->nargs; a++) {
       int v = u->arg[a]->idx;
-      if (MM(u) && a == 0) continue;
+      if ((MM(u) && a == 0) || HOSTED(u, a)) continue;
       if (u->kind == IR_SLICE && u->shape.rank >= 2 && u->axis == u->shape.rank - 2 && used[u->idx] && !not_l[u->idx]) {
         slices[v]++;
         sets[v] += u->start == 0;
@@ -383,12 +384,11 @@ static void operand_uses(const IrModule *m, bool *rhs, int *lhs) {
     }
   }
 #undef MM
+#undef HOSTED
   for (int v = 0; v < m->nops; v++) {
-    rhs[v] = used[v] && !not_r[v];
     lhs[v] = !used[v] || bad[v] ? 0 : sets[v] && slices[v] % sets[v] == 0 ? slices[v] / sets[v] : 1;
   }
   free(used);
-  free(not_r);
   free(not_l);
   free(bad);
   free(slices);
@@ -438,9 +438,18 @@ bool pass_place(IrModule *m, const Target *t) {
       return false;
     }
   }
-  bool *rhs = xcalloc((size_t)m->nops + 1, 1);
   int *lhs = xcalloc((size_t)m->nops + 1, sizeof(int));
-  operand_uses(m, rhs, lhs);
+  operand_uses(m, lhs);
+  /* A matmul whose right operand is an input (through views) has the host
+   * write each core's box of it, as a preloaded weight's (IrOp.host_rhs):
+   * an input that is only ever that has no cores of its own. Gathered from
+   * the input's rectangle instead, each of its cores sent a box to a core
+   * of every row block of every such matmul: a right operand multicast to
+   * 6 blocks, or an input both a left and (transposed) a right operand, did
+   * not route (5 of fuzz.py --wide's refusals). */
+  bool *named = map_output_named(m);
+  for (int i = 0; i < m->nops; i++) m->ops[i]->host_rhs = map_host_rhs(m, m->ops[i], named);
+  free(named);
 
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
@@ -479,11 +488,10 @@ bool pass_place(IrModule *m, const Target *t) {
      * elementwise op wanted a box of every input core: perm [1,0,2] of
      * f32[6,218,248] did not route). The host writes each tile as runs
      * along the transpose's trailing axes that keep their order; at most
-     * 65,536 runs per tile. (Not a matrix that is only a matmul's right
-     * operand through the transpose: that input is tiled transposed,
-     * below.) */
+     * 65,536 runs per tile. */
+    if (ir_input_rhs_only(m, op)) continue; /* (above) */
     if (op->kind == IR_INPUT && uses[op->idx] == 1 && user[op->idx] && user[op->idx]->kind == IR_TRANSPOSE &&
-        !(op->shape.rank == 2 && !m->exec_stream && rhs[user[op->idx]->idx]) && map_perm_runs(user[op->idx]) <= 65536) {
+        map_perm_runs(user[op->idx]) <= 65536) {
       op->host = user[op->idx];
       continue;
     }
@@ -525,20 +533,6 @@ bool pass_place(IrModule *m, const Target *t) {
       hmax = R;
       w = min64(C, max64(4, cdiv(C, 64)));
       h = min64(R, max64(4, cdiv(R, 64)));
-      /* An input that is only ever a matmul's right operand is tiled as
-       * that matmul's cores hold it (K rows by N columns, below), so each of
-       * its cores sends one box to one core of each such matmul: tiled
-       * otherwise, each would send a box to each of the several matmul
-       * cores its tile spans, more nets than the routers around it have
-       * colors (an activation @ activation with M of 222 did not route).
-       * Through a transpose, the same transposed. */
-      const IrOp *tr = op->kind == IR_INPUT && uses[op->idx] == 1 ? user[op->idx] : NULL; /* or as a transpose (a view) */
-      if (tr && (tr->kind != IR_TRANSPOSE || !rhs[tr->idx])) tr = NULL;
-      if (op->kind == IR_INPUT && op->shape.rank == 2 && !m->exec_stream && (rhs[op->idx] || tr)) {
-        int64_t K = op->shape.d[tr ? 1 : 0], N = op->shape.d[tr ? 0 : 1];
-        w = mm_side(tr ? K : N);
-        h = mm_side(tr ? N : K);
-      }
       /* An input that is only ever a matmul's left operand, itself or in
        * row blocks, is tiled as those matmuls take it: its columns as
        * their K rows of cores, and its rows as the blocks, so each of its
@@ -732,7 +726,6 @@ bool pass_place(IrModule *m, const Target *t) {
   free(mx_load);
   free(uses);
   free(user);
-  free(rhs);
   free(lhs);
   return ok;
 }

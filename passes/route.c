@@ -177,6 +177,7 @@ static void build_value_nets(IrModule *m, IrOp *v, Staged *staged) {
       ViewMap vm;
       if (map_root(op->arg[argi], &vm) != v) continue;
       if (argi == 1 && map_shares_operand(op)) continue; /* x * x: one stream */
+      if (argi == 1 && op->host_rhs) continue;          /* the host writes it into op's cores */
       const Rect *cr = &op->place;
       for (int cy = 0; cy < cr->h; cy++)
         for (int cx = 0; cx < cr->w; cx++) {
