@@ -423,9 +423,13 @@ static bool check_place(C *c) {
     } else if (op->kind == IR_MATMUL) {
       wmax = op->shape.d[op->shape.rank - 1];
       hmax = op->arg[0]->shape.d[op->arg[0]->shape.rank - 1];
-    } else if (op->kind == IR_RESHAPE) {
+    } else if (op->kind == IR_RESHAPE) { /* one column, or one row (map_reshape_row_ok) */
       wmax = 1;
       hmax = op->shape.rank ? op->shape.d[map_reshape_axis(&op->shape)] : 1;
+      if (r->w > 1 && map_reshape_row_ok(&op->shape)) {
+        wmax = hmax;
+        hmax = 1;
+      }
     } else {
       map_matrix(ir_is_reduction(op) ? &op->arg[0]->shape : &op->shape, &hmax, &wmax);
     }

@@ -285,13 +285,14 @@ bool map_held(const IrOp *op, int cx, int cy, Box *out) {
     int64_t n = map_reduce_acc(op, cx, cy, out);
     return n > 0;
   }
-  if (op->kind == IR_RESHAPE) { /* one column; contiguous runs of C order */
+  if (op->kind == IR_RESHAPE) { /* one column (or row); contiguous runs of C order */
     int s = map_reshape_axis(&op->shape);
     Box b = {0};
     for (int k = 0; k < op->shape.rank; k++) b.n[k] = op->shape.d[k];
-    if (op->shape.rank) map_chunk(op->shape.d[s], op->place.h, cy, &b.lo[s], &b.n[s]);
+    bool row = op->place.w > 1; /* (map_reshape_row_ok) */
+    if (op->shape.rank) map_chunk(op->shape.d[s], row ? op->place.w : op->place.h, row ? cx : cy, &b.lo[s], &b.n[s]);
     *out = b;
-    return cx == 0 && (!op->shape.rank || b.n[s] > 0);
+    return (row ? cy : cx) == 0 && (!op->shape.rank || b.n[s] > 0);
   }
   if (op->kind == IR_MATMUL && op->stream) { /* rows over y, N over x: an elementwise op's tiling (batches whole) */
     int64_t r0, rn, n0, nn, r = op->shape.rank;
@@ -421,6 +422,8 @@ int map_reshape_axis(const Shape *s) {
     if (s->d[k] > 1) return k;
   return 0;
 }
+
+bool map_reshape_row_ok(const Shape *s) { return s->rank && map_reshape_axis(s) == s->rank - 1; }
 
 int64_t map_flat(const Shape *s, const int64_t *idx) {
   int64_t f = 0;

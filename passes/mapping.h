@@ -126,6 +126,11 @@ Box map_view_box(const ViewMap *m, const Box *b);
  * map_flat_pieces: the run as at most 2*rank-1 boxes of s, each itself a
  * run, in order (returns how many). */
 int map_reshape_axis(const Shape *s);
+/* A reshape whose split axis is its last (every axis before it 1: [1, N],
+ * [N]) may be laid out as one row of cores instead (place: when the column
+ * would be tall), its runs along x as an elementwise op of its shape tiles
+ * it; a reshape wider than one core is such a row. */
+bool map_reshape_row_ok(const Shape *s);
 int64_t map_flat(const Shape *s, const int64_t *idx);
 Box map_flat_bounds(const Shape *s, int64_t f0, int64_t n);
 int map_flat_pieces(const Shape *s, int64_t f0, int64_t n, Box *out);

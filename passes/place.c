@@ -71,10 +71,11 @@ static int64_t need_bytes(const IrOp *op, int64_t w, int64_t h) {
     int64_t n = shape_count(&op->shape), most = 0;
     int s = map_reshape_axis(&op->shape);
     int64_t ds = op->shape.rank ? op->shape.d[s] : 1, per = n / ds;
-    if (op->arg[0]->host == op) return code + es * cdiv(ds, h) * per; /* the host writes the input into its tiles */
-    for (int cy = 0; cy < h; cy++) {
+    int64_t cores = w * h; /* one column, or one row */
+    if (op->arg[0]->host == op) return code + es * cdiv(ds, cores) * per; /* the host writes the input into its tiles */
+    for (int i = 0; i < cores; i++) {
       int64_t lo, len;
-      map_chunk(ds, (int)h, cy, &lo, &len);
+      map_chunk(ds, (int)cores, i, &lo, &len);
       if (len <= 0) continue;
       Box b = map_flat_bounds(&op->arg[0]->shape, lo * per, len * per);
       int64_t c = len * per + box_count(&b, op->arg[0]->shape.rank);
@@ -525,6 +526,15 @@ bool pass_place(IrModule *m, const Target *t) {
       /* (written by the host, its input costs nothing: then tiles of about
        * 1024 elements, which its elementwise users can take as they are) */
       h = min64(ds, max64(4, cdiv(shape_count(&op->shape), op->arg[0]->host == op ? 1024 : 64 * 64)));
+      /* (or one row, when that axis is the last and the column would be
+       * tall: an elementwise user tiles [1, N] over x, and fed from a column
+       * of 219 cores, the tiles all turned one corner into a row of 750,
+       * which did not route) */
+      if (map_reshape_row_ok(&op->shape) && min64(h, gh) > (int64_t)t->colors / 2) {
+        wmax = hmax;
+        w = h;
+        hmax = h = 1;
+      }
     } else {
       int64_t R, C;
       /* a reduction is tiled like its operand */
