@@ -10,7 +10,9 @@
  * fused matmul's cores. The concatenated weights are computed at compile
  * time (a concat of preloaded values is preloaded: ir/param.c).
  *
- * Not two matmuls whose results meet in one op (x @ w1 - x @ w2): apart,
+ * Not two matmuls whose results meet in one op (x @ w1 - x @ w2), directly
+ * or through a reduction (layernorm(x @ w1) + x @ w2: seed 186 of fuzz.py
+ * --wide did not route fused): apart,
  * the second takes the first's tiling and each core of that op reads both
  * operands from the cores above it; fused, it would read two column ranges
  * of the fused result, tiled unlike itself, from across the rectangle -
@@ -46,17 +48,49 @@ bool pass_fuse(IrModule *m, const Target *t) {
    * the ops instead of one per operand */
   typedef VEC(IrOp *) OpVec;
   OpVec *users = xcalloc((size_t)n0 + 1, sizeof(OpVec));
-  bool *meet = xcalloc((size_t)n0 + 1, 1); /* a matmul whose result meets another one of its activation's in one op */
-  for (int j = 0; j < n0; j++) {
-    const IrOp *op = m->ops[j];
-    if (op->nargs == 2 && op->arg[0] != op->arg[1] && op->arg[0]->kind == IR_MATMUL && op->arg[1]->kind == IR_MATMUL &&
-        op->arg[0]->arg[0] == op->arg[1]->arg[0])
-      meet[op->arg[0]->idx] = meet[op->arg[1]->idx] = true;
-  }
   for (int j = 0; j < n0; j++) {
     IrOp *op = m->ops[j];
-    if (op->kind == IR_MATMUL && fusable(op, op->arg[0]) && !meet[op->idx]) VEC_PUSH(users[op->arg[0]->idx], op);
+    if (op->kind == IR_MATMUL && fusable(op, op->arg[0])) VEC_PUSH(users[op->arg[0]->idx], op);
   }
+  /* Which of one activation's matmuls have results that meet in one op:
+   * directly, or through elementwise ops, views and at least one reduction
+   * (layernorm(x @ w1) + x @ w2). Per activation with two or more, a bit per
+   * matmul (the first 64) is carried forward through such ops (bits), and
+   * past a reduction (rbits); an op whose operands carry different bits is
+   * where they meet. (Not through elementwise ops alone: fused, the
+   * SwiGLU silu(x @ w1) * (x @ w3) routes, and apart it did not.) */
+  bool *meet = xcalloc((size_t)n0 + 1, 1);
+  uint64_t *bits = xcalloc((size_t)n0 + 1, sizeof(uint64_t)), *rbits = xcalloc((size_t)n0 + 1, sizeof(uint64_t));
+  for (int i = 0; i < n0; i++) {
+    if (users[i].n < 2) continue;
+    int first = users[i].v[0]->idx;
+    for (int j = first; j < n0; j++) bits[j] = rbits[j] = 0;
+    for (int k = 0; k < users[i].n && k < 64; k++) bits[users[i].v[k]->idx] = (uint64_t)1 << k;
+    for (int j = first; j < n0; j++) {
+      const IrOp *op = m->ops[j];
+      if (!(ir_is_elementwise(op) || ir_is_reduction(op) || ir_is_view_kind(op))) continue;
+      uint64_t all = 0, rall = 0, one = op->nargs ? bits[op->arg[0]->idx] : 0;
+      bool differ = false, direct = op->nargs == 2;
+      for (int a = 0; a < op->nargs; a++) {
+        uint64_t b = bits[op->arg[a]->idx];
+        differ |= b && one && b != one;
+        one = one ? one : b;
+        all |= b;
+        rall |= rbits[op->arg[a]->idx];
+        direct &= op->arg[a]->kind == IR_MATMUL;
+      }
+      bits[j] |= all;
+      rbits[j] = ir_is_reduction(op) ? all : rall;
+      for (int k = 0; k < users[i].n && k < 64 && differ && (direct || rall); k++)
+        if (all >> k & 1) meet[users[i].v[k]->idx] = true;
+    }
+    int o = 0;
+    for (int k = 0; k < users[i].n; k++)
+      if (!meet[users[i].v[k]->idx]) users[i].v[o++] = users[i].v[k];
+    users[i].n = o;
+  }
+  free(bits);
+  free(rbits);
   free(meet);
   for (int i = 0; i < n0; i++) {
     IrOp *a = m->ops[i];
