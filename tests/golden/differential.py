@@ -106,6 +106,12 @@ cases = {
 # takes: y then feeds it one for one (tiled 10x5, this did not route).
 "in_users_split": ("model m { input x : f32[300, 300]; input yb : f32[300, 300];\n output y = exp(x) * yb - yb; }",
                    {"x": (300,300), "yb": (300,300)}, lambda i: {"y": np.exp(i["x"]) * i["yb"] - i["yb"]}),
+# A row concat of two results whose row splits do not line up with its own
+# balanced split (216 rows in 7 core rows, 432 in 14) still takes their
+# columns, each core joining parts of at most two producer tiles (z334).
+"concat_uneven": ("model m { input a : f32[4, 216, 69]; param w1 : f32[69, 185] = randn(seed=1, std=0.2);\n"
+                  " param w2 : f32[69, 185] = randn(seed=2, std=0.2); output y = concat([a @ w1, a @ w2], axis=1); }",
+                  {"a": (4,216,69)}),
 # An input whose only use is a transpose: the host writes it permuted into
 # the transpose's tiles, one run per index of the leading axes (z107).
 "tr_in": ("model m { input a : f32[6, 218, 248];\n output y = transpose(a, perm=[1,0,2]) * 2; }", {"a": (6,218,248)},
