@@ -367,13 +367,25 @@ static int64_t mm_side(int64_t d) { return min64(d, max64(4, cdiv(d, 32))); }
  * operand, itself or through slices of its rows (split's row blocks); then
  * the number of blocks of one matmul (several matmuls cut alike count once),
  * or 1 without blocks; 0 when v has another use. A right operand the host
- * writes (host_rhs) is no use of v's cores. */
+ * writes (host_rhs), itself or through views, is no use of v's cores. */
 static void operand_uses(const IrModule *m, int *lhs) {
   size_t n = (size_t)m->nops + 1;
   bool *used = xcalloc(n, 1), *not_l = xcalloc(n, 1), *bad = xcalloc(n, 1);
   int *slices = xcalloc(n, sizeof(int)), *sets = xcalloc(n, sizeof(int));
 #define MM(u) ((u)->kind == IR_MATMUL && ((u)->arg[0] != (u)->arg[1] || (u)->host_rhs))
-#define HOSTED(u, a) ((u)->kind == IR_MATMUL && (a) == 1 && (u)->host_rhs)
+  /* views every use of which is a host_rhs matmul's right operand (users
+   * come after their operands: one pass backwards) */
+  bool *hview = xcalloc(n, 1), *some = xcalloc(n, 1), *other = xcalloc(n, 1);
+  for (int j = m->nops - 1; j >= 0; j--) {
+    const IrOp *u = m->ops[j];
+    hview[j] = ir_is_view_kind(u) && some[j] && !other[j];
+    for (int a = 0; a < u->nargs; a++) {
+      bool h = (u->kind == IR_MATMUL && a == 1 && u->host_rhs) || hview[j];
+      some[u->arg[a]->idx] = true;
+      other[u->arg[a]->idx] |= !h;
+    }
+  }
+#define HOSTED(u, a) (((u)->kind == IR_MATMUL && (a) == 1 && (u)->host_rhs) || hview[(u)->idx])
   for (int j = 0; j < m->nops; j++) {
     const IrOp *u = m->ops[j];
     for (int a = 0; a < u->nargs; a++) {
@@ -403,6 +415,9 @@ static void operand_uses(const IrModule *m, int *lhs) {
   }
   free(used);
   free(not_l);
+  free(hview);
+  free(some);
+  free(other);
   free(bad);
   free(slices);
   free(sets);
@@ -451,8 +466,6 @@ bool pass_place(IrModule *m, const Target *t) {
       return false;
     }
   }
-  int *lhs = xcalloc((size_t)m->nops + 1, sizeof(int));
-  operand_uses(m, lhs);
   /* A matmul whose right operand is an input (through views) has the host
    * write each core's box of it, as a preloaded weight's (IrOp.host_rhs):
    * an input that is only ever that has no cores of its own. Gathered from
@@ -463,6 +476,8 @@ bool pass_place(IrModule *m, const Target *t) {
   bool *named = map_output_named(m);
   for (int i = 0; i < m->nops; i++) m->ops[i]->host_rhs = map_host_rhs(m, m->ops[i], named);
   free(named);
+  int *lhs = xcalloc((size_t)m->nops + 1, sizeof(int));
+  operand_uses(m, lhs);
 
   for (int i = 0; i < m->nops; i++) {
     IrOp *op = m->ops[i];
