@@ -134,6 +134,38 @@ static int64_t input_need(const IrModule *m, const IrOp *op, int i, int64_t w, i
   return most;
 }
 
+/* Vertical traffic, estimated: vload[x * gh + y] counts the nets that cross
+ * from row y-1 into row y of column x, an operand's tiles going straight
+ * down to an op placed below it in the same columns (one net per row of
+ * cores that holds the operand). A value going down to several ops is one
+ * multicast: reach[v] is the deepest link its nets already cross, and
+ * links above it carry no more of it. */
+typedef struct VLoad { int *n, *reach; int gw, gh; } VLoad;
+
+/* The first link below value p (and its nets so far). */
+static int vload_from(const VLoad *v, const IrOp *p) {
+  int r = p->place.y + p->place.h;
+  return v->reach[p->idx] + 1 > r ? v->reach[p->idx] + 1 : r;
+}
+
+/* The most nets already crossing the links from p down to row y that p
+ * does not cross yet, over the columns [x0, x0+w) that p shares. */
+static int vload_max(const VLoad *v, const IrOp *p, int x0, int w, int y) {
+  int most = 0;
+  const Rect *pr = &p->place;
+  for (int x = x0 > pr->x ? x0 : pr->x; x < x0 + w && x < pr->x + pr->w; x++)
+    for (int r = vload_from(v, p); r <= y && r < v->gh; r++)
+      most = v->n[(size_t)x * v->gh + r] > most ? v->n[(size_t)x * v->gh + r] : most;
+  return most;
+}
+
+static void vload_add(VLoad *v, const IrOp *p, const Rect *o, int n) {
+  const Rect *pr = &p->place;
+  for (int x = o->x > pr->x ? o->x : pr->x; x < o->x + o->w && x < pr->x + pr->w; x++)
+    for (int r = vload_from(v, p); r <= o->y && r < v->gh; r++) v->n[(size_t)x * v->gh + r] += n;
+  if (o->x < pr->x + pr->w && pr->x < o->x + o->w && o->y > v->reach[p->idx]) v->reach[p->idx] = o->y;
+}
+
 /* Weight of one row of depth for a streamed matmul (against one row for
  * other ops): its weights travel from the north edge down to it. */
 #define STREAM_DEPTH 4
@@ -433,6 +465,7 @@ bool pass_place(IrModule *m, const Target *t) {
   int *top = xcalloc((size_t)gw + 1, sizeof(int)); /* first free row per column */
   int *win = xmalloc(sizeof(int) * ((size_t)gw + 1));
   int *mx_load = xcalloc((size_t)gw + 1, sizeof(int)); /* streamed matmuls whose weights come down each column */
+  VLoad vl = {xcalloc((size_t)gw * (size_t)gh + 1, sizeof(int)), xcalloc((size_t)m->nops + 1, sizeof(int)), gw, gh};
   ir_renumber(m);
   /* per op: how many operand slots (of later ops, outputs included) use it,
    * and the one op using it when that is one slot */
@@ -461,6 +494,8 @@ bool pass_place(IrModule *m, const Target *t) {
       free(top);
       free(win);
       free(mx_load);
+      free(vl.n);
+      free(vl.reach);
       free(uses);
       free(user);
       return false;
@@ -725,7 +760,17 @@ bool pass_place(IrModule *m, const Target *t) {
     if (below_x >= 0 && below_x + (int)w <= gw) {
       int y = 0;
       for (int x = below_x; x < below_x + (int)w; x++) y = top[x] > y ? top[x] : y;
-      if (y + h <= gh) {
+      /* (Not when the columns down to it already carry more than half the
+       * colors' worth of nets with this op's own: a batch-axis softmax
+       * stacked 8 rectangles in one strip, the input's tiles and the
+       * maxima going down past 5 of them, and did not route.) */
+      bool crowded = false;
+      for (int a = 0; a < op->nargs; a++) {
+        const IrOp *p = map_root(op->arg[a], NULL);
+        if (!p->placed || p->place.y + p->place.h > y) continue;
+        crowded |= y >= vload_from(&vl, p) && vload_max(&vl, p, below_x, (int)w, y) + held_rows(p) > (int)t->colors * 3 / 4;
+      }
+      if (y + h <= gh && !crowded) {
         best_x = below_x;
         best_y = y;
       }
@@ -748,6 +793,10 @@ bool pass_place(IrModule *m, const Target *t) {
     }
     op->placed = true;
     op->place = (Rect){best_x, best_y, (int)w, (int)h};
+    for (int a = 0; a < op->nargs; a++) {
+      const IrOp *p = map_root(op->arg[a], NULL);
+      if (p->placed && p != op && p->place.y + p->place.h <= best_y) vload_add(&vl, p, &op->place, (int)held_rows(p));
+    }
     for (int x = best_x; x < best_x + (int)w; x++) top[x] = best_y + (int)h;
     for (int x = best_x; x < best_x + (int)w && op->stream; x++) mx_load[x]++;
     prev_x = best_x;
@@ -761,6 +810,8 @@ bool pass_place(IrModule *m, const Target *t) {
   free(top);
   free(win);
   free(mx_load);
+  free(vl.n);
+  free(vl.reach);
   free(uses);
   free(user);
   free(lhs);

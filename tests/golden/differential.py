@@ -112,6 +112,13 @@ cases = {
 "concat_uneven": ("model m { input a : f32[4, 216, 69]; param w1 : f32[69, 185] = randn(seed=1, std=0.2);\n"
                   " param w2 : f32[69, 185] = randn(seed=2, std=0.2); output y = concat([a @ w1, a @ w2], axis=1); }",
                   {"a": (4,216,69)}),
+# A batch-axis softmax plus a batch sum: 8 rectangles of one tiling, which
+# stacked in one strip sent the input's tiles and the maxima down past 5 of
+# them (more nets than colors); place puts an op whose columns are that
+# crowded elsewhere (fuzz.py --wide seeds 81, 523).
+"bsoftmax_crowd": ("model m { input a : f16[3, 269, 194];\n output y = softmax(a, axis=0) + sum(a, axis=-3, keepdims=true); }",
+                   {"a": (3,269,194)},
+                   lambda i: (lambda e: {"y": e / e.sum(0, keepdims=True) + i["a"].sum(0, keepdims=True)})(np.exp(i["a"] - i["a"].max(0, keepdims=True)))),
 # An input whose only use is a transpose: the host writes it permuted into
 # the transpose's tiles, one run per index of the leading axes (z107).
 "tr_in": ("model m { input a : f32[6, 218, 248];\n output y = transpose(a, perm=[1,0,2]) * 2; }", {"a": (6,218,248)},
