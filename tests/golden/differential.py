@@ -119,6 +119,11 @@ cases = {
 "bsoftmax_crowd": ("model m { input a : f16[3, 269, 194];\n output y = softmax(a, axis=0) + sum(a, axis=-3, keepdims=true); }",
                    {"a": (3,269,194)},
                    lambda i: (lambda e: {"y": e / e.sum(0, keepdims=True) + i["a"].sum(0, keepdims=True)})(np.exp(i["a"] - i["a"].max(0, keepdims=True)))),
+# An input of over 64 rows that is only a matmul's left operand, without
+# row blocks, on one row of cores: each K chunk is one net (fuzz seed 636).
+"mm_lhs_row": ("model m { input a : f32[1, 90, 266]; input x : f32[90, 266]; param w1 : f32[266, 269] = randn(seed=1, std=0.2);\n"
+               " param w2 : f32[266, 269] = randn(seed=2, std=0.2); output y = relu(a @ transpose(x)); output z = (x @ w1 - x @ w2) * 0.5; }",
+               {"a": (1,90,266), "x": (90,266)}),
 # An input whose only use is a transpose: the host writes it permuted into
 # the transpose's tiles, one run per index of the leading axes (z107).
 "tr_in": ("model m { input a : f32[6, 218, 248];\n output y = transpose(a, perm=[1,0,2]) * 2; }", {"a": (6,218,248)},
