@@ -612,10 +612,12 @@ bool pass_place(IrModule *m, const Target *t) {
       if (op->kind == IR_INPUT && op->shape.rank >= 2 && !m->exec_stream && lhs[op->idx]) {
         int64_t K = op->shape.d[op->shape.rank - 1];
         w = mm_side(K);
-        /* (without blocks, more than 64 rows: one row of cores, each K
-         * chunk then one net rather than one per row of cores - x of
-         * f32[90, 266] both @ w1 and @ w2, in 4 rows, did not route) */
-        if (lhs[op->idx] > 1 || R > 64) h = min64(R, lhs[op->idx]);
+        /* (without blocks, more than 64 rows and used more than once: one
+         * row of cores, each K chunk then one net rather than one per row
+         * of cores - x of f32[90, 266] both @ w1 and @ w2, in 4 rows, did
+         * not route. Not for one matmul: gelu(x @ w + b) of f16[128, 1024]
+         * then ran 11 % longer) */
+        if (lhs[op->idx] > 1 || (R > 64 && uses[op->idx] > 1)) h = min64(R, lhs[op->idx]);
       }
     }
     wmax = min64(wmax, gw);

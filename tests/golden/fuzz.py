@@ -31,8 +31,14 @@ common subexpressions: a core receiving 16 streams, 14 of them staged,
 needed 63 DSRs; 3, over their SRAM, before route capped staging); with --exec=stream 0 of seeds 0-199 (19 of 2000 before
 receives of one shape shared a DSR: a core receiving 17 streams next to a
 streamed matmul of N = 1 needed 45 DSRs). With --wide (M, K, N up to 300,
-batches up to 6) 15 of 300 are refused, all but one for routing
-(87 before batch-axis reductions became local, route sent runs of boxes
+batches up to 6) 1 of 300 is refused (z281, a reshape to [2, 26106] f32
+over a core's SRAM), and 13 of the 600 seeds 300-899 (2.2 %), all but one
+for routing (15 of 300 before inputs of one transpose were written by the
+host permuted, inputs tiled for their elementwise users, matmuls took
+right operands that are inputs from the host, tall [1, N] reshapes became
+a row, matmuls meeting past a reduction were left unfused, an uneven row
+concat took its operands' columns, crowded columns were left for another
+place and left operands without blocks became one row of cores; 87 before batch-axis reductions became local, route sent runs of boxes
 as one, the split pass's concats took their blocks' tiling and batched
 elementwise ops their operands'; 46 before a reshape of an input was
 written by the host, infer merged common subexpressions, fuse left apart
