@@ -44,9 +44,9 @@ elementwise ops their operands'; 46 before a reshape of an input was
 written by the host, infer merged common subexpressions, fuse left apart
 matmuls that meet in one op, and place put tall ops beside their operand
 and split an over-budget 2-D operand tiling; 22 before inputs used only
-as a matmul's operands were tiled as its cores take them). With --rank6, 1 of seeds 0-199 is refused (4 before
-the changes above; a core receiving 16 streams needs 65 DSRs), 0
-failures; with --rank6 --exec=stream 2 (5 before), 0 failures (2 wrong numbers before lower_stream's moving output DSR got
+as a matmul's operands were tiled as its cores take them). With --rank6, 0 of seeds 0-199 are refused (4 before
+the changes above, 1 before right operands from the host), 0
+failures; with --rank6 --exec=stream 1 (5 before), 0 failures (2 wrong numbers before lower_stream's moving output DSR got
 one of its own: tests/lit/stream/batched.test).
 """
 import numpy as np, subprocess, sys, os, random, re
